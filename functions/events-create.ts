@@ -1,0 +1,17 @@
+import { envInt } from '../lib/config.ts';
+import { eventInput } from '../lib/events/event.ts';
+import { ingestEvent } from '../lib/events/ingest.ts';
+import { eventStore } from '../lib/store/events.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+const retentionDays = envInt('EVENT_RETENTION', 365);
+const idempotencyTtlSeconds = 48 * 3600;
+
+export const handler = routeHandler('POST /events/events/', { body: eventInput }, ({ body, admin, headers }) => {
+  const key = headers['idempotency-key'];
+  return ingestEvent(eventStore, body, {
+    now: new Date(),
+    retentionDays,
+    idempotency: key && admin ? { admin: admin.name, key, ttlSeconds: idempotencyTtlSeconds } : undefined,
+  });
+});

@@ -1,0 +1,13 @@
+import * as z from 'zod';
+import { notFound } from '../lib/errors.ts';
+import { eventStore } from '../lib/store/events.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+// A malformed id is simply an unknown one: 404, as authentik answers.
+const path = z.object({ event_uuid: z.string() });
+
+export const handler = routeHandler('GET /events/events/{event_uuid}/', { path }, async ({ path }) => {
+  const event = await eventStore.get(path.event_uuid);
+  if (!event) throw notFound('event');
+  return { status: 200, body: event };
+});

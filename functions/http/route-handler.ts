@@ -1,0 +1,135 @@
+// The one middy stack every route function is built from:
+//   auth context → body parsing → zod → domain function → dialect reply / dialect error.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod';
+import { type Dialect, type RouteKey, routeByKey } from '../../infra/routes.ts';
+import type { Admin } from '../../lib/admins/admins.ts';
+import type { PolicyAction } from '../../lib/admins/policy-actions.ts';
+import { authentik } from '../../lib/dialects/authentik.ts';
+import { onegini } from '../../lib/dialects/onegini.ts';
+import { plain } from '../../lib/dialects/plain.ts';
+import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
+import { DomainError, type FieldIssue } from '../../lib/errors.ts';
+import { logError } from './log.ts';
+
+/** What the authorizer hands every function (API Gateway context values are strings). */
+export interface AuthorizerContext {
+  admin: string;
+  actions: string;
+}
+
+export type GatewayEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+
+export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, plain, privacyidea: plain };
+
+/** Bodies above this are refused before parsing (documented in the README). */
+export const maxBodyBytes = 64 * 1024;
+
+export interface RouteInput<P, Q, B> {
+  path: P;
+  query: Q;
+  body: B;
+  admin: Admin | null;
+  headers: Record<string, string | undefined>;
+}
+
+interface Schemas<P, Q, B> {
+  path?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+}
+
+const securityHeaders = {
+  'content-type': 'application/json',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+function toResponse(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: reply.status,
+    headers: { ...securityHeaders, ...reply.headers },
+    body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+  };
+}
+
+function issuesOf(error: z.ZodError, where: string): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: issue.message }))
+      : [{ field: issue.path.join('.') || where, message: issue.message }],
+  );
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new DomainError('input.invalid', `invalid ${where}`, issuesOf(result.error, where));
+}
+
+/** The raw body as JSON or form fields; `undefined` when there is none. */
+function parseBody(event: GatewayEvent): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > maxBodyBytes) {
+    throw new DomainError('input.tooLarge', `Request body exceeds the limit of ${maxBodyBytes} bytes.`);
+  }
+  const type = (event.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw));
+  if (type !== 'application/json' && !type?.endsWith('+json')) {
+    throw new DomainError('input.malformed', `Unsupported media type "${type}" in request.`);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new DomainError('input.malformed', `JSON parse error - ${(error as Error).message}`);
+  }
+}
+
+function adminFrom(event: GatewayEvent, action: PolicyAction | null): Admin | null {
+  if (action === null) return null;
+  const context = event.requestContext.authorizer?.lambda;
+  // Without an authorizer context the gateway was bypassed: refuse rather than guess.
+  if (!context) throw new DomainError('auth.forbidden', action);
+  const admin = { name: context.admin, actions: context.actions.split(',').filter(Boolean) as PolicyAction[] };
+  if (!admin.actions.includes(action)) throw new DomainError('auth.forbidden', action);
+  return admin;
+}
+
+interface RouteContext<P, Q, B> extends Context {
+  admin: Admin | null;
+  rawBody: unknown;
+  input: RouteInput<P, Q, B>;
+}
+
+export function routeHandler<P = undefined, Q = undefined, B = undefined>(
+  key: RouteKey,
+  schemas: Schemas<P, Q, B>,
+  handle: (input: RouteInput<P, Q, B>) => Promise<Reply> | Reply,
+) {
+  const route = routeByKey(key);
+  const dialect = dialects[route.dialect];
+  return middy<GatewayEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext<P, Q, B>>()
+    .use({
+      onError: async (request) => {
+        if (!(request.error instanceof DomainError)) logError(route.key, request.error);
+        request.response = toResponse(dialect.error(request.error));
+      },
+    })
+    .use({ before: async ({ event, context }) => void (context.admin = adminFrom(event, route.action)) })
+    .use({ before: async ({ event, context }) => void (context.rawBody = parseBody(event)) })
+    .use({
+      before: async ({ event, context }) => {
+        context.input = {
+          admin: context.admin,
+          headers: event.headers,
+          path: parse(schemas.path, event.pathParameters ?? {}, 'path'),
+          query: parse(schemas.query, event.queryStringParameters ?? {}, 'query'),
+          body: parse(schemas.body, context.rawBody, ''),
+        };
+      },
+    })
+    .handler(async (_event, context) => toResponse(await handle(context.input)));
+}

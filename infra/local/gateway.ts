@@ -1,0 +1,203 @@
+// The local stand-in for API Gateway (HTTP API): registers the route table, turns each request
+// into the payload-2.0 event a Lambda gets in AWS, runs the authorizer first and answers its
+// 401 exactly as the real gateway does.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  Context,
+} from 'aws-lambda';
+import { type Route, routes, splitRouteKey } from '../routes.ts';
+
+type Lambda = (event: never, context: Context) => Promise<unknown>;
+
+const functionsDir = new URL('../../functions/', import.meta.url);
+// API Gateway's own limit on a request payload.
+const maxPayloadBytes = 10 * 1024 * 1024;
+
+async function loadHandler(fn: string): Promise<Lambda> {
+  const module = await import(pathToFileURL(new URL(`${fn}.ts`, functionsDir).pathname).href);
+  return module.handler as Lambda;
+}
+
+interface CompiledRoute {
+  route: Route;
+  method: string;
+  pattern: RegExp;
+  params: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const { method, path } = splitRouteKey(route.key);
+  const params: string[] = [];
+  const source = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const param = /^\{([^}+]+)\+?\}$/.exec(part);
+      if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param[1] as string);
+      return part.endsWith('+}') ? '(.+)' : '([^/]+)';
+    })
+    .join('');
+  return { route, method, pattern: new RegExp(`^${source}$`), params };
+}
+
+// Like API Gateway: a literal path beats a parameter, so match literal-first.
+const compiled = routes
+  .map(compile)
+  .sort((a, b) => a.params.length - b.params.length);
+
+function lambdaContext(fn: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: fn,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxPayloadBytes) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function gatewayEvent(request: IncomingMessage, match: CompiledRoute, values: string[], body: Buffer) {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const pathParameters = Object.fromEntries(match.params.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
+  const now = Date.now();
+  const text = body.toString('utf8');
+  const binary = !Buffer.from(text, 'utf8').equals(body);
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: match.route.key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: match.params.length > 0 ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: match.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: match.route.key,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+    body: body.length === 0 ? undefined : binary ? body.toString('base64') : text,
+    isBase64Encoded: binary,
+  };
+  return event;
+}
+
+function authorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.requestContext.http.method}${event.rawPath}`,
+    identitySource: [],
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+    cookies: event.cookies ?? [],
+    headers: event.headers,
+    queryStringParameters: event.queryStringParameters ?? {},
+    requestContext: event.requestContext,
+    pathParameters: event.pathParameters ?? {},
+    stageVariables: {},
+  } as APIGatewayRequestAuthorizerEventV2;
+}
+
+export interface LocalGateway {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: { port?: number; host?: string } = {}): Promise<LocalGateway> {
+  const authorizer = await loadHandler('authorizer');
+  const handlers = new Map<string, Lambda>();
+  for (const { fn } of routes) if (!handlers.has(fn)) handlers.set(fn, await loadHandler(fn));
+
+  const server = createServer(async (request, response) => {
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(body);
+    };
+    try {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      let values: string[] = [];
+      const match = compiled.find((candidate) => {
+        if (candidate.method !== request.method) return false;
+        const found = candidate.pattern.exec(path);
+        if (found) values = found.slice(1);
+        return found !== null;
+      });
+      if (!match) return send(404, '{"message":"Not Found"}');
+      const body = await readBody(request);
+      if (body === null) return send(413, '{"message":"Request Entity Too Large"}');
+      const event = gatewayEvent(request, match, values, body);
+      if (match.route.action !== null) {
+        let decision: { isAuthorized: boolean; context?: Record<string, unknown> };
+        try {
+          decision = (await authorizer(authorizerEvent(event) as never, lambdaContext('authorizer'))) as typeof decision;
+        } catch (error) {
+          if ((error as Error).message === 'Unauthorized') return send(401, '{"message":"Unauthorized"}');
+          throw error;
+        }
+        if (!decision.isAuthorized) return send(403, '{"message":"Forbidden"}');
+        (event.requestContext as unknown as Record<string, unknown>).authorizer = { lambda: decision.context ?? {} };
+      }
+      const handler = handlers.get(match.route.fn) as Lambda;
+      const result = (await handler(event as never, lambdaContext(match.route.fn))) as APIGatewayProxyStructuredResultV2;
+      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      response.writeHead(result.statusCode ?? 200, headers);
+      response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', where: 'gateway', message: (error as Error).message }));
+      if (!response.headersSent) send(500, '{"message":"Internal Server Error"}');
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${address}:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,41 @@
+// `npm start`: DynamoDB Local (unless DYNAMODB_ENDPOINT is set), the table, a bootstrap admin
+// holding every policy action, and the local gateway. Ctrl-C stops everything.
+import { JavaMissingError, type LocalEngine, ensureTable, startEngine } from './engine.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const enginePort = Number(process.env.DYNAMODB_PORT ?? 8000);
+const tableName = (process.env.TABLE_NAME ||= 'idp-event-hub');
+
+let engine: LocalEngine | undefined;
+try {
+  if (!process.env.DYNAMODB_ENDPOINT) {
+    engine = await startEngine({ port: enginePort, dataDir: process.env.DATA_DIR || undefined });
+    process.env.DYNAMODB_ENDPOINT = engine.endpoint;
+  }
+  const endpoint = process.env.DYNAMODB_ENDPOINT as string;
+  await ensureTable(endpoint, tableName);
+
+  // The store reads DYNAMODB_ENDPOINT and TABLE_NAME when first imported.
+  const { bootstrapAdmin } = await import('./bootstrap.ts');
+  const { startGateway } = await import('./gateway.ts');
+  const token = await bootstrapAdmin(process.env.EVENT_HUB_ADMIN_TOKEN);
+  const gateway = await startGateway({ port });
+
+  console.log(`idp-event-hub listening on ${gateway.url}`);
+  console.log(`DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=${tableName}`);
+  console.log(`admin token (every policy action): ${token}`);
+  console.log(`try: curl -H "Authorization: Bearer ${token}" ${gateway.url}/events/events/`);
+
+  const stop = () => {
+    gateway.server.closeAllConnections();
+    void gateway.close();
+    engine?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  engine?.stop();
+  console.error(error instanceof JavaMissingError ? error.message : error);
+  process.exit(1);
+}

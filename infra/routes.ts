@@ -1,0 +1,41 @@
+// The one route table: the CDK stack, the local gateway, the authorizer and the OpenAPI
+// document are all derived from it. Keep this file free of AWS and CDK imports: it is
+// bundled into every function.
+
+import type { PolicyAction } from '../lib/admins/policy-actions.ts';
+
+export type Dialect = 'authentik' | 'onegini' | 'privacyidea' | 'plain';
+
+export interface Route {
+  /** API Gateway's routeKey: `METHOD /path/{param}`. */
+  readonly key: `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
+  /** Entry file under functions/, without extension. */
+  readonly fn: string;
+  /** null: public, no authorizer. */
+  readonly action: PolicyAction | null;
+  readonly dialect: Dialect;
+  /** Read-only functions get read-only table grants. */
+  readonly access: 'read' | 'write';
+}
+
+export const routes = [
+  { key: 'GET /health', fn: 'health', action: null, dialect: 'plain', access: 'read' },
+  { key: 'POST /events/events/', fn: 'events-create', action: 'auditlog_write', dialect: 'authentik', access: 'write' },
+  { key: 'GET /events/events/', fn: 'events-list', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
+  { key: 'GET /events/events/actions/', fn: 'events-actions', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
+  { key: 'GET /events/events/{event_uuid}/', fn: 'events-get', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
+  { key: 'GET /api/events', fn: 'onegini-events-search', action: 'auditlog_read', dialect: 'onegini', access: 'read' },
+] as const satisfies readonly Route[];
+
+export type RouteKey = (typeof routes)[number]['key'];
+
+export function routeByKey(key: string): Route {
+  const route = routes.find((r) => r.key === key);
+  if (!route) throw new Error(`no route ${key} in the route table`);
+  return route;
+}
+
+export function splitRouteKey(key: string): { method: string; path: string } {
+  const [method, path] = key.split(' ') as [string, string];
+  return { method, path };
+}

@@ -1,0 +1,34 @@
+// authentik (Django REST framework) error shapes.
+import { DomainError } from '../errors.ts';
+import type { DialectErrors, Reply } from './reply.ts';
+
+function fieldErrors(error: DomainError): Record<string, string[]> {
+  const body: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.field.split('.')[0] || 'non_field_errors';
+    (body[field] ??= []).push(issue.message);
+  }
+  return body;
+}
+
+export const authentik: DialectErrors = {
+  error(error: unknown): Reply {
+    if (!(error instanceof DomainError)) return { status: 500, body: { detail: 'A server error occurred.' } };
+    switch (error.code) {
+      case 'input.invalid':
+        return { status: 400, body: fieldErrors(error) };
+      case 'input.malformed':
+        return { status: 400, body: { detail: error.message } };
+      case 'input.tooLarge':
+        return { status: 413, body: { detail: error.message } };
+      case 'input.conflict':
+        return { status: 422, body: { detail: error.message } };
+      case 'auth.forbidden':
+        return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+      case 'notFound':
+        return { status: 404, body: { detail: 'Not found.' } };
+      case 'page.invalid':
+        return { status: 404, body: { detail: 'Invalid page.' } };
+    }
+  },
+};

@@ -1,0 +1,33 @@
+// Typed domain errors. Each dialect maps the code to its own status and body; anything that
+// is not a DomainError is a bare 500.
+
+export type ErrorCode =
+  | 'input.invalid' // issues name the fields
+  | 'input.malformed' // body could not be parsed at all
+  | 'input.tooLarge'
+  | 'auth.forbidden'
+  | 'notFound'
+  | 'input.conflict' // e.g. an Idempotency-Key reused with another body
+  | 'page.invalid';
+
+export interface FieldIssue {
+  /** Dotted path of the offending field; '' for the object as a whole. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: readonly FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalid = (field: string, message: string) =>
+  new DomainError('input.invalid', `${field}: ${message}`, [{ field, message }]);
+
+export const notFound = (what: string) => new DomainError('notFound', `${what} not found`);

@@ -1,0 +1,112 @@
+// An event, stored once; the authentik view is its own shape, the Onegini view maps it.
+import { isIP } from 'node:net';
+import * as z from 'zod';
+import { isEventAction } from './actions.ts';
+import { maskSecrets } from './secrets.ts';
+import { uuid7 } from './uuid7.ts';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface Event {
+  pk: string;
+  user: JsonObject;
+  action: string;
+  app: string;
+  context: JsonObject;
+  client_ip: string | null;
+  /** ISO 8601 UTC. */
+  created: string;
+  expires: string;
+  brand: JsonObject;
+}
+
+// Messages as Django REST framework writes them: authentik clients show them verbatim.
+export const drf = {
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  blank: 'This field may not be blank.',
+  string: 'Not a valid string.',
+  boolean: 'Must be a valid boolean.',
+  choice: (value: unknown) => `"${String(value)}" is not a valid choice.`,
+  ip: 'Enter a valid IPv4 or IPv6 address.',
+  dict: 'Value must be a dictionary, and not have any duplicate keys.',
+  datetime:
+    'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].',
+  unknown: 'Unknown field.',
+  invalidData: 'Invalid data. Expected a dictionary, but got another type.',
+} as const;
+
+const isoDatetime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+export function parseDrfDatetime(value: string): Date | null {
+  if (!isoDatetime.test(value)) return null;
+  const date = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const missingOr = (message: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? drf.required : issue.input === null ? drf.null : message;
+
+const dict = z.record(z.string(), z.unknown(), { error: missingOr(drf.dict) });
+
+export const eventActionField = z
+  .string({ error: missingOr(drf.string) })
+  .refine(isEventAction, { error: (issue) => drf.choice(issue.input) });
+
+export const ipField = z.string({ error: missingOr(drf.ip) }).refine((v) => isIP(v) !== 0, { error: drf.ip });
+
+/** The body of `POST /events/events/`. Read-only fields a client echoes back are ignored. */
+export const eventInput = z.strictObject(
+  {
+    pk: z.unknown().optional(),
+    created: z.unknown().optional(),
+    user: dict.optional(),
+    action: eventActionField,
+    app: z.string({ error: missingOr(drf.string) }).trim().min(1, { error: drf.blank }),
+    context: dict.optional(),
+    client_ip: ipField.nullable().optional(),
+    expires: z
+      .string({ error: missingOr(drf.datetime) })
+      .refine((v) => parseDrfDatetime(v) !== null, { error: drf.datetime })
+      .optional(),
+    brand: dict.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? drf.unknown : issue.input === undefined ? 'No data provided' : drf.invalidData,
+  },
+);
+
+export type EventInput = z.infer<typeof eventInput>;
+
+export const defaultRetentionDays = 365;
+
+/** Builds the event to store: id and time are ours, secrets in context are masked. */
+export function newEvent(input: EventInput, now: Date, retentionDays: number): Event {
+  const expires = input.expires
+    ? (parseDrfDatetime(input.expires) as Date)
+    : new Date(now.getTime() + retentionDays * 86_400_000);
+  return {
+    pk: uuid7(now.getTime()),
+    user: input.user ?? {},
+    action: input.action,
+    app: input.app,
+    context: maskSecrets(input.context ?? {}) as JsonObject,
+    client_ip: input.client_ip ?? null,
+    created: now.toISOString(),
+    expires: expires.toISOString(),
+    brand: input.brand ?? {},
+  };
+}
+
+/** The actor (Onegini `actor`, authentik `username`): the subject's username. */
+export function eventActor(event: Pick<Event, 'user'>): string | undefined {
+  const username = event.user.username;
+  return typeof username === 'string' && username !== '' ? username : undefined;
+}
+
+/** The person (Onegini `userId`): `context.person_id`, else `user.pk`. */
+export function eventPerson(event: Pick<Event, 'user' | 'context'>): string | undefined {
+  const id = event.context.person_id ?? event.user.pk;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}

@@ -1,0 +1,80 @@
+// Admin items. Key shapes:
+//   admin   pk ADMIN#<token hash>  sk ADMIN  rpk ADMINS  rsk <name>  name  actions  created
+// The token itself is never stored; its name is found through the by-ref index.
+
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documents, tableName } from './client.ts';
+
+export interface AdminRecord {
+  name: string;
+  actions: string[];
+  tokenHash: string;
+  created: string;
+}
+
+const adminKey = (tokenHash: string) => ({ pk: `ADMIN#${tokenHash}`, sk: 'ADMIN' });
+
+function toAdmin(item: Record<string, unknown>): AdminRecord {
+  return {
+    name: item.name as string,
+    actions: item.actions as string[],
+    tokenHash: (item.pk as string).slice('ADMIN#'.length),
+    created: item.created as string,
+  };
+}
+
+export type AdminStore = typeof adminStore;
+
+export const adminStore = {
+  async byTokenHash(tokenHash: string): Promise<AdminRecord | null> {
+    const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: adminKey(tokenHash) }));
+    return Item ? toAdmin(Item) : null;
+  },
+
+  async byName(name: string): Promise<AdminRecord | null> {
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'by-ref',
+        KeyConditionExpression: 'rpk = :rpk AND rsk = :name',
+        ExpressionAttributeValues: { ':rpk': 'ADMINS', ':name': name },
+      }),
+    );
+    return Items?.[0] ? toAdmin(Items[0]) : null;
+  },
+
+  async all(): Promise<AdminRecord[]> {
+    const admins: AdminRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'by-ref',
+          KeyConditionExpression: 'rpk = :rpk',
+          ExpressionAttributeValues: { ':rpk': 'ADMINS' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      admins.push(...(page.Items ?? []).map(toAdmin));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return admins;
+  },
+
+  /** Writes a new admin; the caller checks the name is free (names are unique by convention of the CLI). */
+  async put(admin: AdminRecord): Promise<void> {
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...adminKey(admin.tokenHash), rpk: 'ADMINS', rsk: admin.name, name: admin.name, actions: admin.actions, created: admin.created },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  },
+
+  async remove(tokenHash: string): Promise<void> {
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: adminKey(tokenHash) }));
+  },
+};
+
