@@ -1,10 +1,9 @@
-import { envInt } from '../lib/config.ts';
+import { retentionDays } from '../lib/events/audit.ts';
 import { eventInput } from '../lib/events/event.ts';
 import { ingestEvent } from '../lib/events/ingest.ts';
 import { eventStore } from '../lib/store/events.ts';
 import { routeHandler } from './http/route-handler.ts';
 
-const retentionDays = envInt('EVENT_RETENTION', 365);
 const idempotencyTtlSeconds = 48 * 3600;
 
 export const handler = routeHandler('POST /events/events/', { body: eventInput }, ({ body, admin, headers }) => {

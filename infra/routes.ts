@@ -25,6 +25,19 @@ export const routes = [
   { key: 'GET /events/events/actions/', fn: 'events-actions', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
   { key: 'GET /events/events/{event_uuid}/', fn: 'events-get', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
   { key: 'GET /api/events', fn: 'onegini-events-search', action: 'auditlog_read', dialect: 'onegini', access: 'read' },
+  { key: 'GET /event', fn: 'bindings-redirect', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/', fn: 'bindings-list', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/available', fn: 'event-names-available', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/handlermodules', fn: 'handler-modules-list', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/{eventid}', fn: 'bindings-get', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/positions/{handlermodule}', fn: 'handler-module-positions', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/actions/{handlermodule}', fn: 'handler-module-actions', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event/conditions/{handlermodule}', fn: 'handler-module-conditions', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'POST /event', fn: 'bindings-save', action: 'eventhandling_write', dialect: 'privacyidea', access: 'write' },
+  { key: 'PATCH /event/{eventid}', fn: 'bindings-patch', action: 'eventhandling_write', dialect: 'privacyidea', access: 'write' },
+  { key: 'POST /event/enable/{eventid}', fn: 'bindings-enable', action: 'eventhandling_write', dialect: 'privacyidea', access: 'write' },
+  { key: 'POST /event/disable/{eventid}', fn: 'bindings-disable', action: 'eventhandling_write', dialect: 'privacyidea', access: 'write' },
+  { key: 'DELETE /event/{eid}', fn: 'bindings-delete', action: 'eventhandling_write', dialect: 'privacyidea', access: 'write' },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = (typeof routes)[number]['key'];

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'auth.forbidden'
   | 'notFound'
   | 'input.conflict' // e.g. an Idempotency-Key reused with another body
+  | 'precondition.failed' // If-Match no longer matches
   | 'page.invalid';
 
 export interface FieldIssue {

@@ -9,6 +9,7 @@ import type { PolicyAction } from '../../lib/admins/policy-actions.ts';
 import { authentik } from '../../lib/dialects/authentik.ts';
 import { onegini } from '../../lib/dialects/onegini.ts';
 import { plain } from '../../lib/dialects/plain.ts';
+import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type FieldIssue } from '../../lib/errors.ts';
 import { logError } from './log.ts';
@@ -21,7 +22,7 @@ export interface AuthorizerContext {
 
 export type GatewayEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 
-export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, plain, privacyidea: plain };
+export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, plain, privacyidea };
 
 /** Bodies above this are refused before parsing (documented in the README). */
 export const maxBodyBytes = 64 * 1024;
@@ -37,7 +38,9 @@ export interface RouteInput<P, Q, B> {
 interface Schemas<P, Q, B> {
   path?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** The body; with `mergeQuery`, the query string and the body merged (privacyIDEA reads both). */
   body?: z.ZodType<B>;
+  mergeQuery?: boolean;
 }
 
 const securityHeaders = {
@@ -88,6 +91,11 @@ function parseBody(event: GatewayEvent): unknown {
   }
 }
 
+function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) return body;
+  return { ...query, ...(body as Record<string, unknown> | undefined) };
+}
+
 function adminFrom(event: GatewayEvent, action: PolicyAction | null): Admin | null {
   if (action === null) return null;
   const context = event.requestContext.authorizer?.lambda;
@@ -127,7 +135,11 @@ export function routeHandler<P = undefined, Q = undefined, B = undefined>(
           headers: event.headers,
           path: parse(schemas.path, event.pathParameters ?? {}, 'path'),
           query: parse(schemas.query, event.queryStringParameters ?? {}, 'query'),
-          body: parse(schemas.body, context.rawBody, ''),
+          body: parse(
+            schemas.body,
+            schemas.mergeQuery ? mergeParams(event.queryStringParameters, context.rawBody) : context.rawBody,
+            '',
+          ),
         };
       },
     })

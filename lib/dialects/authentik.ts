@@ -29,6 +29,8 @@ export const authentik: DialectErrors = {
         return { status: 404, body: { detail: 'Not found.' } };
       case 'page.invalid':
         return { status: 404, body: { detail: 'Invalid page.' } };
+      case 'precondition.failed':
+        return { status: 412, body: { detail: error.message } };
     }
   },
 };

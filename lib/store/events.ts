@@ -59,6 +59,12 @@ const idempotencyKey = (admin: string, key: string) => ({
 
 export type EventStore = typeof eventStore;
 
+/** The Put of an event, for transactions that record an audit event with another change. */
+export async function eventPut(event: Event) {
+  await rememberMonth(monthOf(Date.parse(event.created)));
+  return { Put: { TableName: tableName, Item: eventItem(event) } };
+}
+
 export const eventStore = {
   /**
    * Stores an event. With a claim, the event and the claim are written in one transaction;

@@ -1,0 +1,14 @@
+import { bindingIdParameter } from '../lib/bindings/binding.ts';
+import { removeBinding } from '../lib/bindings/bindings.ts';
+import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { anyParams } from './http/params.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'DELETE /event/{eid}',
+  { path: bindingIdParameter('eid'), body: anyParams, mergeQuery: true },
+  async ({ path: id, admin }) =>
+    privacyIdeaValue(await removeBinding({ bindings: bindingStore, policies: matcherPolicyStore }, id, admin?.name ?? '')),
+);

@@ -1,0 +1,14 @@
+import { bindingIdParameter } from '../lib/bindings/binding.ts';
+import { setBindingActive } from '../lib/bindings/bindings.ts';
+import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { anyParams } from './http/params.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'POST /event/enable/{eventid}',
+  { path: bindingIdParameter('eventid'), body: anyParams, mergeQuery: true },
+  async ({ path: id, admin }) =>
+    privacyIdeaValue(await setBindingActive({ bindings: bindingStore, policies: matcherPolicyStore }, id, true, admin?.name ?? '')),
+);

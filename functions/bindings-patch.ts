@@ -1,0 +1,23 @@
+import { bindingIdParameter, bindingPatch } from '../lib/bindings/binding.ts';
+import { patchBinding } from '../lib/bindings/bindings.ts';
+import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+/** `"3"`, `W/"3"` → 3; absent or `*` → null (no precondition); anything else never matches. */
+function expectedVersion(ifMatch: string | undefined): number | null {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return null;
+  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(ifMatch);
+  return match ? Number(match[1]) : -1;
+}
+
+export const handler = routeHandler(
+  'PATCH /event/{eventid}',
+  { path: bindingIdParameter('eventid'), body: bindingPatch },
+  async ({ path: id, body, headers, admin }) => {
+    const deps = { bindings: bindingStore, policies: matcherPolicyStore };
+    const saved = await patchBinding(deps, id, body, expectedVersion(headers['if-match']), admin?.name ?? '');
+    return privacyIdeaValue(id, { etag: `"${saved.version}"` });
+  },
+);

@@ -1,0 +1,10 @@
+import { saveBinding } from '../lib/bindings/bindings.ts';
+import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { anyParams } from './http/params.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler('POST /event', { body: anyParams, mergeQuery: true }, async ({ body, admin }) =>
+  privacyIdeaValue(await saveBinding({ bindings: bindingStore, policies: matcherPolicyStore }, body ?? {}, admin?.name ?? '')),
+);

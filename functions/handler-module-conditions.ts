@@ -1,0 +1,12 @@
+import { conditionDescriptors } from '../lib/bindings/conditions.ts';
+import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { handlerModule } from '../lib/handlers/modules.ts';
+import { handlerModuleParameter, noParams } from './http/params.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+// Every module offers the same conditions.
+export const handler = routeHandler(
+  'GET /event/conditions/{handlermodule}',
+  { path: handlerModuleParameter, query: noParams },
+  ({ path }) => privacyIdeaValue(handlerModule(path.handlermodule) ? conditionDescriptors : []),
+);

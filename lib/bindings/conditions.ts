@@ -1,0 +1,187 @@
+// Binding conditions: every handler module offers the same set, all must hold. Validation
+// (at save) and evaluation (at dispatch) live side by side so they cannot drift apart.
+import type { Event } from '../events/event.ts';
+import { parseNetwork } from '../net/ip.ts';
+
+export interface ConditionDescriptor {
+  type: 'str' | 'multi' | 'regexp';
+  desc: string;
+  group: 'general' | 'event' | 'user' | 'policy' | 'counter';
+}
+
+export const comparators = ['==', '!=', '<=', '>=', '<', '>', 'matches', 'in', 'contains'] as const;
+export type Comparator = (typeof comparators)[number];
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
+export const conditionDescriptors: Record<string, ConditionDescriptor> = {
+  client_ip: { type: 'str', group: 'general', desc: 'Comma list of IPs and CIDRs; !x excludes.' },
+  app: { type: 'multi', group: 'event', desc: "The event's app is one of the comma-listed values." },
+  model: { type: 'multi', group: 'event', desc: 'context.model app.model_name is one of the comma-listed values.' },
+  username: { type: 'regexp', group: 'user', desc: 'The whole user.username matches this regular expression.' },
+  brand: { type: 'multi', group: 'event', desc: 'brand.name is one of the comma-listed values.' },
+  context: { type: 'str', group: 'event', desc: `<dotted.path> <cmp> <value>, cmp one of ${comparators.join(' ')}.` },
+  matcher_policy: { type: 'str', group: 'policy', desc: 'Comma list of event matcher policy UUIDs; each must pass.' },
+  counter: { type: 'str', group: 'counter', desc: '<counter_name> <cmp> <int>; a missing counter is 0.' },
+};
+
+export interface Comparison {
+  left: string;
+  comparator: Comparator;
+  right: string;
+}
+
+export function parseComparison(value: string): Comparison | null {
+  const match = /^\s*(\S+)\s+(==|!=|<=|>=|<|>|matches|in|contains)\s+(.*?)\s*$/.exec(value);
+  return match ? { left: match[1] as string, comparator: match[2] as Comparator, right: match[3] as string } : null;
+}
+
+/** The problem with a condition's value, or null when it is well-formed. */
+export function conditionProblem(name: string, value: string): string | null {
+  switch (name) {
+    case 'client_ip': {
+      const items = list(value);
+      const bad = items.find((item) => parseNetwork(item.replace(/^!/, '')) === null);
+      if (items.length === 0) return 'must list at least one IP or CIDR';
+      return bad === undefined ? null : `'${bad}' is not an IP address or CIDR network`;
+    }
+    case 'app':
+    case 'brand':
+      return list(value).length > 0 ? null : 'must list at least one value';
+    case 'model': {
+      const items = list(value);
+      const bad = items.find((item) => !/^[^.\s]+\.[^.\s]+$/.test(item));
+      if (items.length === 0) return 'must list at least one <app>.<model_name>';
+      return bad === undefined ? null : `'${bad}' is not of the form <app>.<model_name>`;
+    }
+    case 'username':
+      try {
+        new RegExp(value);
+        return null;
+      } catch {
+        return 'is not a valid regular expression';
+      }
+    case 'context': {
+      const comparison = parseComparison(value);
+      if (!comparison) return `must be '<dotted.path> <cmp> <value>' with cmp one of ${comparators.join(', ')}`;
+      if (comparison.comparator === 'matches') {
+        try {
+          new RegExp(comparison.right);
+        } catch {
+          return 'has a regular expression that does not compile';
+        }
+      }
+      return null;
+    }
+    case 'matcher_policy': {
+      const items = list(value);
+      const bad = items.find((item) => !uuid.test(item));
+      if (items.length === 0) return 'must list at least one matcher policy UUID';
+      return bad === undefined ? null : `'${bad}' is not a UUID`;
+    }
+    case 'counter': {
+      const comparison = parseComparison(value);
+      if (!comparison || !['==', '!=', '<', '>', '<=', '>='].includes(comparison.comparator) || !/^-?\d+$/.test(comparison.right)) {
+        return "must be '<counter_name> <cmp> <int>' with cmp one of ==, !=, <, >, <=, >=";
+      }
+      return null;
+    }
+    default:
+      return `unknown condition '${name}'; known: ${Object.keys(conditionDescriptors).join(', ')}`;
+  }
+}
+
+/** The matcher policy UUIDs a set of conditions names (to check they exist, and to index them). */
+export const policyUuidsOf = (conditions: Record<string, string>) =>
+  conditions.matcher_policy === undefined ? [] : list(conditions.matcher_policy).map((id) => id.toLowerCase());
+
+/** What conditions need from outside the event when they are evaluated. */
+export interface ConditionLookups {
+  /** Does the matcher policy pass for this event? */
+  policyPasses(policyUuid: string, event: Event): Promise<boolean>;
+  counterValue(name: string): Promise<number>;
+}
+
+const pathValue = (root: unknown, dotted: string): unknown =>
+  dotted.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+
+export function compare(actual: unknown, comparator: Comparator, expected: string): boolean {
+  const number = typeof actual === 'number' ? actual : typeof actual === 'string' && actual.trim() !== '' ? Number(actual) : Number.NaN;
+  const expectedNumber = expected.trim() === '' ? Number.NaN : Number(expected);
+  const numeric = !Number.isNaN(number) && !Number.isNaN(expectedNumber);
+  const text = actual === undefined || actual === null ? undefined : typeof actual === 'string' ? actual : JSON.stringify(actual);
+  switch (comparator) {
+    case '==':
+      return numeric ? number === expectedNumber : text === expected;
+    case '!=':
+      return numeric ? number !== expectedNumber : text !== expected;
+    case '<':
+      return numeric && number < expectedNumber;
+    case '>':
+      return numeric && number > expectedNumber;
+    case '<=':
+      return numeric && number <= expectedNumber;
+    case '>=':
+      return numeric && number >= expectedNumber;
+    case 'matches':
+      return text !== undefined && new RegExp(`^(?:${expected})$`).test(text);
+    case 'in':
+      return text !== undefined && list(expected).includes(text);
+    case 'contains':
+      return Array.isArray(actual) ? actual.map(String).includes(expected) : text !== undefined && text.includes(expected);
+  }
+}
+
+function ipHolds(value: string, ip: string | null): boolean {
+  if (ip === null) return false;
+  const items = list(value);
+  const included = items.filter((item) => !item.startsWith('!'));
+  const excluded = items.filter((item) => item.startsWith('!')).map((item) => item.slice(1));
+  const inAny = (networks: string[]) => networks.some((network) => parseNetwork(network)?.contains(ip));
+  return (included.length === 0 || inAny(included)) && !inAny(excluded);
+}
+
+/** Does one condition hold for the event? Values are assumed valid (checked at save). */
+export async function conditionHolds(name: string, value: string, event: Event, lookups: ConditionLookups): Promise<boolean> {
+  switch (name) {
+    case 'client_ip':
+      return ipHolds(value, event.client_ip);
+    case 'app':
+      return list(value).includes(event.app);
+    case 'model': {
+      const model = event.context.model as { app?: unknown; model_name?: unknown } | undefined;
+      return model !== undefined && list(value).includes(`${String(model.app)}.${String(model.model_name)}`);
+    }
+    case 'username': {
+      const username = event.user.username;
+      return typeof username === 'string' && new RegExp(`^(?:${value})$`).test(username);
+    }
+    case 'brand':
+      return typeof event.brand.name === 'string' && list(value).includes(event.brand.name);
+    case 'context': {
+      const comparison = parseComparison(value) as Comparison;
+      return compare(pathValue(event.context, comparison.left), comparison.comparator, comparison.right);
+    }
+    case 'matcher_policy': {
+      for (const policy of policyUuidsOf({ matcher_policy: value })) {
+        if (!(await lookups.policyPasses(policy, event))) return false;
+      }
+      return true;
+    }
+    case 'counter': {
+      const comparison = parseComparison(value) as Comparison;
+      return compare(await lookups.counterValue(comparison.left), comparison.comparator, comparison.right);
+    }
+    default:
+      return false;
+  }
+}
+
+/** All conditions hold (AND). */
+export async function conditionsHold(conditions: Record<string, string>, event: Event, lookups: ConditionLookups) {
+  for (const [name, value] of Object.entries(conditions)) {
+    if (!(await conditionHolds(name, value, event, lookups))) return false;
+  }
+  return true;
+}

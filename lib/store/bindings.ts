@@ -1,0 +1,191 @@
+// Binding items, one item collection per binding. Key shapes:
+//   binding      pk BINDING#<id>  sk BINDING          rpk BINDINGS               rsk <id:10>        + the binding, version
+//   dispatch     pk BINDING#<id>  sk ON#<event>       rpk ON#<position>#<event>  rsk <ordering:10>#<id:10>  binding (active only)
+//   policy link  pk BINDING#<id>  sk POLICY#<uuid>    rpk POLICY#<uuid>          rsk <id:10>        id, name
+//   id sequence  pk BINDING_SEQ   sk BINDING_SEQ      next
+// A write replaces the whole collection in one transaction, conditioned on the version read.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Binding, StoredBinding } from '../bindings/binding.ts';
+import { policyUuidsOf } from '../bindings/conditions.ts';
+import type { Event } from '../events/event.ts';
+import type { Position } from '../handlers/modules.ts';
+import { documents, tableName } from './client.ts';
+import { eventPut } from './events.ts';
+
+const pad = (n: number) => String(n).padStart(10, '0');
+const collection = (id: number) => `BINDING#${id}`;
+const sequenceKey = { pk: 'BINDING_SEQ', sk: 'BINDING_SEQ' };
+
+/** Another writer changed the binding since it was read. */
+export class VersionConflict extends Error {}
+
+function items(binding: StoredBinding) {
+  const pk = collection(binding.id);
+  const { version: _version, ...plain } = binding;
+  return [
+    { pk, sk: 'BINDING', rpk: 'BINDINGS', rsk: pad(binding.id), binding: plain, version: binding.version },
+    ...(binding.active
+      ? binding.event.map((name) => ({
+          pk,
+          sk: `ON#${name}`,
+          rpk: `ON#${binding.position}#${name}`,
+          rsk: `${pad(binding.ordering)}#${pad(binding.id)}`,
+          binding: plain,
+        }))
+      : []),
+    ...policyUuidsOf(binding.conditions).map((uuid) => ({
+      pk,
+      sk: `POLICY#${uuid}`,
+      rpk: `POLICY#${uuid}`,
+      rsk: pad(binding.id),
+      id: binding.id,
+      name: binding.name,
+    })),
+  ];
+}
+
+const stored = (item: Record<string, unknown>): StoredBinding => ({
+  ...(item.binding as Binding),
+  version: item.version as number,
+});
+
+async function queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
+  const found: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
+    found.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+export type BindingStore = typeof bindingStore;
+
+export const bindingStore = {
+  /** The next id: an atomic counter, so concurrent creates never collide. */
+  async nextId(): Promise<number> {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: sequenceKey,
+        UpdateExpression: 'ADD #next :one',
+        ExpressionAttributeNames: { '#next': 'next' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Attributes?.next as number;
+  },
+
+  /** After a create with an explicit id, later generated ids stay above it. */
+  async raiseSequence(id: number): Promise<void> {
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sequenceKey,
+          UpdateExpression: 'SET #next = :id',
+          ConditionExpression: 'attribute_not_exists(#next) OR #next < :id',
+          ExpressionAttributeNames: { '#next': 'next' },
+          ExpressionAttributeValues: { ':id': id },
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+      });
+  },
+
+  async get(id: number): Promise<StoredBinding | null> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: { pk: collection(id), sk: 'BINDING' }, ConsistentRead: true }),
+    );
+    return Item ? stored(Item) : null;
+  },
+
+  async all(): Promise<StoredBinding[]> {
+    return (await queryAll({ IndexName: 'by-ref', KeyConditionExpression: 'rpk = :rpk', ExpressionAttributeValues: { ':rpk': 'BINDINGS' } })).map(
+      stored,
+    );
+  },
+
+  /** Active bindings for one event name and position, in ordering then id order. */
+  async forEvent(position: Position, eventName: string): Promise<Binding[]> {
+    const found = await queryAll({
+      IndexName: 'by-ref',
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': `ON#${position}#${eventName}` },
+    });
+    return found.map((item) => item.binding as Binding);
+  },
+
+  /** The bindings whose matcher_policy condition names this policy. */
+  async usingPolicy(policyUuid: string): Promise<{ id: number; name: string }[]> {
+    const found = await queryAll({
+      IndexName: 'by-ref',
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': `POLICY#${policyUuid.toLowerCase()}` },
+    });
+    return found.map((item) => ({ id: item.id as number, name: item.name as string }));
+  },
+
+  /**
+   * Writes the binding (version = expected + 1) with its links and an audit event, in one
+   * transaction. `expectedVersion` null means the id must be new.
+   */
+  async write(binding: Binding, expectedVersion: number | null, audit: Event): Promise<StoredBinding> {
+    const next: StoredBinding = { ...binding, version: (expectedVersion ?? 0) + 1 };
+    const wanted = items(next);
+    const current = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': collection(binding.id) } });
+    const stale = current.filter((item) => item.sk !== 'BINDING' && !wanted.some((w) => w.sk === item.sk));
+    const [main, ...links] = wanted;
+    await transact([
+      {
+        Put: {
+          TableName: tableName,
+          Item: main,
+          ...(expectedVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        },
+      },
+      ...links.map((item) => ({ Put: { TableName: tableName, Item: item } })),
+      ...stale.map((item) => ({ Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } })),
+      await eventPut(audit),
+    ]);
+    return next;
+  },
+
+  /** Deletes the binding and its links, if it is still at `expectedVersion`. */
+  async remove(id: number, expectedVersion: number, audit: Event): Promise<void> {
+    const current = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': collection(id) } });
+    await transact([
+      ...current.map((item) =>
+        item.sk === 'BINDING'
+          ? {
+              Delete: {
+                TableName: tableName,
+                Key: { pk: item.pk, sk: item.sk },
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': expectedVersion },
+              },
+            }
+          : { Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } },
+      ),
+      await eventPut(audit),
+    ]);
+  },
+};
+
+async function transact(transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: transactItems }));
+  } catch (error) {
+    const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) {
+      throw new VersionConflict('the binding changed since it was read');
+    }
+    throw error;
+  }
+}
