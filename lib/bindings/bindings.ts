@@ -103,12 +103,14 @@ export async function saveBinding(deps: BindingDeps, params: Record<string, unkn
     const previous = id === null ? null : await deps.bindings.get(id);
     const binding: Binding = {
       ...draft,
-      id: id ?? (await deps.bindings.nextId()),
+      id: id ?? 0,
       abort_on_error: abortOnError ?? previous?.abort_on_error ?? false,
       options: keepHidden(options, previous),
     };
     validateBinding(binding);
     await checkPolicies(deps, binding);
+    // An id is taken only for a valid binding: refused input changes nothing, not even the sequence.
+    if (id === null) binding.id = await deps.bindings.nextId();
     const audit = modelEvent(previous ? 'model_updated' : 'model_created', admin, model(binding));
     await deps.bindings.write(binding, previous?.version ?? null, audit);
     if (id !== null && !previous) await deps.bindings.raiseSequence(id);

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { compare, conditionHolds, conditionProblem, conditionsHold, parseComparison } from '../../../lib/bindings/conditions.ts';
+import type { Event } from '../../../lib/events/event.ts';
+
+const event: Event = {
+  pk: '01a20ef6-3c5c-71d0-b8c4-26a9f1ddfcfa',
+  user: { username: 'alice', pk: 7 },
+  action: 'login_failed',
+  app: 'authentik.core',
+  context: { model: { app: 'authentik_core', model_name: 'user' }, attempts: 3, tags: ['a', 'b'], geo: { country: 'NL' } },
+  client_ip: '192.168.1.20',
+  created: '2026-11-24T00:00:00.000Z',
+  expires: '2027-11-24T00:00:00.000Z',
+  brand: { name: 'acme' },
+};
+
+const lookups = {
+  policyPasses: async (uuid: string) => uuid.startsWith('a'),
+  counterValue: async (name: string) => (name === 'seen' ? 4 : 0),
+};
+
+describe('conditionHolds', () => {
+  it.each([
+    ['client_ip', '192.168.0.0/16', true],
+    ['client_ip', '10.0.0.0/8', false],
+    ['client_ip', '!10.0.0.0/8', true],
+    ['client_ip', '192.168.0.0/16,!192.168.1.0/24', false],
+    ['client_ip', '2001:db8::/32', false],
+    ['app', 'x, authentik.core', true],
+    ['app', 'authentik', false],
+    ['model', 'authentik_core.user', true],
+    ['model', 'authentik_core.group', false],
+    ['username', 'ali.*', true],
+    ['username', 'lic', false],
+    ['brand', 'acme,other', true],
+    ['brand', 'other', false],
+    ['context', 'attempts >= 3', true],
+    ['context', 'attempts > 3', false],
+    ['context', 'geo.country == NL', true],
+    ['context', 'geo.country != NL', false],
+    ['context', 'geo.country in DE,NL', true],
+    ['context', 'geo.country matches N.', true],
+    ['context', 'tags contains b', true],
+    ['context', 'missing == 1', false],
+    ['matcher_policy', 'aaaaaaaa-0000-4000-8000-000000000000', true],
+    ['matcher_policy', 'aaaaaaaa-0000-4000-8000-000000000000,bbbbbbbb-0000-4000-8000-000000000000', false],
+    ['counter', 'seen == 4', true],
+    ['counter', 'other > 0', false],
+    ['counter', 'other == 0', true],
+  ])('%s %s → %s', async (name, value, expected) => {
+    expect(await conditionHolds(name, value, event, lookups)).toBe(expected);
+  });
+
+  it('fails client_ip for an event without an IP, and username without one', async () => {
+    expect(await conditionHolds('client_ip', '!10.0.0.0/8', { ...event, client_ip: null }, lookups)).toBe(false);
+    expect(await conditionHolds('username', '.*', { ...event, user: {} }, lookups)).toBe(false);
+    expect(await conditionHolds('model', 'a.b', { ...event, context: {} }, lookups)).toBe(false);
+  });
+
+  it('needs every condition (AND)', async () => {
+    expect(await conditionsHold({ app: 'authentik.core', brand: 'acme' }, event, lookups)).toBe(true);
+    expect(await conditionsHold({ app: 'authentik.core', brand: 'other' }, event, lookups)).toBe(false);
+    expect(await conditionsHold({}, event, lookups)).toBe(true);
+  });
+});
+
+describe('conditionProblem', () => {
+  it.each([
+    ['client_ip', '10.0.0.0/8, !10.1.0.0/16, ::1', null],
+    ['client_ip', '10.0.0.0/33', /not an IP/],
+    ['client_ip', '', /at least one/],
+    ['model', 'a.b,c.d', null],
+    ['model', 'a.b.c', /not of the form/],
+    ['username', '[', /regular expression/],
+    ['context', 'a.b <= 4', null],
+    ['context', 'a.b matches (', /does not compile/],
+    ['context', 'nothing', /must be/],
+    ['matcher_policy', 'not-a-uuid', /not a UUID/],
+    ['counter', 'c >= -2', null],
+    ['counter', 'c contains 2', /must be/],
+    ['weather', 'rain', /unknown condition/],
+  ])('%s %j', (name, value, expected) => {
+    const problem = conditionProblem(name, value);
+    if (expected === null) expect(problem).toBeNull();
+    else expect(problem).toMatch(expected);
+  });
+});
+
+describe('compare', () => {
+  it('compares numbers as numbers and text as text', () => {
+    expect(compare('10', '>', '9')).toBe(true);
+    expect(compare('abc', '>', '9')).toBe(false);
+    expect(compare(3, '==', '3.0')).toBe(true);
+    expect(compare('x', '==', 'x')).toBe(true);
+    expect(parseComparison('a.b  ==  some value ')).toEqual({ left: 'a.b', comparator: '==', right: 'some value' });
+  });
+});
