@@ -1,6 +1,7 @@
+import * as z from 'zod';
 import { bindingIdParameter } from '../lib/bindings/binding.ts';
 import { setBindingActive } from '../lib/bindings/bindings.ts';
-import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { anyParams } from './http/params.ts';
@@ -8,7 +9,14 @@ import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
   'POST /event/enable/{eventid}',
-  { path: bindingIdParameter('eventid'), body: anyParams, mergeQuery: true },
+  {
+    path: bindingIdParameter('eventid'),
+    body: anyParams,
+    mergeQuery: true,
+    response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
+  },
   async ({ path: id, admin }) =>
-    privacyIdeaValue(await setBindingActive({ bindings: bindingStore, policies: matcherPolicyStore }, id, true, admin?.name ?? '')),
+    privacyIdeaValue(
+      await setBindingActive({ bindings: bindingStore, policies: matcherPolicyStore }, id, true, admin?.name ?? ''),
+    ),
 );

@@ -1,6 +1,7 @@
-import { bindingIdParameter } from '../lib/bindings/binding.ts';
+import * as z from 'zod';
+import { bindingIdParameter, bindingShape } from '../lib/bindings/binding.ts';
 import { readBinding } from '../lib/bindings/bindings.ts';
-import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
@@ -8,7 +9,15 @@ import { routeHandler } from './http/route-handler.ts';
 // A list with the one binding, or [] for an unknown id (privacyIDEA's shape); the ETag is its version.
 export const handler = routeHandler(
   'GET /event/{eventid}',
-  { path: bindingIdParameter('eventid'), query: noParams },
+  {
+    path: bindingIdParameter('eventid'),
+    query: noParams,
+    response: {
+      status: 200,
+      body: privacyIdeaShape(z.array(bindingShape).max(1)),
+      description: 'The binding in a list, or [].',
+    },
+  },
   async ({ path: id }) => {
     const found = await readBinding({ bindings: bindingStore }, id);
     return found ? privacyIdeaValue([found.binding], { etag: `"${found.version}"` }) : privacyIdeaValue([]);

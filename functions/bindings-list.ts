@@ -1,9 +1,16 @@
+import * as z from 'zod';
+import { bindingShape } from '../lib/bindings/binding.ts';
 import { listBindings } from '../lib/bindings/bindings.ts';
-import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
-export const handler = routeHandler('GET /event/', { query: noParams }, async () =>
-  privacyIdeaValue(await listBindings({ bindings: bindingStore })),
+export const handler = routeHandler(
+  'GET /event/',
+  {
+    query: noParams,
+    response: { status: 200, body: privacyIdeaShape(z.array(bindingShape)), description: 'All bindings.' },
+  },
+  async () => privacyIdeaValue(await listBindings({ bindings: bindingStore })),
 );

@@ -1,6 +1,7 @@
+import * as z from 'zod';
 import { bindingIdParameter, bindingPatch } from '../lib/bindings/binding.ts';
 import { patchBinding } from '../lib/bindings/bindings.ts';
-import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { routeHandler } from './http/route-handler.ts';
@@ -14,7 +15,11 @@ function expectedVersion(ifMatch: string | undefined): number | null {
 
 export const handler = routeHandler(
   'PATCH /event/{eventid}',
-  { path: bindingIdParameter('eventid'), body: bindingPatch },
+  {
+    path: bindingIdParameter('eventid'),
+    body: bindingPatch,
+    response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
+  },
   async ({ path: id, body, headers, admin }) => {
     const deps = { bindings: bindingStore, policies: matcherPolicyStore };
     const saved = await patchBinding(deps, id, body, expectedVersion(headers['if-match']), admin?.name ?? '');

@@ -1,10 +1,20 @@
+import * as z from 'zod';
 import { saveBinding } from '../lib/bindings/bindings.ts';
-import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { anyParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
-export const handler = routeHandler('POST /event', { body: anyParams, mergeQuery: true }, async ({ body, admin }) =>
-  privacyIdeaValue(await saveBinding({ bindings: bindingStore, policies: matcherPolicyStore }, body ?? {}, admin?.name ?? '')),
+export const handler = routeHandler(
+  'POST /event',
+  {
+    body: anyParams,
+    mergeQuery: true,
+    response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
+  },
+  async ({ body, admin }) =>
+    privacyIdeaValue(
+      await saveBinding({ bindings: bindingStore, policies: matcherPolicyStore }, body ?? {}, admin?.name ?? ''),
+    ),
 );

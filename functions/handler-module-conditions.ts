@@ -1,5 +1,6 @@
+import * as z from 'zod';
 import { conditionDescriptors } from '../lib/bindings/conditions.ts';
-import { privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { handlerModule } from '../lib/handlers/modules.ts';
 import { handlerModuleParameter, noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
@@ -7,6 +8,10 @@ import { routeHandler } from './http/route-handler.ts';
 // Every module offers the same conditions.
 export const handler = routeHandler(
   'GET /event/conditions/{handlermodule}',
-  { path: handlerModuleParameter, query: noParams },
+  {
+    path: handlerModuleParameter,
+    query: noParams,
+    response: { status: 200, body: privacyIdeaShape(z.record(z.string(), z.unknown())), description: 'Conditions.' },
+  },
   ({ path }) => privacyIdeaValue(handlerModule(path.handlermodule) ? conditionDescriptors : []),
 );

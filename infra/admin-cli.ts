@@ -11,7 +11,11 @@ const usage = `usage:
   npm run admin -- revoke <name>`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { actions: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { actions: { type: 'string' } },
+  });
   const [command, name] = positionals;
   if (command === 'create' && name) {
     const token = await createAdmin(adminStore, name, parseActions(values.actions ?? ''));
@@ -20,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'list') {
-    for (const admin of await adminStore.all()) console.log(`${admin.name}\t${admin.actions.join(',')}\t${admin.created}`);
+    for (const admin of await adminStore.all())
+      console.log(`${admin.name}\t${admin.actions.join(',')}\t${admin.created}`);
     return 0;
   }
   if (command === 'revoke' && name) {

@@ -1,8 +1,12 @@
 // The one middy stack every route function is built from:
 //   auth context → body parsing → zod → domain function → dialect reply / dialect error.
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type * as z from 'zod';
 import { type Dialect, type RouteKey, routeByKey } from '../../infra/routes.ts';
 import type { Admin } from '../../lib/admins/admins.ts';
 import type { PolicyAction } from '../../lib/admins/policy-actions.ts';
@@ -35,12 +39,14 @@ export interface RouteInput<P, Q, B> {
   headers: Record<string, string | undefined>;
 }
 
-interface Schemas<P, Q, B> {
+export interface Schemas<P, Q, B> {
   path?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   /** The body; with `mergeQuery`, the query string and the body merged (privacyIDEA reads both). */
   body?: z.ZodType<B>;
   mergeQuery?: boolean;
+  /** What a success answers (status and body), for the OpenAPI document. */
+  response?: { status: number; body: z.ZodType; description: string };
 }
 
 const securityHeaders = {
@@ -119,15 +125,23 @@ export function routeHandler<P = undefined, Q = undefined, B = undefined>(
 ) {
   const route = routeByKey(key);
   const dialect = dialects[route.dialect];
-  return middy<GatewayEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext<P, Q, B>>()
+  const handler = middy<GatewayEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext<P, Q, B>>()
     .use({
       onError: async (request) => {
         if (!(request.error instanceof DomainError)) logError(route.key, request.error);
         request.response = toResponse(dialect.error(request.error));
       },
     })
-    .use({ before: async ({ event, context }) => void (context.admin = adminFrom(event, route.action)) })
-    .use({ before: async ({ event, context }) => void (context.rawBody = parseBody(event)) })
+    .use({
+      before: async ({ event, context }) => {
+        context.admin = adminFrom(event, route.action);
+      },
+    })
+    .use({
+      before: async ({ event, context }) => {
+        context.rawBody = parseBody(event);
+      },
+    })
     .use({
       before: async ({ event, context }) => {
         context.input = {
@@ -144,4 +158,8 @@ export function routeHandler<P = undefined, Q = undefined, B = undefined>(
       },
     })
     .handler(async (_event, context) => toResponse(await handle(context.input)));
+  // The OpenAPI document is built from what each handler declares here.
+  return Object.assign(handler, { definition: { route, schemas: schemas as Schemas<unknown, unknown, unknown> } });
 }
+
+export type RouteDefinition = ReturnType<typeof routeHandler>['definition'];

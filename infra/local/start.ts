@@ -1,10 +1,11 @@
 // `npm start`: DynamoDB Local (unless DYNAMODB_ENDPOINT is set), the table, a bootstrap admin
 // holding every policy action, and the local gateway. Ctrl-C stops everything.
-import { JavaMissingError, type LocalEngine, ensureTable, startEngine } from './engine.ts';
+import { ensureTable, JavaMissingError, type LocalEngine, startEngine } from './engine.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const enginePort = Number(process.env.DYNAMODB_PORT ?? 8000);
-const tableName = (process.env.TABLE_NAME ||= 'idp-event-hub');
+const tableName = process.env.TABLE_NAME || 'idp-event-hub';
+process.env.TABLE_NAME = tableName;
 
 let engine: LocalEngine | undefined;
 try {

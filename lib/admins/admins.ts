@@ -1,8 +1,8 @@
 // Admins and their credentials. Tokens carry 256 random bits, are shown once and stored only
 // as a SHA-256 hash (a fast hash suffices for high-entropy secrets).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type PolicyAction, policyActions } from './policy-actions.ts';
 import type { AdminRecord, AdminStore } from '../store/admins.ts';
+import { type PolicyAction, policyActions } from './policy-actions.ts';
 
 export interface Admin {
   name: string;
@@ -16,9 +16,13 @@ export const newToken = () => `ieh_${randomBytes(32).toString('base64url')}`;
 const adminName = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 export function parseActions(text: string): PolicyAction[] {
-  const actions = text.split(',').map((a) => a.trim()).filter(Boolean);
+  const actions = text
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const unknown = actions.filter((a) => !(policyActions as readonly string[]).includes(a));
-  if (unknown.length > 0) throw new Error(`unknown policy action(s): ${unknown.join(', ')}; known: ${policyActions.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown policy action(s): ${unknown.join(', ')}; known: ${policyActions.join(', ')}`);
   return [...new Set(actions)] as PolicyAction[];
 }
 

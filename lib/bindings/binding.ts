@@ -1,8 +1,8 @@
 // A binding: which handler module acts on which events, when, and how. This file turns
 // privacyIDEA-style parameters (query, form or JSON, all strings or not) into a valid binding.
 import * as z from 'zod';
-import { eventActions, isEventAction } from '../events/actions.ts';
 import { DomainError } from '../errors.ts';
+import { eventActions, isEventAction } from '../events/actions.ts';
 import { handlerModule, hiddenValue, type Position } from '../handlers/modules.ts';
 import { conditionProblem } from './conditions.ts';
 
@@ -28,8 +28,7 @@ export interface StoredBinding extends Binding {
 }
 
 /** A parameter problem: privacyIDEA's 400/905, the message naming the parameter. */
-export const parameterError = (message: string) =>
-  new DomainError('input.invalid', message, [{ field: '', message }]);
+export const parameterError = (message: string) => new DomainError('input.invalid', message, [{ field: '', message }]);
 
 const trueWords = new Set(['1', 'true', 'True', 'TRUE']);
 const falseWords = new Set(['0', 'false', 'False', 'FALSE']);
@@ -46,7 +45,12 @@ export function parseBoolean(name: string, value: unknown): boolean {
 export const maxOrdering = 2_147_483_647;
 
 export function parseInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : Number.NaN;
   if (!Number.isSafeInteger(number) || number < min || number > max) {
     throw parameterError(`${name}: '${String(value)}' must be an integer from ${min} to ${max}`);
   }
@@ -76,14 +80,19 @@ export function parseEventNames(value: unknown): string[] {
       throw parameterError(`event: '${value}' is not a JSON list`);
     }
   } else if (typeof value === 'string') {
-    names = value.split(',').map((name) => name.trim()).filter(Boolean);
+    names = value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
   }
   if (!Array.isArray(names) || names.length === 0 || !names.every((name) => typeof name === 'string')) {
     throw parameterError('event: must be a comma-separated list or a JSON list of event names');
   }
   const unknown = names.find((name) => !isEventAction(name));
   if (unknown !== undefined) {
-    throw parameterError(`event: '${unknown}' is not an available event (see GET /event/available, or use custom_<suffix>)`);
+    throw parameterError(
+      `event: '${unknown}' is not an available event (see GET /event/available, or use custom_<suffix>)`,
+    );
   }
   return [...new Set(names as string[])];
 }
@@ -116,17 +125,23 @@ export function validateBinding(binding: Binding): void {
   if (!module) throw parameterError(`Unknown handler module: ${binding.handlermodule}`);
   const options = module.actions[binding.action];
   if (!options) {
-    throw parameterError(`action: '${binding.action}' is not an action of ${module.name} (${Object.keys(module.actions).join(', ')})`);
+    throw parameterError(
+      `action: '${binding.action}' is not an action of ${module.name} (${Object.keys(module.actions).join(', ')})`,
+    );
   }
   if (!module.positions.includes(binding.position)) {
-    throw parameterError(`position: '${binding.position}' is not allowed for ${module.name} (${module.positions.join(', ')})`);
+    throw parameterError(
+      `position: '${binding.position}' is not allowed for ${module.name} (${module.positions.join(', ')})`,
+    );
   }
   for (const [name, descriptor] of Object.entries(options)) {
     const value = binding.options[name];
     const when = descriptor.requiredWhen;
     const required =
       descriptor.required ||
-      (when !== undefined && binding.options[when.option] !== undefined && (when.equals === undefined || binding.options[when.option] === when.equals));
+      (when !== undefined &&
+        binding.options[when.option] !== undefined &&
+        (when.equals === undefined || binding.options[when.option] === when.equals));
     if (value === undefined || value === '') {
       if (required) throw parameterError(`option.${name}: required for ${module.name} ${binding.action}`);
       continue;
@@ -140,7 +155,9 @@ export function validateBinding(binding: Binding): void {
   }
   const unknownOption = Object.keys(binding.options).find((name) => !(name in options));
   if (unknownOption !== undefined) {
-    throw parameterError(`option.${unknownOption}: not an option of ${module.name} ${binding.action} (${Object.keys(options).join(', ')})`);
+    throw parameterError(
+      `option.${unknownOption}: not an option of ${module.name} ${binding.action} (${Object.keys(options).join(', ')})`,
+    );
   }
   for (const [name, value] of Object.entries(binding.conditions)) {
     const problem = conditionProblem(name, value);
@@ -159,7 +176,20 @@ export function bindingView(binding: Binding): Binding {
     Object.entries(binding.options).map(([name, value]) => [name, descriptors[name]?.writeOnly ? hiddenValue : value]),
   );
   const { id, name, active, ordering, position, abort_on_error, action, event, handlermodule, conditions } = binding;
-  return { id, name, active, ordering, position, abort_on_error, action, condition: '', event, handlermodule, options, conditions };
+  return {
+    id,
+    name,
+    active,
+    ordering,
+    position,
+    abort_on_error,
+    action,
+    condition: '',
+    event,
+    handlermodule,
+    options,
+    conditions,
+  };
 }
 
 const patchMap = z.record(z.string(), z.union([z.string(), z.null()]), {
@@ -170,13 +200,17 @@ const patchMap = z.record(z.string(), z.union([z.string(), z.null()]), {
 export const bindingPatch = z.strictObject(
   {
     name: z.string().min(1, { error: 'name: may not be empty' }).optional(),
-    event: z.union([z.array(z.string()), z.string()], { error: 'event: must be a list or a comma-separated string' }).optional(),
+    event: z
+      .union([z.array(z.string()), z.string()], { error: 'event: must be a list or a comma-separated string' })
+      .optional(),
     handlermodule: z.string({ error: 'handlermodule: must be a string' }).optional(),
     action: z.string({ error: 'action: must be a string' }).optional(),
     position: z.string({ error: 'position: must be a string' }).optional(),
     ordering: z.union([z.number(), z.string()], { error: 'ordering: must be an integer' }).optional(),
     active: z.union([z.boolean(), z.string(), z.number()], { error: 'active: must be a boolean' }).optional(),
-    abort_on_error: z.union([z.boolean(), z.string(), z.number()], { error: 'abort_on_error: must be a boolean' }).optional(),
+    abort_on_error: z
+      .union([z.boolean(), z.string(), z.number()], { error: 'abort_on_error: must be a boolean' })
+      .optional(),
     options: patchMap.optional(),
     conditions: patchMap.optional(),
   },
@@ -189,3 +223,18 @@ export const bindingPatch = z.strictObject(
           : 'The body must be a JSON object',
   },
 );
+
+export const bindingShape = z.object({
+  id: z.int(),
+  name: z.string(),
+  active: z.boolean(),
+  ordering: z.int(),
+  position: z.enum(['pre', 'post']),
+  abort_on_error: z.boolean(),
+  action: z.string(),
+  condition: z.literal(''),
+  event: z.array(z.string()),
+  handlermodule: z.string(),
+  options: z.record(z.string(), z.string()),
+  conditions: z.record(z.string(), z.string()),
+});

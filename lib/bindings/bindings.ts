@@ -1,22 +1,23 @@
 // What admins do with bindings: create or fully update (privacyIDEA's POST /event), partial
 // update (ours), enable, disable, delete, read. Every change is audited in the same write.
-import { modelEvent } from '../events/audit.ts';
+
 import { DomainError } from '../errors.ts';
+import { modelEvent } from '../events/audit.ts';
 import { hiddenValue } from '../handlers/modules.ts';
 import type { BindingStore } from '../store/bindings.ts';
 import { VersionConflict } from '../store/bindings.ts';
 import {
   type Binding,
-  type StoredBinding,
   bindingView,
   conditionsNotDict,
+  maxOrdering,
   parameterError,
   parseBindingId,
   parseBoolean,
   parseEventNames,
   parseFlatMap,
   parseInteger,
-  maxOrdering,
+  type StoredBinding,
   validateBinding,
 } from './binding.ts';
 import { policyUuidsOf } from './conditions.ts';
@@ -67,7 +68,20 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
 }
 
 // `condition` (legacy) and a nested `options` object are accepted and ignored, as privacyIDEA does.
-const saveParameters = new Set(['id', 'name', 'event', 'handlermodule', 'action', 'position', 'ordering', 'active', 'abort_on_error', 'conditions', 'condition', 'options']);
+const saveParameters = new Set([
+  'id',
+  'name',
+  'event',
+  'handlermodule',
+  'action',
+  'position',
+  'ordering',
+  'active',
+  'abort_on_error',
+  'conditions',
+  'condition',
+  'options',
+]);
 
 const present = (value: unknown) => value !== undefined && value !== null && value !== '';
 
@@ -97,7 +111,9 @@ export async function saveBinding(deps: BindingDeps, params: Record<string, unkn
     handlermodule: String(params.handlermodule),
     conditions,
   };
-  const abortOnError = present(params.abort_on_error) ? parseBoolean('abort_on_error', params.abort_on_error) : undefined;
+  const abortOnError = present(params.abort_on_error)
+    ? parseBoolean('abort_on_error', params.abort_on_error)
+    : undefined;
 
   return withRetries(async () => {
     const previous = id === null ? null : await deps.bindings.get(id);
@@ -141,7 +157,13 @@ function merge(base: Record<string, string>, patch: Record<string, string | null
   return merged;
 }
 
-export async function patchBinding(deps: BindingDeps, id: number, patch: BindingPatch, ifMatch: number | null, admin: string) {
+export async function patchBinding(
+  deps: BindingDeps,
+  id: number,
+  patch: BindingPatch,
+  ifMatch: number | null,
+  admin: string,
+) {
   const attempt = async () => {
     const previous = await deps.bindings.get(id);
     if (!previous) throw bindingNotFound();
@@ -155,7 +177,9 @@ export async function patchBinding(deps: BindingDeps, id: number, patch: Binding
       ...(patch.position !== undefined && { position: patch.position as Binding['position'] }),
       ...(patch.ordering !== undefined && { ordering: parseInteger('ordering', patch.ordering, 0, maxOrdering) }),
       ...(patch.active !== undefined && { active: parseBoolean('active', patch.active) }),
-      ...(patch.abort_on_error !== undefined && { abort_on_error: parseBoolean('abort_on_error', patch.abort_on_error) }),
+      ...(patch.abort_on_error !== undefined && {
+        abort_on_error: parseBoolean('abort_on_error', patch.abort_on_error),
+      }),
       options: keepHidden(merge(previous.options, patch.options), previous),
       conditions: merge(previous.conditions, patch.conditions),
     };
@@ -206,4 +230,3 @@ export async function readBinding(deps: Pick<BindingDeps, 'bindings'>, id: numbe
   const binding = await deps.bindings.get(id);
   return binding ? { binding: bindingView(binding), version: binding.version } : null;
 }
-

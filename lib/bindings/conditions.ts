@@ -13,7 +13,11 @@ export const comparators = ['==', '!=', '<=', '>=', '<', '>', 'matches', 'in', '
 export type Comparator = (typeof comparators)[number];
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export const conditionDescriptors: Record<string, ConditionDescriptor> = {
   client_ip: { type: 'str', group: 'general', desc: 'Comma list of IPs and CIDRs; !x excludes.' },
@@ -82,7 +86,11 @@ export function conditionProblem(name: string, value: string): string | null {
     }
     case 'counter': {
       const comparison = parseComparison(value);
-      if (!comparison || !['==', '!=', '<', '>', '<=', '>='].includes(comparison.comparator) || !/^-?\d+$/.test(comparison.right)) {
+      if (
+        !comparison ||
+        !['==', '!=', '<', '>', '<=', '>='].includes(comparison.comparator) ||
+        !/^-?\d+$/.test(comparison.right)
+      ) {
         return "must be '<counter_name> <cmp> <int>' with cmp one of ==, !=, <, >, <=, >=";
       }
       return null;
@@ -104,13 +112,24 @@ export interface ConditionLookups {
 }
 
 const pathValue = (root: unknown, dotted: string): unknown =>
-  dotted.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
+  dotted
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      root,
+    );
 
 export function compare(actual: unknown, comparator: Comparator, expected: string): boolean {
-  const number = typeof actual === 'number' ? actual : typeof actual === 'string' && actual.trim() !== '' ? Number(actual) : Number.NaN;
+  const number =
+    typeof actual === 'number'
+      ? actual
+      : typeof actual === 'string' && actual.trim() !== ''
+        ? Number(actual)
+        : Number.NaN;
   const expectedNumber = expected.trim() === '' ? Number.NaN : Number(expected);
   const numeric = !Number.isNaN(number) && !Number.isNaN(expectedNumber);
-  const text = actual === undefined || actual === null ? undefined : typeof actual === 'string' ? actual : JSON.stringify(actual);
+  const text =
+    actual === undefined || actual === null ? undefined : typeof actual === 'string' ? actual : JSON.stringify(actual);
   switch (comparator) {
     case '==':
       return numeric ? number === expectedNumber : text === expected;
@@ -129,7 +148,7 @@ export function compare(actual: unknown, comparator: Comparator, expected: strin
     case 'in':
       return text !== undefined && list(expected).includes(text);
     case 'contains':
-      return Array.isArray(actual) ? actual.map(String).includes(expected) : text !== undefined && text.includes(expected);
+      return Array.isArray(actual) ? actual.map(String).includes(expected) : text?.includes(expected) === true;
   }
 }
 
@@ -143,7 +162,12 @@ function ipHolds(value: string, ip: string | null): boolean {
 }
 
 /** Does one condition hold for the event? Values are assumed valid (checked at save). */
-export async function conditionHolds(name: string, value: string, event: Event, lookups: ConditionLookups): Promise<boolean> {
+export async function conditionHolds(
+  name: string,
+  value: string,
+  event: Event,
+  lookups: ConditionLookups,
+): Promise<boolean> {
   switch (name) {
     case 'client_ip':
       return ipHolds(value, event.client_ip);

@@ -1,4 +1,5 @@
 // authentik (Django REST framework) error shapes.
+import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import type { DialectErrors, Reply } from './reply.ts';
 
@@ -6,7 +7,7 @@ function fieldErrors(error: DomainError): Record<string, string[]> {
   const body: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const field = issue.field.split('.')[0] || 'non_field_errors';
-    (body[field] ??= []).push(issue.message);
+    body[field] = [...(body[field] ?? []), issue.message];
   }
   return body;
 }
@@ -34,3 +35,9 @@ export const authentik: DialectErrors = {
     }
   },
 };
+
+/** DRF's error bodies: field errors, or `{detail}`. */
+export const authentikErrorShape = z.union([
+  z.object({ detail: z.string() }),
+  z.record(z.string(), z.array(z.string())).describe('Field errors; `non_field_errors` for the object as a whole.'),
+]);

@@ -1,4 +1,5 @@
 // Onegini error objects: one `{error_code, error_message}` per failure, first check first.
+import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import type { DialectErrors, Reply } from './reply.ts';
 
@@ -25,3 +26,5 @@ export const onegini: DialectErrors = {
     }
   },
 };
+
+export const oneginiErrorShape = z.object({ error_code: z.int(), error_message: z.string() });

@@ -1,4 +1,5 @@
 // privacyIDEA's JSON-RPC-like envelope and its error table (spec/privacyidea.md).
+import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { serviceVersion } from '../version.ts';
 import type { DialectErrors, Reply } from './reply.ts';
@@ -25,7 +26,14 @@ export function privacyIdeaValue(value: unknown, headers?: Record<string, string
 function fail(status: number, code: number, message: string): Reply {
   return {
     status,
-    body: { jsonrpc: '2.0', detail: null, result: { status: false, error: { code, message } }, version, id: 1, time: now() },
+    body: {
+      jsonrpc: '2.0',
+      detail: null,
+      result: { status: false, error: { code, message } },
+      version,
+      id: 1,
+      time: now(),
+    },
   };
 }
 
@@ -46,3 +54,15 @@ export const privacyidea: DialectErrors = {
     }
   },
 };
+
+const envelopeBase = { jsonrpc: z.literal('2.0'), version: z.string(), id: z.int(), time: z.number() };
+
+/** The success envelope around a route's value. */
+export const privacyIdeaShape = (value: z.ZodType) =>
+  z.object({ ...envelopeBase, result: z.object({ status: z.literal(true), value }), versionnumber: z.string() });
+
+export const privacyIdeaErrorShape = z.object({
+  ...envelopeBase,
+  detail: z.null(),
+  result: z.object({ status: z.literal(false), error: z.object({ code: z.int(), message: z.string() }) }),
+});

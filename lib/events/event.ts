@@ -62,7 +62,10 @@ export const eventInput = z.strictObject(
     created: z.unknown().optional(),
     user: dict.optional(),
     action: eventActionField,
-    app: z.string({ error: missingOr(drf.string) }).trim().min(1, { error: drf.blank }),
+    app: z
+      .string({ error: missingOr(drf.string) })
+      .trim()
+      .min(1, { error: drf.blank }),
     context: dict.optional(),
     client_ip: ipField.nullable().optional(),
     expires: z
@@ -73,7 +76,11 @@ export const eventInput = z.strictObject(
   },
   {
     error: (issue) =>
-      issue.code === 'unrecognized_keys' ? drf.unknown : issue.input === undefined ? 'No data provided' : drf.invalidData,
+      issue.code === 'unrecognized_keys'
+        ? drf.unknown
+        : issue.input === undefined
+          ? 'No data provided'
+          : drf.invalidData,
   },
 );
 

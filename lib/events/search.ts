@@ -27,7 +27,9 @@ export const eventListQuery = z.object({
     .optional(),
   action: z
     .string()
-    .refine(isEventAction, { error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.` })
+    .refine(isEventAction, {
+      error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
+    })
     .optional(),
   // API Gateway joins a repeated parameter with commas.
   actions: z
@@ -73,7 +75,8 @@ export const defaultPageSize = 100;
 export function paginate<T>(items: readonly T[], pageText: string | undefined, pageSize: number): Page<T> {
   const page = pageText === undefined ? 1 : /^\d+$/.test(pageText) ? Number(pageText) : 0;
   const totalPages = Math.max(1, Math.ceil(items.length / pageSize));
-  if (!Number.isSafeInteger(page) || page < 1 || page > totalPages) throw new DomainError('page.invalid', 'Invalid page.');
+  if (!Number.isSafeInteger(page) || page < 1 || page > totalPages)
+    throw new DomainError('page.invalid', 'Invalid page.');
   const start = (page - 1) * pageSize;
   const results = items.slice(start, start + pageSize);
   return {
@@ -91,7 +94,10 @@ export function paginate<T>(items: readonly T[], pageText: string | undefined, p
 }
 
 const path = (value: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  keys.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 
 const same = (value: unknown, wanted: string) => value !== undefined && value !== null && String(value) === wanted;
 
@@ -104,7 +110,8 @@ function eventFilter(query: EventListQuery): (event: Event) => boolean {
     (network === null || (event.client_ip !== null && network.contains(event.client_ip))) &&
     (query.username === undefined || eventActor(event) === query.username) &&
     (modelPk === undefined || String(path(event.context, 'model', 'pk') ?? '').replaceAll('-', '') === modelPk) &&
-    (query.context_model_name === undefined || same(path(event.context, 'model', 'model_name'), query.context_model_name)) &&
+    (query.context_model_name === undefined ||
+      same(path(event.context, 'model', 'model_name'), query.context_model_name)) &&
     (query.context_model_app === undefined || same(path(event.context, 'model', 'app'), query.context_model_app)) &&
     (query.context_authorized_app === undefined ||
       same(path(event.context, 'authorized_application', 'pk'), query.context_authorized_app)) &&

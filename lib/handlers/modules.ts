@@ -59,7 +59,9 @@ export const handlerModules: readonly HandlerModule[] = [
           description: 'Comma-separated addresses, when To is "email".',
           requiredWhen: { option: 'To', equals: 'email' },
           check: (value) =>
-            value.split(',').every((address) => /^[^\s@,]+@[^\s@,]+$/.test(address.trim())) ? null : 'must be a comma list of email addresses',
+            value.split(',').every((address) => /^[^\s@,]+@[^\s@,]+$/.test(address.trim()))
+              ? null
+              : 'must be a comma list of email addresses',
         },
         subject: { type: 'str', description: 'The subject of the mail; {tags} are filled.' },
         body: { type: 'text', description: 'The body of the mail; {tags} are filled.' },
@@ -117,9 +119,19 @@ export const handlerModules: readonly HandlerModule[] = [
     name: 'RequestMangler',
     positions: ['pre'],
     actions: {
-      delete: { parameter: { type: 'str', required: true, description: 'The field to remove; dotted paths reach into context and user.' } },
+      delete: {
+        parameter: {
+          type: 'str',
+          required: true,
+          description: 'The field to remove; dotted paths reach into context and user.',
+        },
+      },
       set: {
-        parameter: { type: 'str', required: true, description: 'The field to set; dotted paths reach into context and user.' },
+        parameter: {
+          type: 'str',
+          required: true,
+          description: 'The field to set; dotted paths reach into context and user.',
+        },
         value: { type: 'str', required: true, description: 'The value; {0}, {1}… are the groups of match_pattern.' },
         match_parameter: { type: 'str', description: 'Only set when this field fully matches match_pattern.' },
         match_pattern: {

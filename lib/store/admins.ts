@@ -67,7 +67,14 @@ export const adminStore = {
     await documents.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...adminKey(admin.tokenHash), rpk: 'ADMINS', rsk: admin.name, name: admin.name, actions: admin.actions, created: admin.created },
+        Item: {
+          ...adminKey(admin.tokenHash),
+          rpk: 'ADMINS',
+          rsk: admin.name,
+          name: admin.name,
+          actions: admin.actions,
+          created: admin.created,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -77,4 +84,3 @@ export const adminStore = {
     await documents.send(new DeleteCommand({ TableName: tableName, Key: adminKey(tokenHash) }));
   },
 };
-

@@ -105,9 +105,13 @@ export const bindingStore = {
   },
 
   async all(): Promise<StoredBinding[]> {
-    return (await queryAll({ IndexName: 'by-ref', KeyConditionExpression: 'rpk = :rpk', ExpressionAttributeValues: { ':rpk': 'BINDINGS' } })).map(
-      stored,
-    );
+    return (
+      await queryAll({
+        IndexName: 'by-ref',
+        KeyConditionExpression: 'rpk = :rpk',
+        ExpressionAttributeValues: { ':rpk': 'BINDINGS' },
+      })
+    ).map(stored);
   },
 
   /** Active bindings for one event name and position, in ordering then id order. */
@@ -137,7 +141,10 @@ export const bindingStore = {
   async write(binding: Binding, expectedVersion: number | null, audit: Event): Promise<StoredBinding> {
     const next: StoredBinding = { ...binding, version: (expectedVersion ?? 0) + 1 };
     const wanted = items(next);
-    const current = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': collection(binding.id) } });
+    const current = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': collection(binding.id) },
+    });
     const stale = current.filter((item) => item.sk !== 'BINDING' && !wanted.some((w) => w.sk === item.sk));
     const [main, ...links] = wanted;
     await transact([
@@ -159,7 +166,10 @@ export const bindingStore = {
 
   /** Deletes the binding and its links, if it is still at `expectedVersion`. */
   async remove(id: number, expectedVersion: number, audit: Event): Promise<void> {
-    const current = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': collection(id) } });
+    const current = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': collection(id) },
+    });
     await transact([
       ...current.map((item) =>
         item.sk === 'BINDING'
@@ -178,7 +188,9 @@ export const bindingStore = {
   },
 };
 
-async function transact(transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
+async function transact(
+  transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+) {
   try {
     await documents.send(new TransactWriteCommand({ TransactItems: transactItems }));
   } catch (error) {

@@ -117,7 +117,10 @@ export const eventStore = {
   /** Every unexpired event, newest first (or oldest first), month by month. */
   async *all(order: 'newest' | 'oldest'): AsyncGenerator<Event> {
     const months: string[] = [];
-    for await (const item of queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': monthsKey.pk } })) {
+    for await (const item of queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': monthsKey.pk },
+    })) {
       months.push(item.sk as string);
     }
     if (order === 'newest') months.reverse();

@@ -3,7 +3,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from './client.ts';
 
-export const matcherPolicyKey = (uuid: string) => ({ pk: `MATCHER_POLICY#${uuid.toLowerCase()}`, sk: 'MATCHER_POLICY' });
+export const matcherPolicyKey = (uuid: string) => ({
+  pk: `MATCHER_POLICY#${uuid.toLowerCase()}`,
+  sk: 'MATCHER_POLICY',
+});
 
 export const matcherPolicyStore = {
   async exists(uuid: string): Promise<boolean> {

@@ -33,7 +33,11 @@ async function read(id: number) {
 
 function expectError(answer: { status: number; body: any }, status: number, code: number, message: string) {
   expect(answer.status).toBe(status);
-  expect(answer.body).toMatchObject({ jsonrpc: '2.0', detail: null, result: { status: false, error: { code, message } } });
+  expect(answer.body).toMatchObject({
+    jsonrpc: '2.0',
+    detail: null,
+    result: { status: false, error: { code, message } },
+  });
   expect(answer.body.versionnumber).toBeUndefined();
 }
 
@@ -107,7 +111,16 @@ describe('introspection', () => {
 
   it('describes the shared conditions', async () => {
     const value = (await service.call('GET', '/event/conditions/WebHook')).body.result.value;
-    expect(Object.keys(value)).toEqual(['client_ip', 'app', 'model', 'username', 'brand', 'context', 'matcher_policy', 'counter']);
+    expect(Object.keys(value)).toEqual([
+      'client_ip',
+      'app',
+      'model',
+      'username',
+      'brand',
+      'context',
+      'matcher_policy',
+      'counter',
+    ]);
     expect(value.client_ip).toMatchObject({ type: 'str', group: 'general' });
     expect(value.username).toMatchObject({ type: 'regexp', group: 'user' });
     expect(value.app).toMatchObject({ type: 'multi', group: 'event' });
@@ -169,7 +182,13 @@ describe('POST /event', () => {
     });
     await create({ id, ...webhook, name: 'renamed' });
     const updated = await read(id);
-    expect(updated).toMatchObject({ name: 'renamed', ordering: 0, active: true, position: 'post', abort_on_error: true });
+    expect(updated).toMatchObject({
+      name: 'renamed',
+      ordering: 0,
+      active: true,
+      position: 'post',
+      abort_on_error: true,
+    });
     expect(updated.options).toEqual({ URL: webhook['option.URL'], content_type: 'application/json' });
     expect(updated.conditions).toEqual({});
   });
@@ -193,7 +212,9 @@ describe('POST /event', () => {
   });
 
   it('assigns distinct increasing ids under 20 concurrent creates', async () => {
-    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => create({ ...webhook, name: `concurrent ${i}` })));
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => create({ ...webhook, name: `concurrent ${i}` })),
+    );
     expect(new Set(ids).size).toBe(20);
     const listed = (await service.call('GET', '/event/')).body.result.value.map((b: { id: number }) => b.id);
     for (const id of ids) expect(listed).toContain(id);
@@ -208,16 +229,37 @@ describe('POST /event', () => {
   ];
   it.each(missing)('refuses a missing %s with ERR905', async (_name, params, parameter) => {
     const before = await service.digest();
-    expectError(await service.call('POST', '/event', { json: params }), 400, 905, `ERR905: Missing parameter: ${parameter}`);
+    expectError(
+      await service.call('POST', '/event', { json: params }),
+      400,
+      905,
+      `ERR905: Missing parameter: ${parameter}`,
+    );
     expect(await service.digest()).toBe(before);
   });
 
   const invalid: [string, Record<string, unknown>, string | RegExp][] = [
     ['an unknown module', { ...webhook, handlermodule: 'Foo' }, 'ERR905: Unknown handler module: Foo'],
-    ['conditions as a list', { ...webhook, conditions: ['a'] }, "ERR905: The 'conditions' parameter must be a dictionary."],
-    ['conditions as bad JSON', { ...webhook, conditions: '{nope' }, "ERR905: The 'conditions' parameter must be a dictionary."],
-    ['an action the module lacks', { ...webhook, action: 'sendmail' }, /^ERR905: action: 'sendmail' is not an action of WebHook/],
-    ['a position the module forbids', { ...webhook, position: 'pre' }, /^ERR905: position: 'pre' is not allowed for WebHook/],
+    [
+      'conditions as a list',
+      { ...webhook, conditions: ['a'] },
+      "ERR905: The 'conditions' parameter must be a dictionary.",
+    ],
+    [
+      'conditions as bad JSON',
+      { ...webhook, conditions: '{nope' },
+      "ERR905: The 'conditions' parameter must be a dictionary.",
+    ],
+    [
+      'an action the module lacks',
+      { ...webhook, action: 'sendmail' },
+      /^ERR905: action: 'sendmail' is not an action of WebHook/,
+    ],
+    [
+      'a position the module forbids',
+      { ...webhook, position: 'pre' },
+      /^ERR905: position: 'pre' is not allowed for WebHook/,
+    ],
     ['an unknown position', { ...webhook, position: 'sideways' }, /^ERR905: position: 'sideways'/],
     ['a negative ordering', { ...webhook, ordering: -1 }, /^ERR905: ordering: '-1'/],
     ['a fractional ordering', { ...webhook, ordering: '1.5' }, /^ERR905: ordering: '1.5'/],
@@ -229,37 +271,83 @@ describe('POST /event', () => {
     ['a bad abort_on_error', { ...webhook, abort_on_error: 'maybe' }, /^ERR905: abort_on_error: 'maybe'/],
     ['a missing required option', { ...webhook, 'option.URL': undefined }, /^ERR905: option\.URL: required/],
     ['a bad URL', { ...webhook, 'option.URL': 'ftp://x' }, /^ERR905: option\.URL: must be an http or https URL/],
-    ['a bad choice option', { ...webhook, 'option.content_type': 'text/xml' }, /^ERR905: option\.content_type: 'text\/xml' is not one of/],
-    ['a bad boolean option', { ...webhook, 'option.replace': 'sometimes' }, /^ERR905: option\.replace: 'sometimes' is not a boolean/],
+    [
+      'a bad choice option',
+      { ...webhook, 'option.content_type': 'text/xml' },
+      /^ERR905: option\.content_type: 'text\/xml' is not one of/,
+    ],
+    [
+      'a bad boolean option',
+      { ...webhook, 'option.replace': 'sometimes' },
+      /^ERR905: option\.replace: 'sometimes' is not a boolean/,
+    ],
     ['an unknown option', { ...webhook, 'option.colour': 'red' }, /^ERR905: option\.colour: not an option of WebHook/],
-    ['an unknown condition', { ...webhook, conditions: { weather: 'rain' } }, /^ERR905: conditions\.weather: unknown condition/],
-    ['a bad CIDR', { ...webhook, conditions: { client_ip: '10.0.0.0/33' } }, /^ERR905: conditions\.client_ip: '10\.0\.0\.0\/33'/],
-    ['a bad regex', { ...webhook, conditions: { username: '(' } }, /^ERR905: conditions\.username: is not a valid regular expression/],
+    [
+      'an unknown condition',
+      { ...webhook, conditions: { weather: 'rain' } },
+      /^ERR905: conditions\.weather: unknown condition/,
+    ],
+    [
+      'a bad CIDR',
+      { ...webhook, conditions: { client_ip: '10.0.0.0/33' } },
+      /^ERR905: conditions\.client_ip: '10\.0\.0\.0\/33'/,
+    ],
+    [
+      'a bad regex',
+      { ...webhook, conditions: { username: '(' } },
+      /^ERR905: conditions\.username: is not a valid regular expression/,
+    ],
     ['a bad comparison', { ...webhook, conditions: { context: 'a.b ~ 3' } }, /^ERR905: conditions\.context: must be/],
     ['a bad model', { ...webhook, conditions: { model: 'nodot' } }, /^ERR905: conditions\.model: 'nodot'/],
-    ['a bad counter condition', { ...webhook, conditions: { counter: 'c > many' } }, /^ERR905: conditions\.counter: must be/],
-    ['a non-UUID matcher policy', { ...webhook, conditions: { matcher_policy: 'abc' } }, /^ERR905: conditions\.matcher_policy: 'abc' is not a UUID/],
+    [
+      'a bad counter condition',
+      { ...webhook, conditions: { counter: 'c > many' } },
+      /^ERR905: conditions\.counter: must be/,
+    ],
+    [
+      'a non-UUID matcher policy',
+      { ...webhook, conditions: { matcher_policy: 'abc' } },
+      /^ERR905: conditions\.matcher_policy: 'abc' is not a UUID/,
+    ],
     [
       'an unknown matcher policy',
       { ...webhook, conditions: { matcher_policy: '6f1e7a52-8a84-4f7e-9a35-7f1f3c2a9b10' } },
       /^ERR905: conditions\.matcher_policy: no event matcher policy/,
     ],
-    ['a nested condition value', { ...webhook, conditions: { app: ['a'] } }, /^ERR905: conditions: 'app' must be a string/],
+    [
+      'a nested condition value',
+      { ...webhook, conditions: { app: ['a'] } },
+      /^ERR905: conditions: 'app' must be a string/,
+    ],
     ['an object option', { ...webhook, 'option.URL': { a: 1 } }, /^ERR905: option\.URL: must be a string/],
     ['a non-numeric id', { ...webhook, id: 'abc' }, /^ERR905: id: 'abc'/],
     ['an id of 0', { ...webhook, id: 0 }, /^ERR905: id: '0'/],
     ['an unknown parameter', { ...webhook, colour: 'red' }, 'ERR905: Unknown parameter: colour'],
-    ['To email missing when To is email', { ...webhook, handlermodule: 'UserNotification', action: 'sendmail', 'option.URL': undefined, 'option.content_type': undefined, 'option.To': 'email' }, /^ERR905: option\.To email: required/],
+    [
+      'To email missing when To is email',
+      {
+        ...webhook,
+        handlermodule: 'UserNotification',
+        action: 'sendmail',
+        'option.URL': undefined,
+        'option.content_type': undefined,
+        'option.To': 'email',
+      },
+      /^ERR905: option\.To email: required/,
+    ],
   ];
-  it.each(invalid)('refuses %s with 400/905, naming the parameter, and writes nothing', async (_name, params, message) => {
-    const before = await service.digest();
-    const answer = await service.call('POST', '/event', { json: params });
-    expect(answer.status).toBe(400);
-    expect(answer.body.result.error.code).toBe(905);
-    if (typeof message === 'string') expect(answer.body.result.error.message).toBe(message);
-    else expect(answer.body.result.error.message).toMatch(message);
-    expect(await service.digest()).toBe(before);
-  });
+  it.each(invalid)(
+    'refuses %s with 400/905, naming the parameter, and writes nothing',
+    async (_name, params, message) => {
+      const before = await service.digest();
+      const answer = await service.call('POST', '/event', { json: params });
+      expect(answer.status).toBe(400);
+      expect(answer.body.result.error.code).toBe(905);
+      if (typeof message === 'string') expect(answer.body.result.error.message).toBe(message);
+      else expect(answer.body.result.error.message).toMatch(message);
+      expect(await service.digest()).toBe(before);
+    },
+  );
 
   it('refuses malformed JSON and a non-object body with 400/905', async () => {
     const before = await service.digest();
@@ -297,7 +385,12 @@ describe('reading', () => {
     expect(one.body.result.value).toHaveLength(1);
     expect(one.headers.get('etag')).toMatch(/^"\d+"$/);
     expect((await service.call('GET', '/event/999999')).body.result.value).toEqual([]);
-    expectError(await service.call('GET', '/event/abc'), 400, 905, "ERR905: eventid: 'abc' must be an integer from 1 to 9007199254740991");
+    expectError(
+      await service.call('GET', '/event/abc'),
+      400,
+      905,
+      "ERR905: eventid: 'abc' must be an integer from 1 to 9007199254740991",
+    );
     expect((await service.call('GET', '/event/-3')).status).toBe(400);
   });
 });
@@ -335,9 +428,18 @@ describe('enable, disable, delete', () => {
 
 describe('PATCH /event/{eventid}', () => {
   it('changes only the given fields, merging options and conditions key by key', async () => {
-    const id = await create({ ...webhook, ordering: 3, conditions: { app: 'a', brand: 'b' }, 'option.replace': 'true' });
+    const id = await create({
+      ...webhook,
+      ordering: 3,
+      conditions: { app: 'a', brand: 'b' },
+      'option.replace': 'true',
+    });
     const answer = await service.call('PATCH', `/event/${id}`, {
-      json: { name: 'patched', options: { replace: null, data: '{"a":"{action}"}' }, conditions: { brand: null, username: 'adm.*' } },
+      json: {
+        name: 'patched',
+        options: { replace: null, data: '{"a":"{action}"}' },
+        conditions: { brand: null, username: 'adm.*' },
+      },
     });
     expect(answer.status).toBe(200);
     expect(await read(id)).toMatchObject({
@@ -372,9 +474,30 @@ describe('PATCH /event/{eventid}', () => {
       'option.To email': 'sec@example.com',
     };
     const id = await create(notify);
-    const options = { To: 'email', 'To email': 'ops@example.com', subject: 's', body: 'b', mimetype: 'html', reply_to: 'r@example.com' };
-    const conditions = { client_ip: '10.0.0.0/8', app: 'a', model: 'x.y', username: 'u.*', brand: 'b', context: 'k == 1', counter: 'c < 5' };
-    const fields = { name: 'many hands', ordering: 11, abort_on_error: true, active: false, event: ['login', 'logout'] };
+    const options = {
+      To: 'email',
+      'To email': 'ops@example.com',
+      subject: 's',
+      body: 'b',
+      mimetype: 'html',
+      reply_to: 'r@example.com',
+    };
+    const conditions = {
+      client_ip: '10.0.0.0/8',
+      app: 'a',
+      model: 'x.y',
+      username: 'u.*',
+      brand: 'b',
+      context: 'k == 1',
+      counter: 'c < 5',
+    };
+    const fields = {
+      name: 'many hands',
+      ordering: 11,
+      abort_on_error: true,
+      active: false,
+      event: ['login', 'logout'],
+    };
     const patches = [
       ...Object.entries(options).map(([key, value]) => ({ options: { [key]: value } })),
       ...Object.entries(conditions).map(([key, value]) => ({ conditions: { [key]: value } })),
@@ -383,7 +506,16 @@ describe('PATCH /event/{eventid}', () => {
     expect(patches).toHaveLength(18);
     const answers = await Promise.all(patches.map((json) => service.call('PATCH', `/event/${id}`, { json })));
     for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    expect(await read(id)).toEqual({ id, ...fields, position: 'post', action: 'sendmail', condition: '', handlermodule: 'UserNotification', options, conditions });
+    expect(await read(id)).toEqual({
+      id,
+      ...fields,
+      position: 'post',
+      action: 'sendmail',
+      condition: '',
+      handlermodule: 'UserNotification',
+      options,
+      conditions,
+    });
   });
 
   it('validates the merged result and refuses bad bodies with 400/905, writing nothing', async () => {
@@ -405,7 +537,12 @@ describe('PATCH /event/{eventid}', () => {
     }
     expect((await service.call('PATCH', `/event/${id}`, { raw: '{' })).status).toBe(400);
     expect(await service.digest()).toBe(before);
-    expectError(await service.call('PATCH', '/event/987654', { json: { ordering: 1 } }), 404, 601, 'The requested EventHandler could not be found.');
+    expectError(
+      await service.call('PATCH', '/event/987654', { json: { ordering: 1 } }),
+      404,
+      601,
+      'The requested EventHandler could not be found.',
+    );
   });
 });
 
@@ -417,9 +554,20 @@ describe('audit of configuration', () => {
     await service.call('POST', `/event/enable/${id}`);
     await service.call('PATCH', `/event/${id}`, { json: { ordering: 1 } });
     await service.call('DELETE', `/event/${id}`);
-    const events = (await service.call('GET', '/events/events/?context_model_pk=' + id + '&context_model_name=eventhandler&ordering=created'))
-      .body.results as { action: string; app: string; user: unknown; context: any }[];
-    expect(events.map((e) => e.action)).toEqual(['model_created', 'model_updated', 'model_updated', 'model_updated', 'model_updated', 'model_deleted']);
+    const events = (
+      await service.call(
+        'GET',
+        `/events/events/?context_model_pk=${id}&context_model_name=eventhandler&ordering=created`,
+      )
+    ).body.results as { action: string; app: string; user: unknown; context: any }[];
+    expect(events.map((e) => e.action)).toEqual([
+      'model_created',
+      'model_updated',
+      'model_updated',
+      'model_updated',
+      'model_updated',
+      'model_deleted',
+    ]);
     expect(events[0]).toMatchObject({
       app: 'idp_event_hub',
       user: { username: 'root' },
@@ -460,7 +608,9 @@ describe('policy actions', () => {
 
   it('accepts the privacyIDEA credential headers', async () => {
     const token = await service.admin('pi-client', ['eventhandling_read']);
-    expect((await service.call('GET', '/event/', { token: null, headers: { 'PI-Authorization': token } })).status).toBe(200);
+    expect((await service.call('GET', '/event/', { token: null, headers: { 'PI-Authorization': token } })).status).toBe(
+      200,
+    );
     expect((await service.call('GET', '/event/', { token: null, authorization: token })).status).toBe(200);
   });
 });

@@ -15,7 +15,17 @@ describe('POST /events/events/', () => {
       json: { ...valid, client_ip: '2001:db8::1', brand: { name: 'acme' } },
     });
     expect(answer.status).toBe(201);
-    expect(Object.keys(answer.body)).toEqual(['pk', 'user', 'action', 'app', 'context', 'client_ip', 'created', 'expires', 'brand']);
+    expect(Object.keys(answer.body)).toEqual([
+      'pk',
+      'user',
+      'action',
+      'app',
+      'context',
+      'client_ip',
+      'created',
+      'expires',
+      'brand',
+    ]);
     expect(answer.body).toMatchObject({ ...valid, context: {}, client_ip: '2001:db8::1', brand: { name: 'acme' } });
     const expiresInDays = (Date.parse(answer.body.expires) - Date.parse(answer.body.created)) / 86_400_000;
     expect(expiresInDays).toBe(365);
@@ -80,9 +90,21 @@ describe('POST /events/events/', () => {
     ['missing app', { action: 'login' }, { app: ['This field is required.'] }],
     ['blank app', { action: 'login', app: '  ' }, { app: ['This field may not be blank.'] }],
     ['bad client_ip', { ...valid, client_ip: '10.0.0.300' }, { client_ip: ['Enter a valid IPv4 or IPv6 address.'] }],
-    ['CIDR as client_ip', { ...valid, client_ip: '10.0.0.0/8' }, { client_ip: ['Enter a valid IPv4 or IPv6 address.'] }],
-    ['context not an object', { ...valid, context: [1] }, { context: ['Value must be a dictionary, and not have any duplicate keys.'] }],
-    ['user a string', { ...valid, user: 'alice' }, { user: ['Value must be a dictionary, and not have any duplicate keys.'] }],
+    [
+      'CIDR as client_ip',
+      { ...valid, client_ip: '10.0.0.0/8' },
+      { client_ip: ['Enter a valid IPv4 or IPv6 address.'] },
+    ],
+    [
+      'context not an object',
+      { ...valid, context: [1] },
+      { context: ['Value must be a dictionary, and not have any duplicate keys.'] },
+    ],
+    [
+      'user a string',
+      { ...valid, user: 'alice' },
+      { user: ['Value must be a dictionary, and not have any duplicate keys.'] },
+    ],
     ['brand null', { ...valid, brand: null }, { brand: ['This field may not be null.'] }],
     [
       'expires malformed',

@@ -92,7 +92,9 @@ export async function startService() {
       const items: string[] = [];
       let start: Record<string, any> | undefined;
       do {
-        const page = await inspector.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+        const page = await inspector.send(
+          new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }),
+        );
         for (const item of page.Items ?? []) items.push(canonical(item));
         start = page.LastEvaluatedKey;
       } while (start);

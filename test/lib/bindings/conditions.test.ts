@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compare, conditionHolds, conditionProblem, conditionsHold, parseComparison } from '../../../lib/bindings/conditions.ts';
+import {
+  compare,
+  conditionHolds,
+  conditionProblem,
+  conditionsHold,
+  parseComparison,
+} from '../../../lib/bindings/conditions.ts';
 import type { Event } from '../../../lib/events/event.ts';
 
 const event: Event = {
@@ -7,7 +13,12 @@ const event: Event = {
   user: { username: 'alice', pk: 7 },
   action: 'login_failed',
   app: 'authentik.core',
-  context: { model: { app: 'authentik_core', model_name: 'user' }, attempts: 3, tags: ['a', 'b'], geo: { country: 'NL' } },
+  context: {
+    model: { app: 'authentik_core', model_name: 'user' },
+    attempts: 3,
+    tags: ['a', 'b'],
+    geo: { country: 'NL' },
+  },
   client_ip: '192.168.1.20',
   created: '2026-11-24T00:00:00.000Z',
   expires: '2027-11-24T00:00:00.000Z',
