@@ -20,6 +20,7 @@ export interface Route {
 
 export const routes = [
   { key: 'GET /health', fn: 'health', action: null, dialect: 'plain', access: 'read' },
+  { key: 'GET /openapi.json', fn: 'openapi-document', action: null, dialect: 'plain', access: 'read' },
   { key: 'POST /events/events/', fn: 'events-create', action: 'auditlog_write', dialect: 'authentik', access: 'write' },
   { key: 'GET /events/events/', fn: 'events-list', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
   {
