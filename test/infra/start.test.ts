@@ -1,0 +1,83 @@
+// `npm start` as a newcomer runs it: a real child process, real DynamoDB Local, real HTTP.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/service.ts';
+
+const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
+const start = new URL('../../infra/local/start.ts', import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+function run(env: Record<string, string>) {
+  const child = spawn(tsx, [start], {
+    env: { ...process.env, DYNAMODB_ENDPOINT: '', TABLE_NAME: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { text: '' };
+  child.stdout?.on('data', (chunk) => {
+    output.text += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output.text += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+describe('npm start', () => {
+  it('says clearly that Java is missing', async () => {
+    const { output, exited } = run({ PATH: dirname(process.execPath), PORT: String(await freePort()) });
+    expect(await exited).toBe(1);
+    expect(output.text).toContain('DynamoDB Local needs a Java 17+ runtime');
+  });
+
+  it('serves the routes with the given admin token and leaves no Java process behind on Ctrl-C', async () => {
+    const port = await freePort();
+    const enginePort = await freePort();
+    const token = `ieh_${'t'.repeat(43)}`;
+    const { child, output, exited } = run({
+      PORT: String(port),
+      DYNAMODB_PORT: String(enginePort),
+      EVENT_HUB_ADMIN_TOKEN: token,
+    });
+    try {
+      await eventually(async () => output.text.includes('listening on'), 60_000);
+      expect(output.text).toContain(`http://127.0.0.1:${port}`);
+      expect(output.text).toContain(`DYNAMODB_ENDPOINT=http://127.0.0.1:${enginePort}`);
+      expect(output.text).toContain(token);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      const created = await fetch(`http://127.0.0.1:${port}/events/events/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'login', app: 'smoke' }),
+      });
+      expect(created.status).toBe(201);
+      const refused = await fetch(`http://127.0.0.1:${port}/events/events/`, {
+        headers: { authorization: 'Bearer nope' },
+      });
+      expect(refused.status).toBe(401);
+      expect(await portOpen(enginePort)).toBe(true);
+    } finally {
+      (child as ChildProcess).kill('SIGINT');
+    }
+    await exited;
+    await eventually(async () => !(await portOpen(enginePort)), 15_000);
+  });
+});
