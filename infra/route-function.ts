@@ -49,6 +49,12 @@ export class RouteFunction extends Construct {
         externalModules: [],
         // Some bundled dependencies are CommonJS and call require(); ESM has none.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // ES modules first: the SDK's CommonJS builds cannot be tree-shaken.
+        mainFields: ['module', 'main'],
+        esbuildArgs: {
+          '--alias:@aws-sdk/credential-provider-node': './functions/http/lambda-credentials.ts',
+          '--legal-comments': 'none',
+        },
       },
     });
     if (props.access === 'read') props.table.grantReadData(this.function);
