@@ -5,13 +5,14 @@
 //   id sequence  pk BINDING_SEQ   sk BINDING_SEQ      next
 // A write replaces the whole collection in one transaction, conditioned on the version read.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, StoredBinding } from '../bindings/binding.ts';
 import { policyUuidsOf } from '../bindings/conditions.ts';
 import type { Event } from '../events/event.ts';
 import type { Position } from '../handlers/modules.ts';
-import { documents, tableName } from './client.ts';
+import { documents, queryAll, tableName } from './client.ts';
 import { eventPut } from './events.ts';
+import { policyLinkChanges } from './matcher-policies.ts';
 
 const pad = (n: number) => String(n).padStart(10, '0');
 const collection = (id: number) => `BINDING#${id}`;
@@ -45,21 +46,16 @@ function items(binding: StoredBinding) {
   ];
 }
 
+/** The matcher policies a binding's stored collection links to. */
+const linkedPolicies = (current: Record<string, unknown>[]) =>
+  current
+    .filter((item) => String(item.sk).startsWith('POLICY#'))
+    .map((item) => String(item.sk).slice('POLICY#'.length));
+
 const stored = (item: Record<string, unknown>): StoredBinding => ({
   ...(item.binding as Binding),
   version: item.version as number,
 });
-
-async function queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-  const found: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
-    found.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return found;
-}
 
 export type BindingStore = typeof bindingStore;
 
@@ -159,6 +155,8 @@ export const bindingStore = {
       },
       ...links.map((item) => ({ Put: { TableName: tableName, Item: item } })),
       ...stale.map((item) => ({ Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } })),
+      // Counts the links on each policy and fails if a named policy was deleted meanwhile.
+      ...policyLinkChanges(linkedPolicies(current), policyUuidsOf(binding.conditions)),
       await eventPut(audit),
     ]);
     return next;
@@ -183,6 +181,7 @@ export const bindingStore = {
             }
           : { Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } },
       ),
+      ...policyLinkChanges(linkedPolicies(current), []),
       await eventPut(audit),
     ]);
   },

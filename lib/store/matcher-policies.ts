@@ -1,12 +1,78 @@
-// Matcher policy items. Key shape:
-//   policy   pk MATCHER_POLICY#<uuid>  sk MATCHER_POLICY  rpk MATCHER_POLICIES  rsk <name>#<uuid>
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { documents, tableName } from './client.ts';
+// Matcher policy items. Key shapes:
+//   policy      pk MATCHER_POLICY#<uuid>         sk MATCHER_POLICY       rpk MATCHER_POLICIES  rsk <name>#<uuid>
+//               + policy, version, links (bindings naming it, kept by the binding writes)
+//   name claim  pk MATCHER_POLICY_NAME#<sha256>  sk MATCHER_POLICY_NAME  uuid
+// The claim makes names unique atomically: it is written in the same transaction as the
+// policy, conditioned on not existing. The bindings that name a policy are link items of the
+// binding store (rpk POLICY#<uuid>).
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Event } from '../events/event.ts';
+import type { MatcherPolicy, StoredMatcherPolicy } from '../matchers/policy.ts';
+import { documents, queryAll, tableName } from './client.ts';
+import { eventPut } from './events.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
   pk: `MATCHER_POLICY#${uuid.toLowerCase()}`,
   sk: 'MATCHER_POLICY',
 });
+
+// Hashed: a name may be longer than a comfortable key, and its bytes need no escaping.
+const nameClaimKey = (name: string) => ({
+  pk: `MATCHER_POLICY_NAME#${createHash('sha256').update(name).digest('base64url')}`,
+  sk: 'MATCHER_POLICY_NAME',
+});
+
+const listKey = 'MATCHER_POLICIES';
+
+/** Another writer changed the policy since it was read. */
+export class PolicyVersionConflict extends Error {}
+/** Another policy holds the name. */
+export class PolicyNameTaken extends Error {}
+
+const stored = (item: Record<string, unknown>): StoredMatcherPolicy => ({
+  ...(item.policy as MatcherPolicy),
+  version: item.version as number,
+});
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/** Runs a transaction; a failed condition is mapped by its position in `onCondition`. */
+async function transact(items: TransactItems, onCondition: (index: number) => Error) {
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+    if (failed >= 0) throw onCondition(failed);
+    if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+      throw new PolicyVersionConflict('a concurrent write touched the policy');
+    }
+    throw error;
+  }
+}
+
+const claimPut = (name: string, uuid: string) => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...nameClaimKey(name), uuid },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+const claimDelete = (name: string, uuid: string) => ({
+  Delete: {
+    TableName: tableName,
+    Key: nameClaimKey(name),
+    ConditionExpression: '#uuid = :uuid',
+    ExpressionAttributeNames: { '#uuid': 'uuid' },
+    ExpressionAttributeValues: { ':uuid': uuid },
+  },
+});
+
+export type MatcherPolicyStore = typeof matcherPolicyStore;
 
 export const matcherPolicyStore = {
   async exists(uuid: string): Promise<boolean> {
@@ -15,4 +81,147 @@ export const matcherPolicyStore = {
     );
     return Item !== undefined;
   },
+
+  /** The policy (criteria, `execution_logging`, version), or null when unknown. */
+  async get(uuid: string): Promise<StoredMatcherPolicy | null> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: matcherPolicyKey(uuid), ConsistentRead: true }),
+    );
+    return Item ? stored(Item) : null;
+  },
+
+  /** The uuid of the policy holding this name, or null. */
+  async nameHolder(name: string): Promise<string | null> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: nameClaimKey(name), ConsistentRead: true }),
+    );
+    return Item ? (Item.uuid as string) : null;
+  },
+
+  /** Every policy, in name order (the index's sort key). */
+  async all(): Promise<StoredMatcherPolicy[]> {
+    const items = await queryAll({
+      IndexName: 'by-ref',
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': listKey },
+    });
+    return items.map(stored);
+  },
+
+  /** Creates the policy (version 1), its name claim and the audit event, in one transaction. */
+  async create(policy: MatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
+    await transact(
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...matcherPolicyKey(policy.pk),
+              rpk: listKey,
+              rsk: `${policy.name}#${policy.pk}`,
+              policy,
+              version: 1,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        claimPut(policy.name, policy.pk),
+        await eventPut(audit),
+      ],
+      (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new PolicyVersionConflict('the uuid exists')),
+    );
+    return { ...policy, version: 1 };
+  },
+
+  /**
+   * Replaces the policy if it is still at `previous.version`, moving the name claim when the
+   * name changes; the link count (written by binding writes) is left alone.
+   */
+  async update(policy: MatcherPolicy, previous: StoredMatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
+    const renamed = policy.name !== previous.name;
+    await transact(
+      [
+        {
+          Update: {
+            TableName: tableName,
+            Key: matcherPolicyKey(policy.pk),
+            UpdateExpression: 'SET #policy = :policy, rsk = :rsk, version = :next',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#policy': 'policy' },
+            ExpressionAttributeValues: {
+              ':policy': policy,
+              ':rsk': `${policy.name}#${policy.pk}`,
+              ':next': previous.version + 1,
+              ':version': previous.version,
+            },
+          },
+        },
+        ...(renamed ? [claimPut(policy.name, policy.pk), claimDelete(previous.name, policy.pk)] : []),
+        await eventPut(audit),
+      ],
+      (index) =>
+        index === 1
+          ? new PolicyNameTaken(policy.name)
+          : new PolicyVersionConflict('the policy changed since it was read'),
+    );
+    return { ...policy, version: previous.version + 1 };
+  },
+
+  /**
+   * Deletes the policy and its name claim if it is still at `previous.version` and no binding
+   * link is counted on it.
+   */
+  async remove(previous: StoredMatcherPolicy, audit: Event): Promise<void> {
+    await transact(
+      [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: matcherPolicyKey(previous.pk),
+            ConditionExpression: 'version = :version AND (attribute_not_exists(links) OR links <= :none)',
+            ExpressionAttributeValues: { ':version': previous.version, ':none': 0 },
+          },
+        },
+        claimDelete(previous.name, previous.pk),
+        await eventPut(audit),
+      ],
+      () => new PolicyVersionConflict('the policy changed or was bound since it was read'),
+    );
+  },
+
+  /** The bindings counted on a policy item (0 when none is kept). */
+  async linkCount(uuid: string): Promise<number> {
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: matcherPolicyKey(uuid),
+        ConsistentRead: true,
+        ProjectionExpression: 'links',
+      }),
+    );
+    return (Item?.links as number | undefined) ?? 0;
+  },
 };
+
+/**
+ * For the binding store: the transaction items that keep each policy's link count in step
+ * with the bindings naming it, given the policies a binding named before and after a write. Each also checks that the policy still exists, so a binding
+ * can never name a policy deleted concurrently, and a policy with links cannot be deleted.
+ */
+export function policyLinkChanges(namedBefore: readonly string[], namedAfter: readonly string[]): TransactItems {
+  const change = (uuid: string, by: number) => ({
+    Update: {
+      TableName: tableName,
+      Key: matcherPolicyKey(uuid),
+      UpdateExpression: 'ADD links :by',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':by': by },
+    },
+  });
+  const before = new Set(namedBefore.map((uuid) => uuid.toLowerCase()));
+  const after = new Set(namedAfter.map((uuid) => uuid.toLowerCase()));
+  return [
+    ...[...after].filter((uuid) => !before.has(uuid)).map((uuid) => change(uuid, 1)),
+    ...[...before].filter((uuid) => !after.has(uuid)).map((uuid) => change(uuid, -1)),
+  ];
+}

@@ -1,0 +1,14 @@
+import { createPolicy } from '../lib/matchers/policies.ts';
+import { policyInput, policyShape } from '../lib/matchers/policy.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'POST /policies/event_matcher/',
+  { body: policyInput, response: { status: 201, body: policyShape, description: 'The created policy.' } },
+  async ({ body, admin }) => ({
+    status: 201,
+    body: await createPolicy({ policies: matcherPolicyStore, bindings: bindingStore }, body, admin?.name ?? ''),
+  }),
+);

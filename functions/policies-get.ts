@@ -1,0 +1,18 @@
+import { readPolicy } from '../lib/matchers/policies.ts';
+import { policyShape, policyUuidParameter } from '../lib/matchers/policy.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'GET /policies/event_matcher/{policy_uuid}/',
+  {
+    path: policyUuidParameter,
+    errors: ['notFound'],
+    response: { status: 200, body: policyShape, description: 'The policy.' },
+  },
+  async ({ path }) => ({
+    status: 200,
+    body: await readPolicy({ policies: matcherPolicyStore, bindings: bindingStore }, path.policy_uuid),
+  }),
+);

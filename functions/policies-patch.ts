@@ -1,0 +1,24 @@
+import { updatePolicy } from '../lib/matchers/policies.ts';
+import { policyPatch, policyShape, policyUuidParameter } from '../lib/matchers/policy.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'PATCH /policies/event_matcher/{policy_uuid}/',
+  {
+    path: policyUuidParameter,
+    errors: ['notFound'],
+    body: policyPatch,
+    response: { status: 200, body: policyShape, description: 'The policy, the given fields changed.' },
+  },
+  async ({ path, body, admin }) => ({
+    status: 200,
+    body: await updatePolicy(
+      { policies: matcherPolicyStore, bindings: bindingStore },
+      path.policy_uuid,
+      { patch: body },
+      admin?.name ?? '',
+    ),
+  }),
+);

@@ -1,0 +1,24 @@
+import { updatePolicy } from '../lib/matchers/policies.ts';
+import { policyInput, policyShape, policyUuidParameter } from '../lib/matchers/policy.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'PUT /policies/event_matcher/{policy_uuid}/',
+  {
+    path: policyUuidParameter,
+    errors: ['notFound'],
+    body: policyInput,
+    response: { status: 200, body: policyShape, description: 'The policy, every field replaced.' },
+  },
+  async ({ path, body, admin }) => ({
+    status: 200,
+    body: await updatePolicy(
+      { policies: matcherPolicyStore, bindings: bindingStore },
+      path.policy_uuid,
+      { replace: body },
+      admin?.name ?? '',
+    ),
+  }),
+);

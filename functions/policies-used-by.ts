@@ -1,0 +1,18 @@
+import { policyUsedBy } from '../lib/matchers/policies.ts';
+import { policyUuidParameter, usedByShape } from '../lib/matchers/policy.ts';
+import { bindingStore } from '../lib/store/bindings.ts';
+import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'GET /policies/event_matcher/{policy_uuid}/used_by/',
+  {
+    path: policyUuidParameter,
+    errors: ['notFound'],
+    response: { status: 200, body: usedByShape, description: 'The bindings whose matcher_policy condition names it.' },
+  },
+  async ({ path }) => ({
+    status: 200,
+    body: await policyUsedBy({ policies: matcherPolicyStore, bindings: bindingStore }, path.policy_uuid),
+  }),
+);

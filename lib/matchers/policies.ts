@@ -1,0 +1,221 @@
+// What admins do with event matcher policies: list, read, create, replace, patch, delete,
+// see where one is used, and test one against an event. Every change is audited in the same
+// write as the change itself.
+import { randomUUID } from 'node:crypto';
+import { DomainError, invalid, notFound } from '../errors.ts';
+import { modelEvent, retentionDays } from '../events/audit.ts';
+import { type Event, newEvent } from '../events/event.ts';
+import { defaultPageSize, type Page, paginate } from '../events/search.ts';
+import type { MatcherPolicyStore } from '../store/matcher-policies.ts';
+import { PolicyNameTaken, PolicyVersionConflict } from '../store/matcher-policies.ts';
+import { matchEvent } from './match.ts';
+import {
+  criteriaNames,
+  type MatcherPolicy,
+  messages,
+  normalUuid,
+  type PolicyInput,
+  type PolicyListQuery,
+  type PolicyPatch,
+  type PolicyTestInput,
+  type PolicyView,
+  policyView,
+  type StoredMatcherPolicy,
+} from './policy.ts';
+
+/** A binding whose `matcher_policy` condition names a policy. */
+export interface PolicyUser {
+  id: number;
+  name: string;
+}
+
+export interface PolicyDeps {
+  policies: Pick<MatcherPolicyStore, 'get' | 'all' | 'nameHolder' | 'create' | 'update' | 'remove' | 'linkCount'>;
+  bindings: { usingPolicy(policyUuid: string): Promise<PolicyUser[]> };
+}
+
+export interface PolicyTestDeps {
+  policies: Pick<MatcherPolicyStore, 'get'>;
+  events: { get(id: string): Promise<Event | null> };
+}
+
+const retries = 20;
+const auditModel = (policy: MatcherPolicy) => ({ model_name: 'eventmatcherpolicy', pk: policy.pk, name: policy.name });
+const nameTaken = () => invalid('name', messages.nameTaken);
+
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof PolicyVersionConflict) || i >= retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (i + 1)));
+    }
+  }
+}
+
+async function existing(
+  deps: { policies: Pick<MatcherPolicyStore, 'get'> },
+  uuidText: string,
+): Promise<StoredMatcherPolicy> {
+  const uuid = normalUuid(uuidText);
+  const policy = uuid === null ? null : await deps.policies.get(uuid);
+  if (!policy) throw notFound('event matcher policy');
+  return policy;
+}
+
+/** Object-level rules, after the fields are valid: a criterion is set, the name is free. */
+async function checkPolicy(deps: PolicyDeps, policy: MatcherPolicy) {
+  if (criteriaNames.every((name) => policy[name] === null)) {
+    throw new DomainError('input.invalid', messages.noCriteria, [{ field: '', message: messages.noCriteria }]);
+  }
+  const holder = await deps.policies.nameHolder(policy.name);
+  if (holder !== null && holder !== policy.pk) throw nameTaken();
+}
+
+async function view(deps: PolicyDeps, policy: MatcherPolicy): Promise<PolicyView> {
+  return policyView(policy, (await deps.bindings.usingPolicy(policy.pk)).length);
+}
+
+const orderable = ['name', 'execution_logging', 'action', 'client_ip', 'app', 'model'] as const;
+type Orderable = (typeof orderable)[number];
+
+// Nulls last going up and first going down, as PostgreSQL orders them.
+function compareBy(field: Orderable, a: MatcherPolicy, b: MatcherPolicy): number {
+  const [x, y] = [a[field], b[field]];
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  return x < y ? -1 : 1;
+}
+
+/** DRF's `ordering`: comma-separated fields, `-` for descending, unknown ones ignored; then name, pk. */
+function ordering(text: string | undefined) {
+  const keys = (text ?? '')
+    .split(',')
+    .map((term) => term.trim())
+    .map((term) => ({ field: term.replace(/^-/, ''), down: term.startsWith('-') }))
+    .filter((key): key is { field: Orderable; down: boolean } => (orderable as readonly string[]).includes(key.field));
+  keys.push({ field: 'name', down: false });
+  return (a: MatcherPolicy, b: MatcherPolicy) => {
+    for (const { field, down } of keys) {
+      const order = compareBy(field, a, b);
+      if (order !== 0) return down ? -order : order;
+    }
+    return a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0;
+  };
+}
+
+export async function listPolicies(deps: PolicyDeps, query: PolicyListQuery): Promise<Page<PolicyView>> {
+  // DRF's SearchFilter: every whitespace- or comma-separated term is in the name, ignoring case.
+  const terms = (query.search ?? '')
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const exact = (['name', 'action', 'client_ip', 'app', 'model'] as const).filter((key) => query[key] !== undefined);
+  const found = (await deps.policies.all())
+    .filter(
+      (policy) =>
+        exact.every((key) => policy[key] === query[key]) &&
+        (query.execution_logging === undefined || policy.execution_logging === query.execution_logging) &&
+        terms.every((term) => policy.name.toLowerCase().includes(term)),
+    )
+    .sort(ordering(query.ordering));
+  const page = paginate(found, query.page, query.page_size ?? defaultPageSize);
+  return { ...page, results: await Promise.all(page.results.map((policy) => view(deps, policy))) };
+}
+
+export async function readPolicy(deps: PolicyDeps, uuid: string): Promise<PolicyView> {
+  return view(deps, await existing(deps, uuid));
+}
+
+export async function createPolicy(deps: PolicyDeps, input: PolicyInput, admin: string): Promise<PolicyView> {
+  // A retry (after a transaction conflict) checks the name again, with a fresh id.
+  const saved = await withRetries(async () => {
+    const policy: MatcherPolicy = { pk: randomUUID(), ...input };
+    await checkPolicy(deps, policy);
+    try {
+      return await deps.policies.create(policy, modelEvent('model_created', admin, auditModel(policy)));
+    } catch (error) {
+      throw error instanceof PolicyNameTaken ? nameTaken() : error;
+    }
+  });
+  return policyView(saved, 0);
+}
+
+/** PUT replaces every field (omitted ones take their defaults); PATCH changes those given. */
+export async function updatePolicy(
+  deps: PolicyDeps,
+  uuid: string,
+  change: { replace: PolicyInput } | { patch: PolicyPatch },
+  admin: string,
+): Promise<PolicyView> {
+  const saved = await withRetries(async () => {
+    const previous = await existing(deps, uuid);
+    const { version: _version, ...current } = previous;
+    const policy: MatcherPolicy =
+      'replace' in change ? { pk: previous.pk, ...change.replace } : { ...current, ...change.patch };
+    await checkPolicy(deps, policy);
+    try {
+      return await deps.policies.update(policy, previous, modelEvent('model_updated', admin, auditModel(policy)));
+    } catch (error) {
+      throw error instanceof PolicyNameTaken ? nameTaken() : error;
+    }
+  });
+  return view(deps, saved);
+}
+
+const boundMessage = (users: PolicyUser[]) =>
+  users.length === 0
+    ? "This policy is used by a binding; remove it from the binding's matcher_policy condition first."
+    : `This policy is used by ${users.length === 1 ? 'binding' : 'bindings'} ${users
+        .map((user) => `${user.id} ("${user.name}")`)
+        .join(', ')}; remove it from their matcher_policy conditions first.`;
+
+const bound = (users: PolicyUser[]) => {
+  const message = boundMessage(users);
+  return new DomainError('input.invalid', message, [{ field: '', message }]);
+};
+
+/** Deletes a policy no binding names (ours: authentik would drop the bindings silently). */
+export async function removePolicy(deps: PolicyDeps, uuid: string, admin: string): Promise<void> {
+  await withRetries(async () => {
+    const previous = await existing(deps, uuid);
+    const users = await deps.bindings.usingPolicy(previous.pk);
+    if (users.length > 0) throw bound(users);
+    try {
+      await deps.policies.remove(previous, modelEvent('model_deleted', admin, auditModel(previous)));
+    } catch (error) {
+      // The link count is exact where the index may lag: a binding committed just now.
+      if (error instanceof PolicyVersionConflict && (await deps.policies.linkCount(previous.pk)) > 0) {
+        throw bound(await deps.bindings.usingPolicy(previous.pk));
+      }
+      throw error;
+    }
+  });
+}
+
+export async function policyUsedBy(deps: PolicyDeps, uuid: string) {
+  const policy = await existing(deps, uuid);
+  return (await deps.bindings.usingPolicy(policy.pk)).map((user) => ({
+    app: 'idp_event_hub',
+    model_name: 'eventhandler',
+    pk: String(user.id),
+    name: user.name,
+    action: 'cascade_many',
+  }));
+}
+
+/** Evaluates the policy against an inline event (never stored) or a stored one. */
+export async function testPolicy(deps: PolicyTestDeps, uuid: string, input: PolicyTestInput, now = new Date()) {
+  const policy = await existing(deps, uuid);
+  let event: Event | null;
+  if (input.event !== undefined) event = newEvent(input.event, now, retentionDays);
+  else {
+    const id = normalUuid(input.event_uuid ?? '');
+    event = id === null ? null : await deps.events.get(id);
+  }
+  if (!event) throw notFound('event');
+  const { passing, messages: matched } = matchEvent(policy, event);
+  return { passing, messages: matched, log_messages: [] as unknown[] };
+}
