@@ -32,8 +32,13 @@ const httpUrl = (value: string) => {
   }
 };
 
-const counterName = (value: string) =>
-  /^[A-Za-z0-9_.:-]{1,128}$/.test(value) ? null : 'must be 1-128 letters, digits or _ . : -';
+/** What sendmail accepts as an address: no blanks, brackets, quotes or separators a header could misread. */
+export const emailAddress = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
+
+export const counterNamePattern = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const counterNameRule = 'must be 1-128 letters, digits or _ . : -';
+
+const counterName = (value: string) => (counterNamePattern.test(value) ? null : counterNameRule);
 
 const counterOption: OptionDescriptor = {
   type: 'str',
@@ -59,14 +64,18 @@ export const handlerModules: readonly HandlerModule[] = [
           description: 'Comma-separated addresses, when To is "email".',
           requiredWhen: { option: 'To', equals: 'email' },
           check: (value) =>
-            value.split(',').every((address) => /^[^\s@,]+@[^\s@,]+$/.test(address.trim()))
+            value.split(',').every((address) => emailAddress.test(address.trim()))
               ? null
               : 'must be a comma list of email addresses',
         },
         subject: { type: 'str', description: 'The subject of the mail; {tags} are filled.' },
         body: { type: 'text', description: 'The body of the mail; {tags} are filled.' },
         mimetype: { type: 'str', description: 'The body is plain text or HTML.', value: ['plain', 'html'] },
-        reply_to: { type: 'str', description: 'The Reply-To address.' },
+        reply_to: {
+          type: 'str',
+          description: 'The Reply-To address.',
+          check: (value) => (emailAddress.test(value.trim()) ? null : 'must be an email address'),
+        },
       },
     },
   },

@@ -1,0 +1,138 @@
+// What each handler module's actions do, keyed by the same module and action names as the
+// descriptors in modules.ts (a test holds the two tables together).
+import type { Binding } from '../bindings/binding.ts';
+import { parseBoolean } from '../bindings/binding.ts';
+import type { Event, JsonObject } from '../events/event.ts';
+import { PermanentFailure } from './failure.ts';
+import { composeMail, type MailOptions, type MailTransport } from './mail.ts';
+import { deleteParameter, setParameter } from './mangler.ts';
+import { counterNamePattern, counterNameRule } from './modules.ts';
+import { fillTags, noteUnknownTags } from './tags.ts';
+import { postWebhook, type WebhookOptions, type WebhookSettings } from './webhook.ts';
+
+/** An event the service records about itself as a result of a run (it carries its cause). */
+export interface RecordedEvent {
+  action: string;
+  user: JsonObject;
+  context: JsonObject;
+}
+
+export interface RunContext {
+  /** The delivery id: stable across retries (the webhook-id). */
+  deliveryId: string;
+  /** This attempt's time: the webhook-timestamp (receivers refuse stale ones) and the Logging line's time. */
+  now: Date;
+  record(event: RecordedEvent): Promise<void>;
+}
+
+export interface RunResult {
+  notes: string[];
+  /** The changed event (pre position only). */
+  event?: Event;
+}
+
+export type Runner = (binding: Binding, event: Event, context: RunContext) => Promise<RunResult>;
+
+export interface CounterActions {
+  increase(name: string): Promise<number>;
+  decrease(name: string, allowNegative: boolean): Promise<number>;
+  reset(name: string): Promise<number>;
+}
+
+export interface RunnerDeps {
+  counters: CounterActions;
+  mail: MailTransport;
+  emailFrom: string;
+  webhook: WebhookSettings;
+  /** Where Logging writes its JSON lines (stdout). */
+  writeLine(line: string): void;
+}
+
+// Options were validated when the binding was saved; a value that still does not fit is a
+// configuration problem no retry can fix.
+function bool(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  try {
+    return parseBoolean(name, value);
+  } catch (error) {
+    throw new PermanentFailure((error as Error).message);
+  }
+}
+const levels = new Set(['ERROR', 'WARNING', 'INFO', 'DEBUG']);
+
+export function handlerRunners(deps: RunnerDeps): Record<string, Record<string, Runner>> {
+  const counter =
+    (change: (name: string, options: Record<string, string>) => Promise<number>): Runner =>
+    async (binding) => {
+      const name = binding.options.counter_name ?? '';
+      if (!counterNamePattern.test(name))
+        throw new PermanentFailure(`option.counter_name: '${name}' ${counterNameRule}`);
+      const value = await change(name, binding.options);
+      return { notes: [`${name} = ${value}`] };
+    };
+  return {
+    UserNotification: {
+      sendmail: async (binding, event, context) => {
+        const { mail, notes } = composeMail(binding.options as unknown as MailOptions, event, deps.emailFrom);
+        const sent = await deps.mail.send(mail);
+        // The mail is out: failing to record it must not fail the run (a retry would send it again).
+        const recorded = await context
+          .record({ action: 'email_sent', user: event.user, context: { subject: mail.subject, to: mail.to } })
+          .then(
+            () => [],
+            (error: Error) => [`email_sent not recorded: ${error.message}`],
+          );
+        return { notes: [...notes, sent, ...recorded] };
+      },
+    },
+    WebHook: {
+      post_webhook: async (binding, event, context) => {
+        const options = binding.options;
+        const webhook: WebhookOptions = {
+          URL: options.URL as string,
+          content_type: options.content_type as WebhookOptions['content_type'],
+          replace: bool('option.replace', options.replace),
+          data: options.data,
+          secret: options.secret || undefined,
+        };
+        return { notes: await postWebhook(webhook, event, { id: context.deliveryId, now: context.now }, deps.webhook) };
+      },
+    },
+    Counter: {
+      increase_counter: counter((name) => deps.counters.increase(name)),
+      decrease_counter: counter((name, options) =>
+        deps.counters.decrease(name, bool('option.allow_negative_values', options.allow_negative_values)),
+      ),
+      reset_counter: counter((name) => deps.counters.reset(name)),
+    },
+    Logging: {
+      logging: async (binding, event, context) => {
+        const level = levels.has(binding.options.level ?? '') ? (binding.options.level as string) : 'INFO';
+        const message = fillTags(binding.options.message || 'event={action} triggered', event);
+        deps.writeLine(
+          JSON.stringify({
+            level,
+            logger: binding.options.name || 'idp-event-hub',
+            message: message.text,
+            event_uuid: event.pk,
+            action: event.action,
+            binding: binding.id,
+            delivery: context.deliveryId,
+            time: context.now.toISOString(),
+          }),
+        );
+        return { notes: noteUnknownTags(message.unknown) };
+      },
+    },
+    RequestMangler: {
+      delete: async (binding, event) => deleteParameter(event, binding.options.parameter as string),
+      set: async (binding, event) =>
+        setParameter(event, {
+          parameter: binding.options.parameter as string,
+          value: binding.options.value ?? '',
+          match_parameter: binding.options.match_parameter || undefined,
+          match_pattern: binding.options.match_pattern,
+        }),
+    },
+  };
+}
