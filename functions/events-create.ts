@@ -1,3 +1,5 @@
+import { dispatchDeps, preRunnerDeps } from '../lib/dispatch/deps.ts';
+import { dispatchPre } from '../lib/dispatch/pre.ts';
 import { retentionDays } from '../lib/events/audit.ts';
 import { eventInput } from '../lib/events/event.ts';
 import { ingestEvent } from '../lib/events/ingest.ts';
@@ -6,15 +8,23 @@ import { eventStore } from '../lib/store/events.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 const idempotencyTtlSeconds = 48 * 3600;
+// pre bindings run here; no pre module sends mail.
+const dispatch = dispatchDeps(preRunnerDeps());
 
 export const handler = routeHandler(
   'POST /events/events/',
-  { body: eventInput, response: { status: 201, body: eventShape, description: 'The stored event.' } },
+  {
+    body: eventInput,
+    headers: { 'idempotency-key': 'A retry with the same key and body answers the first response (48 hours).' },
+    errors: ['input.conflict'],
+    response: { status: 201, body: eventShape, description: 'The stored event.' },
+  },
   ({ body, admin, headers }) => {
     const key = headers['idempotency-key'];
     return ingestEvent(eventStore, body, {
       now: new Date(),
       retentionDays,
+      pre: (event) => dispatchPre(dispatch, event),
       idempotency: key && admin ? { admin: admin.name, key, ttlSeconds: idempotencyTtlSeconds } : undefined,
     });
   },

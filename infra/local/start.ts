@@ -1,5 +1,6 @@
 // `npm start`: DynamoDB Local (unless DYNAMODB_ENDPOINT is set), the table, a bootstrap admin
-// holding every policy action, and the local gateway. Ctrl-C stops everything.
+// holding every policy action, the stream poller with the retry timer, and the local gateway.
+// Ctrl-C stops everything.
 import { ensureTable, JavaMissingError, type LocalEngine, startEngine } from './engine.ts';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -19,7 +20,10 @@ try {
   // The store reads DYNAMODB_ENDPOINT and TABLE_NAME when first imported.
   const { bootstrapAdmin } = await import('./bootstrap.ts');
   const { startGateway } = await import('./gateway.ts');
+  const { startLocalDispatch } = await import('./stream-poller.ts');
   const token = await bootstrapAdmin(process.env.EVENT_HUB_ADMIN_TOKEN);
+  // The stream poller and the retry timer: post bindings run as the dispatcher Lambda runs them.
+  const dispatch = await startLocalDispatch({ endpoint, tableName });
   const gateway = await startGateway({ port });
 
   console.log(`idp-event-hub listening on ${gateway.url}`);
@@ -30,8 +34,15 @@ try {
   const stop = () => {
     gateway.server.closeAllConnections();
     void gateway.close();
-    engine?.stop();
-    process.exit(0);
+    // Exit even when a run is mid-flight: the ledger's lease lets the next start take it over.
+    setTimeout(() => {
+      engine?.stop();
+      process.exit(0);
+    }, 2_000).unref();
+    void dispatch.stop().finally(() => {
+      engine?.stop();
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

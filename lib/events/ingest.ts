@@ -9,21 +9,29 @@ export interface IngestOptions {
   retentionDays: number;
   /** The admin who sent the event and the Idempotency-Key header, when given. */
   idempotency?: { admin: string; key: string; ttlSeconds: number };
+  /** The pre bindings: may change the event or refuse it; `afterStore` writes what they recorded. */
+  pre?: (event: Event) => Promise<{ event: Event; afterStore(): Promise<void> }>;
 }
 
 export type IngestResult = { status: number; body: unknown };
 
 export async function ingestEvent(store: EventStore, input: EventInput, options: IngestOptions): Promise<IngestResult> {
-  const event = newEvent(input, options.now, options.retentionDays);
-  if (Date.parse(event.expires) <= options.now.getTime()) throw invalid('expires', 'Expiry must be in the future.');
+  const built = newEvent(input, options.now, options.retentionDays);
+  if (Date.parse(built.expires) <= options.now.getTime()) throw invalid('expires', 'Expiry must be in the future.');
+  const pre = options.pre ? await options.pre(built) : { event: built, afterStore: async () => {} };
+  const event = pre.event;
   if (!options.idempotency) {
     await store.put(event);
+    await pre.afterStore();
     return { status: 201, body: event };
   }
   const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
   const reply = { requestHash, status: 201, body: event satisfies Event };
   const earlier = await store.put(event, { ...options.idempotency, reply });
-  if (!earlier) return reply;
+  if (!earlier) {
+    await pre.afterStore();
+    return reply;
+  }
   if (earlier.requestHash !== requestHash) {
     throw new DomainError('input.conflict', 'This Idempotency-Key was used with a different request body.');
   }

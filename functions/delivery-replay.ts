@@ -1,0 +1,21 @@
+import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
+import { deliveryIdParameter, deliveryShape } from '../lib/dispatch/deliveries-api.ts';
+import { deliveryView } from '../lib/dispatch/delivery.ts';
+import { dispatchDeps, preRunnerDeps } from '../lib/dispatch/deps.ts';
+import { replayDelivery } from '../lib/dispatch/retry.ts';
+import { anyParams } from './http/params.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+// Replay only makes the delivery due: the retry runner sends it (no mail is sent from here).
+const deps = dispatchDeps(preRunnerDeps());
+
+export const handler = routeHandler(
+  'POST /event/deliveries/{id}/replay',
+  {
+    path: deliveryIdParameter,
+    body: anyParams,
+    mergeQuery: true,
+    response: { status: 200, body: privacyIdeaShape(deliveryShape), description: 'The delivery, due now.' },
+  },
+  async ({ path: id }) => privacyIdeaValue(deliveryView(await replayDelivery(deps, id))),
+);

@@ -1,0 +1,16 @@
+// The retry runner: scheduled in AWS (every minute), a timer locally. It runs the deliveries
+// that are due, stopping in time to finish within the Lambda's own deadline.
+import type { Context } from 'aws-lambda';
+import { dispatchDeps } from '../lib/dispatch/deps.ts';
+import { runDueDeliveries } from '../lib/dispatch/retry.ts';
+import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
+import { counterStore } from '../lib/store/counters.ts';
+
+const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore));
+// One run may take the webhook timeout (10 s) and its bookkeeping.
+const reserveMs = 15_000;
+
+export async function handler(_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
+  const until = context ? Date.now() + context.getRemainingTimeInMillis() - reserveMs : undefined;
+  return { taken: await runDueDeliveries(deps, { until }) };
+}

@@ -1,0 +1,49 @@
+// The active bindings for one event name and position, read through the dispatch links of the
+// by-ref index (never every binding), kept for a short while per container.
+import type { Binding } from '../bindings/binding.ts';
+import type { Position } from '../handlers/modules.ts';
+
+export interface BindingLinks {
+  /** Active bindings linked to exactly this event name, in ordering then id order. */
+  forEvent(position: Position, eventName: string): Promise<Binding[]>;
+}
+
+export interface BindingSource {
+  /** The bindings an event with this action triggers (`custom_` bindings for every custom action). */
+  forAction(position: Position, action: string): Promise<Binding[]>;
+}
+
+const customPrefix = 'custom_';
+
+export const byOrdering = (a: Binding, b: Binding) => a.ordering - b.ordering || a.id - b.id;
+
+/** The link names an action is found under: itself, and `custom_` for every `custom_…` action. */
+export function linkNames(action: string): string[] {
+  return action.startsWith(customPrefix) && action !== customPrefix ? [action, customPrefix] : [action];
+}
+
+export function bindingSource(links: BindingLinks, options: { cacheMs: number; now?: () => number }): BindingSource {
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { at: number; bindings: Promise<Binding[]> }>();
+  const linked = (position: Position, name: string): Promise<Binding[]> => {
+    const key = `${position}#${name}`;
+    const cached = cache.get(key);
+    if (cached && options.cacheMs > 0 && now() - cached.at < options.cacheMs) return cached.bindings;
+    const bindings = links.forEvent(position, name);
+    if (options.cacheMs > 0) {
+      cache.set(key, { at: now(), bindings });
+      // A failed read is not remembered.
+      bindings.catch(() => cache.delete(key));
+    }
+    return bindings;
+  };
+  return {
+    async forAction(position, action) {
+      const lists = await Promise.all(linkNames(action).map((name) => linked(position, name)));
+      if (lists.length === 1) return lists[0] as Binding[];
+      const unique = new Map<number, Binding>();
+      for (const binding of lists.flat()) unique.set(binding.id, binding);
+      return [...unique.values()].sort(byOrdering);
+    },
+  };
+}

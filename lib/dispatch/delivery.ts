@@ -1,0 +1,53 @@
+// A delivery: one run (and its retries) of one binding's action for one event. Its id names
+// (event, binding, action), so a redelivered stream batch finds the claim and runs nothing twice.
+import type { Position } from '../handlers/modules.ts';
+
+export const deliveryStatuses = ['pending', 'succeeded', 'failed', 'dead'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export interface Delivery {
+  /** `<event uuid>.<binding id>.<action>`; also the Standard Webhooks `webhook-id`. */
+  id: string;
+  event: string;
+  binding: number;
+  binding_name: string;
+  handlermodule: string;
+  action: string;
+  position: Position;
+  /** pending: claimed or due; failed: waiting for its next attempt (or a failed pre run); succeeded; dead: out of attempts. */
+  status: DeliveryStatus;
+  /** Runs started so far. */
+  attempt: number;
+  max_attempts: number;
+  last_error: string | null;
+  /** When it is due (again), for pending and failed; null otherwise. */
+  next_attempt: string | null;
+  /** What the last run noted (unknown tags, recipients, HTTP status). */
+  notes: string[];
+  created: string;
+  updated: string;
+  /** Revision: every change is conditioned on the one read. */
+  rev: number;
+}
+
+export const deliveryId = (eventUuid: string, bindingId: number, action: string) =>
+  `${eventUuid}.${bindingId}.${action}`;
+
+const idPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,10})\.([A-Za-z0-9_]{1,64})$/;
+
+/** The parts of a delivery id, or null when the text is not one. */
+export function parseDeliveryId(id: string): { event: string; binding: number; action: string } | null {
+  const match = idPattern.exec(id);
+  return match ? { event: match[1] as string, binding: Number(match[2]), action: match[3] as string } : null;
+}
+
+/** How a run ended. `permanent` failures (bad configuration, a refused destination) skip the retries. */
+export type RunOutcome =
+  | { ok: true; notes: string[] }
+  | { ok: false; error: string; permanent: boolean; notes: string[] };
+
+/** How the API shows a delivery (the revision is internal). */
+export function deliveryView(delivery: Delivery): Omit<Delivery, 'rev'> {
+  const { rev: _rev, ...view } = delivery;
+  return view;
+}

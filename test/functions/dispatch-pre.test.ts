@@ -1,0 +1,161 @@
+// pre bindings inside POST /events/events/: they run before storage, in ordering order, after
+// their conditions; a failure is skipped and recorded, or with abort_on_error refuses the event.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Service, startService } from '../helpers/service.ts';
+
+let service: Service;
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(() => service.close());
+
+async function bind(params: Record<string, unknown>): Promise<number> {
+  const answer = await service.call('POST', '/event', { json: { position: 'pre', ...params } });
+  expect(answer.status, answer.text).toBe(200);
+  return answer.body.result.value;
+}
+
+const mangle = (event: string, params: Record<string, unknown>) => ({
+  name: `mangle ${event}`,
+  event,
+  handlermodule: 'RequestMangler',
+  ...params,
+});
+
+async function ingest(event: Record<string, unknown>) {
+  return service.call('POST', '/events/events/', { json: { app: 'tests', ...event } });
+}
+
+describe('pre bindings', () => {
+  it('change the event before it is stored (RequestMangler delete and set)', async () => {
+    await bind(mangle('custom_mangled', { action: 'delete', 'option.parameter': 'context.drop_me' }));
+    await bind(
+      mangle('custom_mangled', {
+        action: 'set',
+        'option.parameter': 'context.tier',
+        'option.value': '{0}-gold',
+        'option.match_parameter': 'user.username',
+        'option.match_pattern': 'vip-(.*)',
+      }),
+    );
+    const answer = await ingest({
+      action: 'custom_mangled',
+      user: { username: 'vip-carol' },
+      context: { drop_me: 1, keep: 2 },
+    });
+    expect(answer.status, answer.text).toBe(201);
+    expect(answer.body.context).toEqual({ keep: 2, tier: 'carol-gold' });
+    const stored = await service.call('GET', `/events/events/${answer.body.pk}/`);
+    expect(stored.body.context).toEqual({ keep: 2, tier: 'carol-gold' });
+  });
+
+  it('run in ordering order, then id order', async () => {
+    // Created in reverse: the binding with the higher ordering runs last and wins.
+    await bind(
+      mangle('custom_ordered', {
+        action: 'set',
+        ordering: 2,
+        'option.parameter': 'context.step',
+        'option.value': 'last',
+      }),
+    );
+    await bind(
+      mangle('custom_ordered', {
+        action: 'set',
+        ordering: 1,
+        'option.parameter': 'context.step',
+        'option.value': 'first',
+      }),
+    );
+    await bind(
+      mangle('custom_ordered', {
+        action: 'set',
+        ordering: 2,
+        'option.parameter': 'context.tie',
+        'option.value': 'lower id',
+      }),
+    );
+    await bind(
+      mangle('custom_ordered', {
+        action: 'set',
+        ordering: 2,
+        'option.parameter': 'context.tie',
+        'option.value': 'higher id',
+      }),
+    );
+    const answer = await ingest({ action: 'custom_ordered' });
+    expect(answer.body.context).toEqual({ step: 'last', tie: 'higher id' });
+  });
+
+  it('check their conditions first, and custom_ bindings act on every custom action', async () => {
+    await bind(
+      mangle('custom_', {
+        action: 'set',
+        'option.parameter': 'context.seen_by_custom',
+        'option.value': 'yes',
+        conditions: { app: 'gated-app' },
+      }),
+    );
+    expect((await ingest({ action: 'custom_gate_a', app: 'other-app' })).body.context).toEqual({});
+    expect((await ingest({ action: 'custom_gate_b', app: 'gated-app' })).body.context).toEqual({
+      seen_by_custom: 'yes',
+    });
+  });
+
+  it('mask secrets a mangler sets, as any input', async () => {
+    await bind(
+      mangle('custom_secretive', { action: 'set', 'option.parameter': 'context.api_token', 'option.value': 'hunter2' }),
+    );
+    const answer = await ingest({ action: 'custom_secretive' });
+    expect(answer.body.context.api_token).toBe('********************');
+  });
+
+  it('skip a failing handler, record it, and still run the next one', async () => {
+    const failing = await bind(
+      mangle('custom_half_broken', {
+        action: 'set',
+        ordering: 0,
+        'option.parameter': 'client_ip',
+        'option.value': 'not-an-ip',
+      }),
+    );
+    await bind(
+      mangle('custom_half_broken', {
+        action: 'set',
+        ordering: 1,
+        'option.parameter': 'context.after',
+        'option.value': 'ran',
+      }),
+    );
+    const answer = await ingest({ action: 'custom_half_broken', client_ip: '192.0.2.1' });
+    expect(answer.status, answer.text).toBe(201);
+    expect(answer.body).toMatchObject({ client_ip: '192.0.2.1', context: { after: 'ran' } });
+    const listed = await service.call('GET', `/event/deliveries?event=${answer.body.pk}`);
+    const byBinding = Object.fromEntries((listed.body.result.value as any[]).map((d) => [d.binding, d]));
+    expect(byBinding[failing]).toMatchObject({ position: 'pre', status: 'failed', attempt: 1, next_attempt: null });
+    expect(byBinding[failing].last_error).toContain('not an IP address');
+    expect(Object.values(byBinding).filter((d: any) => d.status === 'succeeded')).toHaveLength(1);
+  });
+
+  it('with abort_on_error answer 400 naming the binding, and store nothing', async () => {
+    await bind({ name: 'log it', event: 'custom_refused', handlermodule: 'Logging', action: 'logging', ordering: 0 });
+    const id = await bind(
+      mangle('custom_refused', {
+        name: 'strict mangler',
+        action: 'set',
+        ordering: 1,
+        abort_on_error: true,
+        'option.parameter': 'client_ip',
+        'option.value': 'not-an-ip',
+      }),
+    );
+    const before = await service.digest();
+    const answer = await ingest({ action: 'custom_refused' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.non_field_errors).toHaveLength(1);
+    expect(answer.body.non_field_errors[0]).toContain(
+      `Pre handler 'strict mangler' (binding ${id}, RequestMangler set) failed:`,
+    );
+    expect(await service.digest()).toBe(before);
+  });
+});
