@@ -13,6 +13,7 @@ export const handler = routeHandler(
     path: bindingIdParameter('eid'),
     body: anyParams,
     mergeQuery: true,
+    errors: ['notFound'],
     response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
   },
   async ({ path: id, admin }) =>

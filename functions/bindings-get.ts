@@ -16,6 +16,7 @@ export const handler = routeHandler(
       status: 200,
       body: privacyIdeaShape(z.array(bindingShape).max(1)),
       description: 'The binding in a list, or [].',
+      headers: { etag: 'The version, for If-Match (absent for an unknown id).' },
     },
   },
   async ({ path: id }) => {

@@ -18,7 +18,14 @@ export const handler = routeHandler(
   {
     path: bindingIdParameter('eventid'),
     body: bindingPatch,
-    response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
+    headers: { 'if-match': 'The ETag of GET /event/{eventid}: the write fails with 412 if the binding changed since.' },
+    errors: ['notFound', 'precondition.failed'],
+    response: {
+      status: 200,
+      body: privacyIdeaShape(z.int()),
+      description: 'The binding id.',
+      headers: { etag: 'The new version.' },
+    },
   },
   async ({ path: id, body, headers, admin }) => {
     const deps = { bindings: bindingStore, policies: matcherPolicyStore };

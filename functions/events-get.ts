@@ -9,7 +9,7 @@ const path = z.object({ event_uuid: z.string() });
 
 export const handler = routeHandler(
   'GET /events/events/{event_uuid}/',
-  { path, response: { status: 200, body: eventShape, description: 'The event.' } },
+  { path, errors: ['notFound'], response: { status: 200, body: eventShape, description: 'The event.' } },
   async ({ path }) => {
     const event = await eventStore.get(path.event_uuid);
     if (!event) throw notFound('event');

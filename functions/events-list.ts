@@ -7,6 +7,7 @@ export const handler = routeHandler(
   'GET /events/events/',
   {
     query: eventListQuery,
+    errors: ['page.invalid'],
     response: { status: 200, body: pageShape(eventShape), description: 'A page of events, newest first.' },
   },
   async ({ query }) => ({

@@ -11,8 +11,9 @@ export const handler = routeHandler(
     query: noParams,
     response: {
       status: 200,
-      body: privacyIdeaShape(z.record(z.string(), z.record(z.string(), z.unknown()))),
-      description: 'Actions and their options.',
+      // An unknown module answers [] (privacyIDEA's shape).
+      body: privacyIdeaShape(z.union([z.record(z.string(), z.record(z.string(), z.unknown())), z.tuple([])])),
+      description: 'Actions and their options; [] for an unknown module.',
     },
   },
   ({ path }) => {

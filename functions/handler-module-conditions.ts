@@ -11,7 +11,11 @@ export const handler = routeHandler(
   {
     path: handlerModuleParameter,
     query: noParams,
-    response: { status: 200, body: privacyIdeaShape(z.record(z.string(), z.unknown())), description: 'Conditions.' },
+    response: {
+      status: 200,
+      body: privacyIdeaShape(z.union([z.record(z.string(), z.unknown()), z.tuple([])])),
+      description: 'Conditions; [] for an unknown module.',
+    },
   },
   ({ path }) => privacyIdeaValue(handlerModule(path.handlermodule) ? conditionDescriptors : []),
 );

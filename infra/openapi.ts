@@ -1,15 +1,18 @@
-// The OpenAPI 3.1 document, derived from the route table and the zod schemas each route
-// function declares (functions/http/route-handler.ts): nothing here restates a route.
+// The OpenAPI 3.1 document, derived from the route table, the zod schemas each route function
+// declares (functions/http/route-handler.ts) and the dialects' own error mappers: nothing here
+// restates a route, and every error example is what the dialect really answers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import type { RouteDefinition } from '../functions/http/route-handler.ts';
+import { dialects, maxBodyBytes, type RouteDefinition, securityHeaders } from '../functions/http/route-handler.ts';
 import { authentikErrorShape } from '../lib/dialects/authentik.ts';
 import { oneginiErrorShape } from '../lib/dialects/onegini.ts';
 import { plainErrorShape } from '../lib/dialects/plain.ts';
 import { privacyIdeaErrorShape, privacyIdeaShape } from '../lib/dialects/privacyidea.ts';
+import { DomainError, type ErrorCode } from '../lib/errors.ts';
 import { serviceVersion } from '../lib/version.ts';
-import { type Dialect, routes, splitRouteKey } from './routes.ts';
+import { gatewayAnswers } from './local/gateway.ts';
+import { type Dialect, type Route, routes, splitRouteKey } from './routes.ts';
 
 export const documentPath = fileURLToPath(new URL('../openapi.json', import.meta.url));
 
@@ -20,12 +23,27 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return rest;
 }
 
-const dialectErrors: Record<Dialect, z.ZodType> = {
-  authentik: authentikErrorShape,
-  onegini: oneginiErrorShape,
-  privacyidea: privacyIdeaErrorShape,
-  plain: plainErrorShape,
+/** Error bodies by dialect, each a named component; a status refers to those its examples match. */
+export const errorComponents: Record<Dialect, Record<string, z.ZodType>> = {
+  authentik: { AuthentikDetail: authentikErrorShape.options[0], AuthentikFieldErrors: authentikErrorShape.options[1] },
+  onegini: { OneginiError: oneginiErrorShape },
+  privacyidea: { PrivacyIdeaError: privacyIdeaErrorShape },
+  plain: { Message: plainErrorShape },
 };
+const gatewayComponent = 'Message';
+
+export const securitySchemes = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'authentik clients: `Authorization: Bearer <token>`.' },
+  privacyidea: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'PI-Authorization',
+    description: 'privacyIDEA clients (or a bare `Authorization: <token>`).',
+  },
+  basic: { type: 'http', scheme: 'basic', description: 'Onegini clients: `<admin>:<token>`.' },
+} as const;
+/** Any one of the three credential forms is enough (the authorizer accepts each). */
+export const adminSecurity = Object.keys(securitySchemes).map((name) => ({ [name]: [] }));
 
 // Success bodies of routes that declare none: the dialect's own envelope around anything.
 const dialectSuccess: Record<Dialect, z.ZodType> = {
@@ -35,21 +53,131 @@ const dialectSuccess: Record<Dialect, z.ZodType> = {
   plain: z.unknown(),
 };
 
-const errorStatuses: Record<Dialect, Record<string, string>> = {
-  authentik: {
-    '400': 'Invalid input (DRF field errors)',
-    '403': 'Missing policy action',
-    '404': 'Not found',
-    '413': 'Body too large',
-  },
-  onegini: { '400': 'Invalid query (4004, 4002, 4003)', '403': 'Missing policy action (4030)' },
-  privacyidea: {
-    '400': 'Invalid parameter (905)',
-    '403': 'Missing policy action (303)',
-    '404': 'Unknown binding (601)',
-  },
-  plain: {},
+/** One tag per dialect, in this order on the docs page. */
+const dialectTags: Record<Dialect, string> = {
+  authentik: 'authentik (Django REST framework): errors are `{"detail": …}` or a map of field errors.',
+  onegini: 'Onegini: errors are `{"error_code", "error_message"}`.',
+  privacyidea: 'privacyIDEA: every answer is the JSON-RPC-like envelope; errors carry `result.error.code`.',
+  plain: 'The service itself: health, this document and its docs page. Errors are `{"message"}`.',
 };
+
+/** One sample of each domain error, for the examples; `satisfies` makes a new code need one. */
+const sampleErrors = {
+  'input.invalid': { why: 'invalid input', error: () => new DomainError('input.invalid', 'Invalid input.') },
+  'input.malformed': {
+    why: 'unreadable body',
+    error: () => new DomainError('input.malformed', 'JSON parse error - Unexpected end of JSON input'),
+  },
+  'input.tooLarge': {
+    why: `body above ${maxBodyBytes} bytes`,
+    error: () => new DomainError('input.tooLarge', `Request body exceeds the limit of ${maxBodyBytes} bytes.`),
+  },
+  'auth.forbidden': {
+    why: 'the admin lacks the policy action',
+    error: (route: Route) => new DomainError('auth.forbidden', route.action ?? ''),
+  },
+  notFound: { why: 'not found', error: () => new DomainError('notFound', 'The requested object could not be found.') },
+  'input.conflict': {
+    why: 'conflicts with an earlier request',
+    error: () => new DomainError('input.conflict', 'This Idempotency-Key was used with a different request body.'),
+  },
+  'precondition.failed': {
+    why: '`If-Match` no longer matches',
+    error: () => new DomainError('precondition.failed', 'The object was changed since it was read.'),
+  },
+  'page.invalid': { why: 'page beyond the last', error: () => new DomainError('page.invalid', 'Invalid page.') },
+} satisfies Record<ErrorCode, { why: string; error: (route: Route) => DomainError }>;
+
+/** The domain errors a route can answer: those every route can, and those it declares. */
+export function errorCodesOf({ route, schemas }: RouteDefinition): ErrorCode[] {
+  const codes: ErrorCode[] = ['input.invalid', 'input.malformed']; // every request's body is parsed
+  if (schemas.body) codes.push('input.tooLarge');
+  if (route.action !== null) codes.push('auth.forbidden');
+  for (const code of schemas.errors ?? []) if (!codes.includes(code)) codes.push(code);
+  return codes;
+}
+
+/** Top-level input fields of a route, for per-field invalid-input examples (Onegini's codes differ). */
+function inputFields({ schemas }: RouteDefinition): string[] {
+  const fields = [schemas.path, schemas.query, schemas.body].flatMap((schema) =>
+    schema ? Object.keys((jsonSchema(schema, 'input').properties as JsonSchema | undefined) ?? {}) : [],
+  );
+  return fields.length > 0 ? fields : [''];
+}
+
+// Fixed, so the committed document does not change with the clock.
+const exampleTime = 1767225600;
+const stable = (body: unknown) =>
+  body !== null && typeof body === 'object' && typeof (body as { time?: unknown }).time === 'number'
+    ? { ...body, time: exampleTime }
+    : body;
+
+interface ErrorStatus {
+  whys: string[];
+  examples: Record<string, { summary: string; value: unknown }>;
+  components: Record<string, z.ZodType>;
+  /** Answered by API Gateway itself: no headers of ours (HTTP APIs cannot change them). */
+  byGateway: boolean;
+}
+
+/** Every error a route can answer, by status, with what its dialect really answers as examples. */
+export function errorResponses(definition: RouteDefinition): Map<number, ErrorStatus> {
+  const { route } = definition;
+  const dialect = dialects[route.dialect];
+  const statuses = new Map<number, ErrorStatus>();
+  const seen = new Set<string>();
+  const add = (name: string, why: string, reply: { status: number; body: unknown }, byGateway = false) => {
+    const components = byGateway ? { [gatewayComponent]: plainErrorShape } : errorComponents[route.dialect];
+    const entry = statuses.get(reply.status) ?? { whys: [], examples: {}, components, byGateway };
+    statuses.set(reply.status, entry);
+    if (!entry.whys.includes(why)) entry.whys.push(why);
+    const value = stable(reply.body);
+    // Per-field examples only where the body differs by more than the field's name and message.
+    const field = /\((.*)\)$/.exec(name)?.[1];
+    const blank = JSON.stringify(value, (_key, v) => (typeof v === 'string' ? '' : v));
+    const key = `${reply.status} ${field ? blank.replaceAll(`"${field}"`, '"<field>"') : blank}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    entry.examples[name] = { summary: why, value };
+  };
+  for (const code of errorCodesOf(definition)) {
+    const sample = sampleErrors[code];
+    if (code !== 'input.invalid') {
+      add(code, sample.why, dialect.error(sample.error(route)));
+      continue;
+    }
+    for (const field of inputFields(definition)) {
+      const issue = { field, message: 'Invalid input.' };
+      const error = new DomainError(code, `${field || 'input'}: ${issue.message}`, [issue]);
+      add(field ? `${code} (${field})` : code, sample.why, dialect.error(error));
+    }
+  }
+  add('internal', 'unexpected error (logged, never detailed)', dialect.error(new Error('example')));
+  if (route.action !== null) {
+    add('unauthorized', 'no or unknown credential (the gateway answers)', gatewayAnswers.unauthorized, true);
+  }
+  add('throttled', 'over the stage throttling limit (the gateway answers)', gatewayAnswers.throttled, true);
+  return statuses;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function errorSchema(status: number, entry: ErrorStatus): JsonSchema {
+  const values = Object.values(entry.examples).map((example) => example.value);
+  const matching = Object.entries(entry.components)
+    .filter(([, shape]) => values.some((value) => shape.safeParse(value).success))
+    .map(([name]) => ref(name));
+  const unmatched = values.filter((value) => !Object.values(entry.components).some((s) => s.safeParse(value).success));
+  if (unmatched.length > 0)
+    throw new Error(`status ${status}: no error shape describes ${JSON.stringify(unmatched[0])}`);
+  return matching.length === 1 ? (matching[0] as JsonSchema) : { oneOf: matching };
+}
+
+const headerRefs = Object.fromEntries(
+  Object.keys(securityHeaders)
+    .filter((name) => name !== 'content-type')
+    .map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+);
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
@@ -66,25 +194,32 @@ function operation(definition: RouteDefinition) {
   const { route, schemas } = definition;
   const dialect = route.dialect;
   const response = schemas.response;
+  const status = response?.status ?? 200;
+  const successHeaders: Record<string, unknown> = { ...headerRefs };
+  for (const [name, description] of Object.entries(response?.headers ?? {}))
+    successHeaders[name] = { description, schema: { type: 'string' } };
+  if (status >= 300 && status < 400) successHeaders.location ??= { schema: { type: 'string' } };
   const responses: Record<string, unknown> = {
-    [String(response?.status ?? 200)]: {
+    [String(status)]: {
       description: response?.description ?? 'Success',
-      ...(response?.status === 308
-        ? { headers: { location: { schema: { type: 'string' } } } }
+      headers: successHeaders,
+      ...(status >= 300 && status < 400
+        ? {}
         : {
-            content: {
-              'application/json': { schema: jsonSchema(response?.body ?? dialectSuccess[dialect], 'output') },
-            },
+            content: Object.fromEntries(
+              (response?.mediaTypes ?? ['application/json']).map((type) => [
+                type,
+                { schema: jsonSchema(response?.body ?? dialectSuccess[dialect], 'output') },
+              ]),
+            ),
           }),
     },
   };
-  const errorBody = { content: { 'application/json': { schema: jsonSchema(dialectErrors[dialect], 'output') } } };
-  for (const [status, description] of Object.entries(errorStatuses[dialect]))
-    responses[status] = { description, ...errorBody };
-  if (route.action !== null) {
-    responses['401'] = {
-      description: 'No or unknown credential (answered by the gateway)',
-      content: { 'application/json': { schema: jsonSchema(plainErrorShape, 'output') } },
+  for (const [code, entry] of [...errorResponses(definition)].sort(([a], [b]) => a - b)) {
+    responses[String(code)] = {
+      description: entry.whys.map((why) => why[0]?.toUpperCase() + why.slice(1)).join('; '),
+      ...(entry.byGateway ? {} : { headers: headerRefs }),
+      content: { 'application/json': { schema: errorSchema(code, entry), examples: entry.examples } },
     };
   }
   const pathParameters = parameters(schemas.path, 'path');
@@ -95,11 +230,19 @@ function operation(definition: RouteDefinition) {
       pathParameters.push({ name: name as string, in: 'path', required: true, schema: { type: 'string' } });
     }
   }
+  const headerParameters = Object.entries(schemas.headers ?? {}).map(([name, description]) => ({
+    name,
+    in: 'header',
+    required: false,
+    description,
+    schema: { type: 'string' },
+  }));
   return {
     operationId: route.fn,
     tags: [dialect],
-    ...(route.action === null ? { security: [] } : { description: `Policy action: \`${route.action}\`.` }),
-    parameters: [...pathParameters, ...parameters(schemas.query, 'query')],
+    ...(route.action === null ? {} : { description: `Policy action: \`${route.action}\`.` }),
+    security: route.action === null ? [] : adminSecurity,
+    parameters: [...pathParameters, ...parameters(schemas.query, 'query'), ...headerParameters],
     ...(schemas.body && {
       requestBody: {
         required: !schemas.mergeQuery,
@@ -115,14 +258,28 @@ function operation(definition: RouteDefinition) {
   };
 }
 
+/** Each route's declaration, in the order of the route table. */
+export async function routeDefinitions(): Promise<RouteDefinition[]> {
+  return Promise.all(
+    routes.map(async (route) => {
+      const module = (await import(`../functions/${route.fn}.ts`)) as { handler: { definition: RouteDefinition } };
+      return module.handler.definition;
+    }),
+  );
+}
+
 export async function buildDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const module = (await import(`../functions/${route.fn}.ts`)) as { handler: { definition: RouteDefinition } };
-    const { method, path } = splitRouteKey(route.key);
+  for (const definition of await routeDefinitions()) {
+    const { method, path } = splitRouteKey(definition.route.key);
     paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[method.toLowerCase()] = operation(module.handler.definition);
+    (paths[path] as Record<string, unknown>)[method.toLowerCase()] = operation(definition);
   }
+  const schemas = Object.fromEntries(
+    Object.values(errorComponents).flatMap((shapes) =>
+      Object.entries(shapes).map(([name, shape]) => [name, jsonSchema(shape, 'output')]),
+    ),
+  );
   return {
     openapi: '3.1.0',
     info: {
@@ -131,18 +288,19 @@ export async function buildDocument() {
       description: 'Identity-platform events in three dialects: authentik, Onegini and privacyIDEA.',
     },
     components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'authentik clients: `Authorization: Bearer <token>`.' },
-        privacyidea: {
-          type: 'apiKey',
-          in: 'header',
-          name: 'PI-Authorization',
-          description: 'privacyIDEA clients (or a bare `Authorization: <token>`).',
-        },
-        basic: { type: 'http', scheme: 'basic', description: 'Onegini clients: `<admin>:<token>`.' },
-      },
+      schemas,
+      headers: Object.fromEntries(
+        Object.entries(securityHeaders)
+          .filter(([name]) => name !== 'content-type')
+          .map(([name, value]) => [
+            name,
+            { description: 'On every answer.', schema: { type: 'string', const: value } },
+          ]),
+      ),
+      securitySchemes,
     },
-    security: [{ bearer: [] }, { privacyidea: [] }, { basic: [] }],
+    security: adminSecurity,
+    tags: Object.entries(dialectTags).map(([name, description]) => ({ name, description })),
     paths,
   };
 }

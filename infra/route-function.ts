@@ -8,6 +8,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { functionBundling } from './bundling.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,6 +17,25 @@ export interface RouteFunctionProps {
   readonly fn: string;
   readonly table: ITable;
   readonly access: 'read' | 'write';
+  /** Files the function reads at run time: place inside the bundle → source path. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Default 10 s (an HTTP route); the dispatcher and the retry runner call slow peers. */
+  readonly timeout?: Duration;
+}
+
+const quote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+
+/** Copies `files` into the bundle after esbuild has written it. */
+function copyFiles(files: Readonly<Record<string, string>>) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) =>
+      Object.entries(files).map(([to, from]) => {
+        const target = `${outputDir}/${to}`;
+        return `mkdir -p ${quote(target.slice(0, target.lastIndexOf('/')))} && cp ${quote(from)} ${quote(target)}`;
+      }),
+  };
 }
 
 export class RouteFunction extends Construct {
@@ -36,25 +56,18 @@ export class RouteFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       role,
       environment: { TABLE_NAME: props.table.tableName, NODE_OPTIONS: '--enable-source-maps' },
+      // The same options bench/ bundles with (infra/bundling.ts).
       bundling: {
+        ...functionBundling,
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // The SDK inside the bundle: a faster cold import than the runtime's copy (NOTES.md).
-        externalModules: [],
-        // Some bundled dependencies are CommonJS and call require(); ESM has none.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        // ES modules first: the SDK's CommonJS builds cannot be tree-shaken.
-        mainFields: ['module', 'main'],
-        esbuildArgs: {
-          '--alias:@aws-sdk/credential-provider-node': './functions/http/lambda-credentials.ts',
-          '--legal-comments': 'none',
-        },
+        externalModules: [...functionBundling.externalModules],
+        mainFields: [...functionBundling.mainFields],
+        esbuildArgs: { ...functionBundling.esbuildArgs },
+        ...(props.files && { commandHooks: copyFiles(props.files) }),
       },
     });
     if (props.access === 'read') props.table.grantReadData(this.function);

@@ -15,7 +15,7 @@ import { onegini } from '../../lib/dialects/onegini.ts';
 import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
-import { DomainError, type FieldIssue } from '../../lib/errors.ts';
+import { DomainError, type ErrorCode, type FieldIssue } from '../../lib/errors.ts';
 import { logError } from './log.ts';
 
 /** What the authorizer hands every function (API Gateway context values are strings). */
@@ -46,20 +46,36 @@ export interface Schemas<P, Q, B> {
   body?: z.ZodType<B>;
   mergeQuery?: boolean;
   /** What a success answers (status and body), for the OpenAPI document. */
-  response?: { status: number; body: z.ZodType; description: string };
+  response?: {
+    status: number;
+    body: z.ZodType;
+    description: string;
+    /** Media types of the body; JSON unless named. */
+    mediaTypes?: readonly string[];
+    /** Response headers the route sets (name → meaning). */
+    headers?: Readonly<Record<string, string>>;
+  };
+  /** Request headers the route reads (name → meaning), for the OpenAPI document. */
+  headers?: Readonly<Record<string, string>>;
+  /** Domain errors this route answers beyond those of every route (infra/openapi.ts lists those). */
+  errors?: readonly ErrorCode[];
 }
 
-const securityHeaders = {
+/** Headers on every answer, the gateway's own included. */
+export const securityHeaders = {
   'content-type': 'application/json',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
 };
 
 function toResponse(reply: Reply): APIGatewayProxyStructuredResultV2 {
+  const headers = { ...securityHeaders, ...reply.headers };
+  // A text body under a non-JSON content type (the docs page and its assets) is sent as it is.
+  const asText = typeof reply.body === 'string' && !/json/i.test(headers['content-type']);
   return {
     statusCode: reply.status,
-    headers: { ...securityHeaders, ...reply.headers },
-    body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+    headers,
+    body: reply.body === undefined ? '' : asText ? (reply.body as string) : JSON.stringify(reply.body),
   };
 }
 

@@ -11,6 +11,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
+import { securityHeaders } from '../../functions/http/route-handler.ts';
 import { type Route, routes, splitRouteKey } from '../routes.ts';
 
 type Lambda = (event: never, context: Context) => Promise<unknown>;
@@ -18,6 +19,16 @@ type Lambda = (event: never, context: Context) => Promise<unknown>;
 const functionsDir = new URL('../../functions/', import.meta.url);
 // API Gateway's own limit on a request payload.
 const maxPayloadBytes = 10 * 1024 * 1024;
+
+/** What API Gateway itself answers, before or instead of a route function (also in openapi.json). */
+export const gatewayAnswers = {
+  unauthorized: { status: 401, body: { message: 'Unauthorized' } },
+  forbidden: { status: 403, body: { message: 'Forbidden' } },
+  notFound: { status: 404, body: { message: 'Not Found' } },
+  tooLarge: { status: 413, body: { message: 'Request Entity Too Large' } },
+  throttled: { status: 429, body: { message: 'Too Many Requests' } },
+  internal: { status: 500, body: { message: 'Internal Server Error' } },
+} as const;
 
 async function loadHandler(fn: string): Promise<Lambda> {
   const module = await import(pathToFileURL(new URL(`${fn}.ts`, functionsDir).pathname).href);
@@ -152,9 +163,9 @@ export async function startGateway(options: { port?: number; host?: string } = {
   for (const { fn } of routes) if (!handlers.has(fn)) handlers.set(fn, await loadHandler(fn));
 
   const server = createServer(async (request, response) => {
-    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-      response.writeHead(status, { 'content-type': 'application/json', ...headers });
-      response.end(body);
+    const send = ({ status, body }: { status: number; body: unknown }) => {
+      response.writeHead(status, securityHeaders);
+      response.end(JSON.stringify(body));
     };
     try {
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -165,9 +176,9 @@ export async function startGateway(options: { port?: number; host?: string } = {
         if (found) values = found.slice(1);
         return found !== null;
       });
-      if (!match) return send(404, '{"message":"Not Found"}');
+      if (!match) return send(gatewayAnswers.notFound);
       const body = await readBody(request);
-      if (body === null) return send(413, '{"message":"Request Entity Too Large"}');
+      if (body === null) return send(gatewayAnswers.tooLarge);
       const event = gatewayEvent(request, match, values, body);
       if (match.route.action !== null) {
         let decision: { isAuthorized: boolean; context?: Record<string, unknown> };
@@ -177,10 +188,10 @@ export async function startGateway(options: { port?: number; host?: string } = {
             lambdaContext('authorizer'),
           )) as typeof decision;
         } catch (error) {
-          if ((error as Error).message === 'Unauthorized') return send(401, '{"message":"Unauthorized"}');
+          if ((error as Error).message === 'Unauthorized') return send(gatewayAnswers.unauthorized);
           throw error;
         }
-        if (!decision.isAuthorized) return send(403, '{"message":"Forbidden"}');
+        if (!decision.isAuthorized) return send(gatewayAnswers.forbidden);
         (event.requestContext as unknown as Record<string, unknown>).authorizer = { lambda: decision.context ?? {} };
       }
       const handler = handlers.get(match.route.fn) as Lambda;
@@ -193,7 +204,7 @@ export async function startGateway(options: { port?: number; host?: string } = {
       response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
     } catch (error) {
       console.error(JSON.stringify({ level: 'ERROR', where: 'gateway', message: (error as Error).message }));
-      if (!response.headersSent) send(500, '{"message":"Internal Server Error"}');
+      if (!response.headersSent) send(gatewayAnswers.internal);
     }
   });
 

@@ -1,14 +1,21 @@
 // The stack, checked against the route table and the table definition: every expected count
 // is derived from them. One synth for the file, with bundling skipped.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docsAssets } from '../../functions/http/docs.ts';
 import { buildApp } from '../../infra/build-app.ts';
+import { RouteFunction } from '../../infra/route-function.ts';
 import { routes } from '../../infra/routes.ts';
-import { deployedRoutes, gatewayRouteKey } from '../../infra/stack.ts';
+import { accessLogFields, bundledFiles, defaultThrottle, deployedRoutes, gatewayRouteKey } from '../../infra/stack.ts';
 import { tableDefinition } from '../../lib/store/table.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -32,6 +39,10 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+function dispatchFunctionId(which: 'dispatcher' | 'retryRunner'): string {
+  return built.stack.getLogicalId(built.stack.dispatch[which].function.node.defaultChild as CfnFunction);
+}
 
 function functionIdFor(key: string): string {
   const routeFunction = built.stack.routeFunctions.get(key);
@@ -57,15 +68,17 @@ describe('EventHubStack', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', gatewayKeys.size);
   });
 
-  it('has one function per deployed route plus the authorizer, all nodejs24.x on arm64', () => {
+  it('has one function per deployed route plus the authorizer, the dispatcher and the retry runner, all nodejs24.x on arm64', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(deployed.length + 1);
-    for (const [, fn] of functions) {
+    expect(functions).toHaveLength(deployed.length + 3);
+    const dispatchIds = [dispatchFunctionId('dispatcher'), dispatchFunctionId('retryRunner')];
+    for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: 10,
+        // Routes answer within API Gateway's limits; dispatch calls slow peers (tested below).
+        ...(dispatchIds.includes(id) ? {} : { Timeout: 10 }),
         Environment: { Variables: { TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' } },
       });
     }
@@ -73,7 +86,7 @@ describe('EventHubStack', () => {
 
   it('gives every function its own log group with retention', () => {
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(ofType('AWS::Lambda::Function').length);
+    expect(logGroups).toHaveLength(ofType('AWS::Lambda::Function').length + 1); // + the access logs
     for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       const ref = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -162,10 +175,233 @@ describe('EventHubStack', () => {
     expect(findings).toEqual([]);
   });
 
+  it('throttles the stage and writes JSON access logs, without credentials, to a log group with retention', () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]?.[1].Properties ?? {};
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: defaultThrottle.rateLimit,
+        ThrottlingBurstLimit: defaultThrottle.burstLimit,
+      },
+    });
+    const { DestinationArn, Format } = stage.AccessLogSettings as {
+      DestinationArn: { 'Fn::GetAtt': [string, string] };
+      Format: string;
+    };
+    const group = resources[DestinationArn['Fn::GetAtt'][0]];
+    expect(group?.Type).toBe('AWS::Logs::LogGroup');
+    expect(group?.Properties.RetentionInDays).toBe(30);
+    const format = JSON.parse(Format) as Record<string, string>;
+    expect(format).toEqual(accessLogFields);
+    expect(format.requestId).toBe('$context.requestId');
+    for (const value of Object.values(format)) expect(value).toMatch(/^\$context\.[A-Za-z.]+$/);
+    expect(Format).not.toMatch(/authorization|header|token|querystring|body|cookie/i);
+  });
+
+  it('takes throttling per environment from the context, and refuses a limit that is not a positive integer', () => {
+    const throttleOf = (context: Record<string, unknown>) => {
+      const { stack } = buildApp({ appProps: { outdir, context: { ...noBundling, ...context } } });
+      const [stage] = Object.values(Template.fromStack(stack).findResources('AWS::ApiGatewayV2::Stage'));
+      return (stage as Resource).Properties.DefaultRouteSettings;
+    };
+    const throttle = { prod: { rateLimit: 500, burstLimit: 1000 } };
+    expect(throttleOf({ env: 'prod', throttle })).toEqual({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    expect(throttleOf({ env: 'test', throttle })).toEqual({
+      ThrottlingRateLimit: defaultThrottle.rateLimit,
+      ThrottlingBurstLimit: defaultThrottle.burstLimit,
+    });
+    // `-c throttleRateLimit=7` arrives as a string and wins over cdk.json.
+    expect(throttleOf({ env: 'prod', throttle, throttleRateLimit: '7' })).toEqual({
+      ThrottlingRateLimit: 7,
+      ThrottlingBurstLimit: 1000,
+    });
+    expect(() => throttleOf({ env: 'prod', throttleBurstLimit: '0' })).toThrow(/throttleBurstLimit/);
+    expect(() => throttleOf({ env: 'prod', throttle: { prod: { rateLimit: 'fast' } } })).toThrow(/throttleRateLimit/);
+  });
+
   it('names the stack after the env context, dev by default', () => {
     expect(built.stack.stackName).toBe('IdpEventHub-dev');
     const prod = buildApp({ appProps: { outdir, context: { ...noBundling, env: 'prod' } } });
     expect(prod.stack.stackName).toBe('IdpEventHub-prod');
     expect(prod.stack.envName).toBe('prod');
+  });
+});
+
+describe('a function that reads files at run time (the docs assets)', () => {
+  const bundleOut = mkdtempSync(join(tmpdir(), 'event-hub-docs-bundle-'));
+  afterAll(() => rmSync(bundleOut, { recursive: true, force: true }));
+
+  it('gets them inside its Lambda bundle, and the bundle serves them with no node_modules in reach', () => {
+    expect(Object.keys(bundledFiles).every((fn) => routes.some((route) => route.fn === fn))).toBe(true);
+    const app = new App({ outdir: bundleOut });
+    const stack = new Stack(app, 'DocsBundle');
+    const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
+    new RouteFunction(stack, 'DocsAsset', {
+      fn: 'docs-asset',
+      table,
+      access: 'read',
+      files: bundledFiles['docs-asset']?.(),
+    });
+    app.synth();
+    const [bundle] = readdirSync(bundleOut)
+      .map((name) => join(bundleOut, name))
+      .filter((dir) => existsSync(join(dir, 'index.mjs')));
+    if (!bundle) throw new Error('no function bundle in the cloud assembly');
+    expect(readdirSync(join(bundle, 'swagger-ui')).sort()).toEqual(Object.keys(docsAssets).sort());
+
+    // Run the bundle the way Lambda would: a fresh Node, cwd in the bundle, nothing else installed.
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(join(bundle, 'index.mjs')).href)});
+      const { createHash } = await import('node:crypto');
+      const answers = {};
+      for (const asset of ${JSON.stringify([...Object.keys(docsAssets), 'package.json'])}) {
+        const event = { version: '2.0', routeKey: 'GET /docs/{asset}', rawPath: '/docs/' + asset, rawQueryString: '',
+          headers: {}, pathParameters: { asset }, isBase64Encoded: false,
+          requestContext: { http: { method: 'GET', path: '/docs/' + asset } } };
+        const answer = await handler(event, { getRemainingTimeInMillis: () => 10000 });
+        answers[asset] = { status: answer.statusCode, type: answer.headers['content-type'],
+          sha: createHash('sha256').update(answer.body).digest('hex') };
+      }
+      console.log(JSON.stringify(answers));`;
+    const { NODE_PATH: _, ...env } = process.env;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: bundle, env });
+    const answers = JSON.parse(output.toString().trim().split('\n').at(-1) ?? '{}');
+    for (const [asset, type] of Object.entries(docsAssets)) {
+      const source = bundledFiles['docs-asset']?.()[`swagger-ui/${asset}`] ?? '';
+      expect(answers[asset], asset).toEqual({
+        status: 200,
+        type,
+        sha: createHash('sha256').update(readFileSync(source, 'utf8')).digest('hex'),
+      });
+    }
+    expect(answers['package.json'].status).toBe(400); // only the whitelisted files
+  });
+});
+
+describe('dispatch (post bindings)', () => {
+  const ref = (id: string) => ({ Ref: id });
+  const queueId = () => built.stack.getLogicalId(built.stack.dispatch.streamFailures.node.defaultChild as never);
+  const tableId = () => built.stack.getLogicalId(built.stack.table.node.defaultChild as never);
+
+  it('feeds the dispatcher from the table stream: event inserts only, bisect on error, bounded retries, SQS on failure', async () => {
+    const { eventInsertFilter } = await import('../../lib/store/event-stream.ts');
+    const { streamRetryAttempts } = await import('../../infra/dispatch.ts');
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.[1].Properties).toMatchObject({
+      FunctionName: ref(dispatchFunctionId('dispatcher')),
+      EventSourceArn: { 'Fn::GetAtt': [tableId(), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: streamRetryAttempts,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId(), 'Arn'] } } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(eventInsertFilter) }] },
+    });
+    expect(streamRetryAttempts).toBeGreaterThan(0);
+    expect(streamRetryAttempts).toBeLessThanOrEqual(10);
+  });
+
+  it('gives the dispatcher and the retry runner table writes, longer timeouts and the metrics namespace', () => {
+    for (const which of ['dispatcher', 'retryRunner'] as const) {
+      const fn = resources[dispatchFunctionId(which)];
+      expect(fn?.Properties.Timeout as number, which).toBeGreaterThan(60);
+      expect(fn?.Properties.Environment).toMatchObject({ Variables: { METRICS_NAMESPACE: 'IdpEventHub/dev' } });
+      expect(actionsOf(dispatchFunctionId(which)), which).toEqual(
+        expect.arrayContaining([...writeActions, 'dynamodb:Query']),
+      );
+    }
+    expect(actionsOf(dispatchFunctionId('dispatcher'))).toEqual(
+      expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'sqs:SendMessage']),
+    );
+  });
+
+  it('runs the retry runner every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dispatchFunctionId('retryRunner'), 'Arn'] } })],
+    });
+  });
+
+  it('keeps set-aside records in an encrypted queue that only accepts TLS', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(queueId())],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('sends mail through SES from the emailFrom context, allowed for that identity only', async () => {
+    const { Dispatch } = await import('../../infra/dispatch.ts');
+    const { StreamViewType } = await import('aws-cdk-lib/aws-dynamodb');
+    const app = new App({ outdir, context: noBundling });
+    const stack = new Stack(app, 'MailStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const table = new Table(stack, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      stream: StreamViewType.NEW_IMAGE,
+    });
+    const dispatch = new Dispatch(stack, 'Dispatch', { table, envName: 'mail', emailFrom: 'alerts@example.com' });
+    const mail = Template.fromStack(stack);
+    for (const runner of [dispatch.dispatcher, dispatch.retryRunner]) {
+      const id = stack.getLogicalId(runner.function.node.defaultChild as CfnFunction);
+      mail.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ EMAIL_TRANSPORT: 'ses', EMAIL_FROM: 'alerts@example.com' }) },
+      });
+      const role = (mail.toJSON().Resources[id].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const statements = Object.values(mail.findResources('AWS::IAM::Policy'))
+        .filter((policy) => policy.Properties.Roles.some((r: { Ref: string }) => r.Ref === role))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement) => JSON.stringify(statement.Action).includes('ses:'));
+      expect(statements).toHaveLength(1);
+      expect(statements[0].Action).toBe('ses:SendEmail');
+      const resourcesText = JSON.stringify(statements[0].Resource);
+      expect(statements[0].Resource).toHaveLength(2);
+      expect(resourcesText).toContain(':ses:eu-west-1:111122223333:identity/alerts@example.com');
+      expect(resourcesText).toContain(':ses:eu-west-1:111122223333:identity/example.com');
+    }
+    expect(() => new Dispatch(stack, 'Bad', { table, envName: 'mail', emailFrom: 'nobody' })).toThrow(
+      'not an email address',
+    );
+    // Without the context (the stack under test), no function may send mail through SES.
+    expect(JSON.stringify(resources)).not.toContain('ses:SendEmail');
+  });
+
+  it('alarms on dead deliveries, on the stream iterator age and on set-aside records', async () => {
+    const { iteratorAgeAlarmMs } = await import('../../infra/dispatch.ts');
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Namespace: 'IdpEventHub/dev',
+          MetricName: 'dead',
+          Statistic: 'Sum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'IteratorAge',
+          Statistic: 'Maximum',
+          Threshold: iteratorAgeAlarmMs,
+          Dimensions: [{ Name: 'FunctionName', Value: ref(dispatchFunctionId('dispatcher')) }],
+        }),
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(), 'QueueName'] } }],
+        }),
+      ]),
+    );
   });
 });
