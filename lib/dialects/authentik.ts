@@ -4,12 +4,13 @@ import { DomainError } from '../errors.ts';
 import type { DialectErrors, Reply } from './reply.ts';
 
 function fieldErrors(error: DomainError): Record<string, string[]> {
-  const body: Record<string, string[]> = {};
+  // A Map, not an object: a client's field may be called `__proto__` or `toString`.
+  const fields = new Map<string, string[]>();
   for (const issue of error.issues) {
     const field = issue.field.split('.')[0] || 'non_field_errors';
-    body[field] = [...(body[field] ?? []), issue.message];
+    fields.set(field, [...(fields.get(field) ?? []), issue.message]);
   }
-  return body;
+  return Object.fromEntries(fields);
 }
 
 export const authentik: DialectErrors = {

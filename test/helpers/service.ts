@@ -23,21 +23,33 @@ export interface Answer {
   text: string;
 }
 
-export async function startService() {
+export interface ServiceOptions {
+  /** Also run the stream poller and the retry timer (post bindings, retries), as `npm start` does. */
+  dispatch?: boolean;
+}
+
+export async function startService(options: ServiceOptions = {}) {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.TABLE_NAME = tableName;
   process.env.WEBHOOK_ALLOW_PRIVATE = '1';
+  // A binding written by a test acts on the very next event; a test file may shrink more.
+  process.env.BINDING_CACHE_MS ??= '0';
+  process.env.DELIVERY_RETRY_INTERVAL_MS ??= '200';
   await ensureTable(endpoint, tableName);
 
-  // Any Scan through the service's own client fails the request that made it.
+  // Any Scan through the service's own client fails the request that made it; so does PartiQL,
+  // whose SELECT without a key is a Scan in disguise.
   const { dynamo } = await import('../../lib/store/client.ts');
   const commands: string[] = [];
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
       commands.push(context.commandName as string);
       if (context.commandName === 'ScanCommand') throw new Error('Scan on a request path');
+      if (/ExecuteStatement|ExecuteTransaction/.test(context.commandName as string)) {
+        throw new Error('PartiQL on a request path');
+      }
       return next(args);
     },
     { step: 'initialize', name: 'scanGuard' },
@@ -48,6 +60,9 @@ export async function startService() {
   const { adminStore } = await import('../../lib/store/admins.ts');
   const { policyActions } = await import('../../lib/admins/policy-actions.ts');
   const gateway = await startGateway();
+  const dispatch = options.dispatch
+    ? await (await import('../../infra/local/stream-poller.ts')).startLocalDispatch({ endpoint, tableName })
+    : undefined;
   const rootToken = await createAdmin(adminStore, 'root', [...policyActions]);
   const inspector = engineClient(endpoint);
 
@@ -101,6 +116,7 @@ export async function startService() {
       return createHash('sha256').update(items.sort().join('\n')).digest('hex');
     },
     async close() {
+      await dispatch?.stop();
       gateway.server.closeAllConnections();
       await gateway.close();
       inspector.destroy();
