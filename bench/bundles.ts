@@ -1,0 +1,87 @@
+// Per-function bundle size and cold import time, bundled with the CDK's own esbuild options
+// (infra/bundling.ts). Each import runs in a fresh node process, as a Lambda cold start does.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { esbuildOptions } from '../infra/bundling.ts';
+import { type Cell, median, printTable } from './report.ts';
+import { projectRoot } from './service.ts';
+
+const runs = 5;
+
+// Prints the wall and CPU milliseconds the import of the bundle took, from inside the fresh
+// process. CPU time is the steadier figure on a machine shared with other work.
+const importer = [
+  'const started = performance.now(), cpu = process.cpuUsage();',
+  'await import(process.argv[1]);',
+  'const used = process.cpuUsage(cpu);',
+  'process.stdout.write(JSON.stringify([performance.now() - started, (used.user + used.system) / 1000]));',
+].join(' ');
+
+/** Median cold import (wall and CPU ms) of `file`, with the NODE_OPTIONS the stack sets. */
+function coldImport(file: string): { wallMs: number; cpuMs: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', importer, pathToFileURL(file).href], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        NODE_OPTIONS: '--enable-source-maps',
+        TABLE_NAME: 'bench',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+      },
+    });
+    if (child.status !== 0) throw new Error(`import of ${file} failed: ${child.stderr.trim().split('\n').at(-1)}`);
+    const [wallMs, cpuMs] = JSON.parse(child.stdout) as [number, number];
+    wall.push(wallMs);
+    cpu.push(cpuMs);
+  }
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+export async function bundleFigures() {
+  const entries = readdirSync(join(projectRoot, 'functions'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => name.slice(0, -3))
+    .sort();
+  const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  const rows: Cell[][] = [];
+  const figures: { fn: string; kb: number; importMs: number; cpuMs: number }[] = [];
+  try {
+    await Promise.all(entries.map((fn) => build(esbuildOptions(`functions/${fn}.ts`, join(outRoot, fn), projectRoot))));
+    for (const fn of entries) {
+      const file = join(outRoot, fn, 'index.mjs');
+      const kb = statSync(file).size / 1024;
+      const mapKb = statSync(`${file}.map`).size / 1024;
+      try {
+        const { wallMs, cpuMs } = coldImport(file);
+        figures.push({ fn, kb, importMs: wallMs, cpuMs });
+        rows.push([fn, kb, mapKb, wallMs, cpuMs, kb <= 450 && wallMs <= 60 ? 'yes' : 'NO']);
+      } catch (error) {
+        console.error((error as Error).message);
+        rows.push([fn, kb, mapKb, 'failed', 'failed', 'NO']);
+      }
+    }
+  } finally {
+    rmSync(outRoot, { recursive: true, force: true });
+  }
+  printTable(
+    `Function bundles (esbuild ${(await import('esbuild')).version}, options of infra/bundling.ts) and median cold import of ${runs} fresh processes`,
+    ['function', 'index.mjs KB', '.map KB', 'cold import ms', 'import CPU ms', 'within targets'],
+    rows,
+  );
+  console.log('imports run with NODE_OPTIONS=--enable-source-maps, as the stack sets it');
+  console.log('targets: ≤ 450 KB per bundle, median cold import ≤ 60 ms');
+  const sizes = figures.map((figure) => figure.kb);
+  const imports = figures.map((figure) => figure.importMs);
+  console.log(
+    `largest bundle ${Math.max(...sizes).toFixed(1)} KB; median of the functions' cold imports ${median(imports).toFixed(1)} ms (slowest ${Math.max(...imports).toFixed(1)} ms); import CPU median ${median(figures.map((figure) => figure.cpuMs)).toFixed(1)} ms`,
+  );
+  return figures;
+}

@@ -1,0 +1,77 @@
+// Consumed capacity of everything the store sends: a middleware on the store's own client asks
+// for ReturnConsumedCapacity=INDEXES on every command and sums what DynamoDB Local reports.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+interface Capacity {
+  CapacityUnits?: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  LocalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+export interface Usage {
+  /** Requests sent, by command name. */
+  requests: Map<string, number>;
+  /** Capacity units, by command name. */
+  byCommand: Map<string, number>;
+  /** Write units, by `table` or index name. */
+  byTarget: Map<string, number>;
+  /** Read units of the reads, write units of the writes. */
+  reads: number;
+  writes: number;
+  total: number;
+}
+
+const readCommands = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+const emptyUsage = (): Usage => ({
+  requests: new Map(),
+  byCommand: new Map(),
+  byTarget: new Map(),
+  reads: 0,
+  writes: 0,
+  total: 0,
+});
+const add = (map: Map<string, number>, key: string, value: number) => map.set(key, (map.get(key) ?? 0) + value);
+
+/** Installs the meter on `client`; `measure` runs a function and returns what it consumed. */
+export function capacityMeter(client: DynamoDBClient) {
+  let usage = emptyUsage();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = (context.commandName as string).replace(/Command$/, '');
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
+      const result = await next(args);
+      add(usage.requests, command, 1);
+      const reported = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+      for (const capacity of [reported ?? []].flat()) {
+        const units = capacity.CapacityUnits ?? 0;
+        usage.total += units;
+        add(usage.byCommand, command, units);
+        if (readCommands.has(command)) {
+          usage.reads += units;
+          continue;
+        }
+        usage.writes += units;
+        if (capacity.Table?.CapacityUnits !== undefined) add(usage.byTarget, 'table', capacity.Table.CapacityUnits);
+        for (const indexes of [capacity.GlobalSecondaryIndexes, capacity.LocalSecondaryIndexes]) {
+          for (const [name, index] of Object.entries(indexes ?? {}))
+            add(usage.byTarget, name, index.CapacityUnits ?? 0);
+        }
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacityMeter', priority: 'high' },
+  );
+  return {
+    async measure<T>(run: () => Promise<T>): Promise<{ value: T; usage: Usage }> {
+      usage = emptyUsage();
+      const value = await run();
+      const measured = usage;
+      usage = emptyUsage();
+      return { value, usage: measured };
+    },
+  };
+}
