@@ -21,6 +21,8 @@ export interface Route {
 export const routes = [
   { key: 'GET /health', fn: 'health', action: null, dialect: 'plain', access: 'read' },
   { key: 'GET /openapi.json', fn: 'openapi-document', action: null, dialect: 'plain', access: 'read' },
+  { key: 'GET /docs', fn: 'docs-page', action: null, dialect: 'plain', access: 'read' },
+  { key: 'GET /docs/{asset}', fn: 'docs-asset', action: null, dialect: 'plain', access: 'read' },
   { key: 'POST /events/events/', fn: 'events-create', action: 'auditlog_write', dialect: 'authentik', access: 'write' },
   { key: 'GET /events/events/', fn: 'events-list', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
   {
@@ -50,6 +52,20 @@ export const routes = [
   {
     key: 'GET /event/handlermodules',
     fn: 'handler-modules-list',
+    action: 'eventhandling_read',
+    dialect: 'privacyidea',
+    access: 'read',
+  },
+  {
+    key: 'GET /event/counters',
+    fn: 'counters-list',
+    action: 'eventhandling_read',
+    dialect: 'privacyidea',
+    access: 'read',
+  },
+  {
+    key: 'GET /event/counters/{name}',
+    fn: 'counter-get',
     action: 'eventhandling_read',
     dialect: 'privacyidea',
     access: 'read',
@@ -110,6 +126,78 @@ export const routes = [
     action: 'eventhandling_write',
     dialect: 'privacyidea',
     access: 'write',
+  },
+  // The delivery ledger (a literal path beats /event/{eventid}, in API Gateway and locally).
+  {
+    key: 'GET /event/deliveries',
+    fn: 'deliveries-list',
+    action: 'eventhandling_read',
+    dialect: 'privacyidea',
+    access: 'read',
+  },
+  {
+    key: 'POST /event/deliveries/{id}/replay',
+    fn: 'delivery-replay',
+    action: 'eventhandling_write',
+    dialect: 'privacyidea',
+    access: 'write',
+  },
+  // authentik event matcher policies
+  {
+    key: 'GET /policies/event_matcher/',
+    fn: 'policies-list',
+    action: 'policy_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'POST /policies/event_matcher/',
+    fn: 'policies-create',
+    action: 'policy_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'GET /policies/event_matcher/{policy_uuid}/',
+    fn: 'policies-get',
+    action: 'policy_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'PUT /policies/event_matcher/{policy_uuid}/',
+    fn: 'policies-update',
+    action: 'policy_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'PATCH /policies/event_matcher/{policy_uuid}/',
+    fn: 'policies-patch',
+    action: 'policy_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'DELETE /policies/event_matcher/{policy_uuid}/',
+    fn: 'policies-delete',
+    action: 'policy_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'GET /policies/event_matcher/{policy_uuid}/used_by/',
+    fn: 'policies-used-by',
+    action: 'policy_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'POST /policies/event_matcher/{policy_uuid}/test/',
+    fn: 'policies-test',
+    action: 'policy_write',
+    dialect: 'authentik',
+    access: 'read',
   },
 ] as const satisfies readonly Route[];
 

@@ -68,12 +68,13 @@ export async function startEngine(options: { port: number; dataDir?: string }): 
     }
   };
   process.once('exit', stop);
-  const deadline = Date.now() + 30_000;
+  // Usually ready in ~2 s; a busy 2-core machine has taken over 20 s.
+  const deadline = Date.now() + 90_000;
   while (!(await portOpen(options.port))) {
     if (exited) throw new Error('DynamoDB Local exited during start');
     if (Date.now() > deadline) {
       stop();
-      throw new Error('DynamoDB Local did not start within 30 s');
+      throw new Error('DynamoDB Local did not start within 90 s');
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

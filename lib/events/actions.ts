@@ -33,9 +33,15 @@ export type EventAction = (typeof eventActions)[number];
 
 const known = new Set<string>(eventActions);
 
+const maxActionLength = 128;
+
 /** A known action, or `custom_` followed by a suffix (prefix semantics, ours). */
 export function isEventAction(value: string): boolean {
-  return known.has(value) || (value.startsWith('custom_') && value.length > 'custom_'.length);
+  // Bounded: a name is part of index keys (DynamoDB caps sort keys at 1 KiB).
+  return (
+    known.has(value) ||
+    (value.startsWith('custom_') && value.length > 'custom_'.length && value.length <= maxActionLength)
+  );
 }
 
 /** `login_failed` → `Login Failed`; every custom action shows as `Custom Prefix`. */

@@ -3,7 +3,7 @@
 // The token itself is never stored; its name is found through the by-ref index.
 
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documents, tableName } from './client.ts';
+import { documents, queryAll, tableName } from './client.ts';
 
 export interface AdminRecord {
   name: string;
@@ -44,22 +44,12 @@ export const adminStore = {
   },
 
   async all(): Promise<AdminRecord[]> {
-    const admins: AdminRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'by-ref',
-          KeyConditionExpression: 'rpk = :rpk',
-          ExpressionAttributeValues: { ':rpk': 'ADMINS' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      admins.push(...(page.Items ?? []).map(toAdmin));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return admins;
+    const items = await queryAll({
+      IndexName: 'by-ref',
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': 'ADMINS' },
+    });
+    return items.map(toAdmin);
   },
 
   /** Writes a new admin; the caller checks the name is free (names are unique by convention of the CLI). */

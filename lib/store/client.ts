@@ -1,7 +1,7 @@
 // The one DynamoDB client, built at module scope. Only the local bootstrap and the tests set
 // DYNAMODB_ENDPOINT; in AWS the default credential chain and region apply.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { envString } from '../config.ts';
 import { defaultTableName } from './table.ts';
 
@@ -22,3 +22,29 @@ export const documents = DynamoDBDocumentClient.from(dynamo, {
 });
 
 export const tableName = envString('TABLE_NAME', defaultTableName);
+
+export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+
+/** Every item a query finds, page after page, read only as far as the caller iterates. */
+export async function* queryItems(input: QueryInput): AsyncGenerator<Record<string, unknown>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/** The first `limit` items a query finds (all by default). */
+export async function queryAll(
+  input: QueryInput,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  if (limit <= 0) return found;
+  for await (const item of queryItems(input)) {
+    found.push(item);
+    if (found.length >= limit) break;
+  }
+  return found;
+}

@@ -1,14 +1,15 @@
 // Event items. Key shapes:
 //   event        pk EVENTS#<yyyy-mm>  sk E#<uuid7>   apk ACTOR#<username>  ppk PERSON#<id>  ttl  b (body)
+//                (a username or id too long for an index key is keyed by its hash: ACTOR~<sha256>)
 //   month list   pk EVENT_MONTHS      sk <yyyy-mm>   (which month partitions exist)
 //   idempotency  pk IDEMPOTENCY#<admin>#<key hash>  sk IDEMPOTENCY  ttl
 // The month comes from the UUIDv7, so an event is found by its id with one GetItem.
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Event, eventActor, eventPerson } from '../events/event.ts';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, tableName } from './client.ts';
+import { documents, queryItems, tableName } from './client.ts';
 import { decodeBody, encodeBody } from './codec.ts';
 
 const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
@@ -17,13 +18,19 @@ const eventKey = (id: string, month: string) => ({ pk: `EVENTS#${month}`, sk: `E
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** An index key for a subject; values too long for DynamoDB's key limit go by their hash. */
+function subjectKey(kind: 'ACTOR' | 'PERSON', value: string): string {
+  const key = `${kind}#${value}`;
+  return Buffer.byteLength(key) <= 1024 ? key : `${kind}~${createHash('sha256').update(value).digest('hex')}`;
+}
+
 function eventItem(event: Event) {
   const actor = eventActor(event);
   const person = eventPerson(event);
   return {
     ...eventKey(event.pk, monthOf(Date.parse(event.created))),
-    ...(actor !== undefined && { apk: `ACTOR#${actor}` }),
-    ...(person !== undefined && { ppk: `PERSON#${person}` }),
+    ...(actor !== undefined && { apk: subjectKey('ACTOR', actor) }),
+    ...(person !== undefined && { ppk: subjectKey('PERSON', person) }),
     ttl: epochSeconds(event.expires),
     b: encodeBody(event),
   };
@@ -117,7 +124,7 @@ export const eventStore = {
   /** Every unexpired event, newest first (or oldest first), month by month. */
   async *all(order: 'newest' | 'oldest'): AsyncGenerator<Event> {
     const months: string[] = [];
-    for await (const item of queryAll({
+    for await (const item of queryItems({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': monthsKey.pk },
     })) {
@@ -126,7 +133,7 @@ export const eventStore = {
     if (order === 'newest') months.reverse();
     for (const month of months) {
       yield* decoded(
-        queryAll({
+        queryItems({
           KeyConditionExpression: 'pk = :pk',
           FilterExpression: '#ttl > :now',
           ExpressionAttributeNames: { '#ttl': 'ttl' },
@@ -145,11 +152,11 @@ export const eventStore = {
     const byActor = subject.actor !== undefined;
     const filters = ['#ttl > :now'];
     const values: Record<string, unknown> = { ':now': nowSeconds() };
-    if (byActor) values[':apk'] = `ACTOR#${subject.actor}`;
-    if (subject.person !== undefined) values[':ppk'] = `PERSON#${subject.person}`;
+    if (subject.actor !== undefined) values[':apk'] = subjectKey('ACTOR', subject.actor);
+    if (subject.person !== undefined) values[':ppk'] = subjectKey('PERSON', subject.person);
     if (byActor && subject.person !== undefined) filters.push('ppk = :ppk');
     const keys: Record<string, unknown>[] = [];
-    for await (const item of queryAll({
+    for await (const item of queryItems({
       IndexName: byActor ? 'by-actor' : 'by-person',
       KeyConditionExpression: byActor ? 'apk = :apk' : 'ppk = :ppk',
       FilterExpression: filters.join(' AND '),
@@ -170,17 +177,6 @@ export const eventStore = {
     return events;
   },
 };
-
-type QueryInput = Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>;
-
-async function* queryAll(input: QueryInput): AsyncGenerator<Record<string, unknown>> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }));
-    yield* page.Items ?? [];
-    start = page.LastEvaluatedKey;
-  } while (start);
-}
 
 async function* decoded(items: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Event> {
   for await (const item of items) yield decodeBody<Event>(item.b as Uint8Array);

@@ -266,6 +266,11 @@ describe('POST /event', () => {
     ['an overflowing ordering', { ...webhook, ordering: '99999999999999999999' }, /^ERR905: ordering:/],
     ['a text ordering', { ...webhook, ordering: 'first' }, /^ERR905: ordering: 'first'/],
     ['an unknown event', { ...webhook, event: 'login,logon' }, /^ERR905: event: 'logon' is not an available event/],
+    [
+      'a custom event name over 128 characters',
+      { ...webhook, event: `custom_${'e'.repeat(3000)}` },
+      /^ERR905: event: 'custom_e+' is not an available event/,
+    ],
     ['an empty event list', { ...webhook, event: [] }, /^ERR905: (Missing parameter: event|event:)/],
     ['a bad boolean', { ...webhook, active: 'yes' }, /^ERR905: active: 'yes' is not a boolean/],
     ['a bad abort_on_error', { ...webhook, abort_on_error: 'maybe' }, /^ERR905: abort_on_error: 'maybe'/],

@@ -48,6 +48,20 @@ describe('POST /events/events/', () => {
     }
   });
 
+  it('refuses custom_ actions longer than 128 characters, storing nothing', async () => {
+    const before = await service.digest();
+    const answer = await service.call('POST', '/events/events/', {
+      json: { ...valid, action: `custom_${'e'.repeat(122)}` },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toHaveProperty('action');
+    expect(await service.digest()).toBe(before);
+    const longest = await service.call('POST', '/events/events/', {
+      json: { ...valid, action: `custom_${'e'.repeat(121)}` },
+    });
+    expect(longest.status).toBe(201);
+  });
+
   it('masks secrets in context at any depth, case-insensitively', async () => {
     const answer = await service.call('POST', '/events/events/', {
       json: {

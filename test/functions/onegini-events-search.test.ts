@@ -194,6 +194,17 @@ describe('results', () => {
     expect(ids(padded.resultSet)).toEqual(newest.slice(1, 4));
   });
 
+  it('stores and finds subjects too long for an index key (keyed by their hash)', async () => {
+    const actor = `${tag()}${'a'.repeat(1500)}`;
+    const person = `${tag()}${'é'.repeat(1100)}`;
+    const event = await create({ action: 'login', user: { username: actor }, context: { person_id: person } });
+    const byActor = await results(`actor=${actor}&limit=5&offset=0`);
+    expect(ids(byActor.resultSet)).toEqual([event.pk]);
+    const byPerson = await results(`userId=${encodeURIComponent(person)}&limit=5&offset=0`);
+    expect(ids(byPerson.resultSet)).toEqual([event.pk]);
+    expect((await results(`actor=${actor.slice(0, -1)}&limit=5&offset=0`)).resultSet).toEqual([]);
+  });
+
   it('answers an empty result set for a subject without events', async () => {
     const answer = await search(`actor=nobody-${tag()}&limit=10&offset=0`);
     expect(answer.status).toBe(200);

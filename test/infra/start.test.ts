@@ -1,5 +1,6 @@
 // `npm start` as a newcomer runs it: a real child process, real DynamoDB Local, real HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,22 @@ const portOpen = (port: number) =>
     socket.once('connect', () => socket.end(() => resolve(true)));
     socket.once('error', () => resolve(false));
   });
+
+/** Whether a DynamoDB Local started on this port is still running (by command line, not by the port: another engine may take a freed port). */
+function engineRunning(port: number): boolean {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return (
+          args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === String(port)
+        );
+      } catch {
+        return false; // the process ended while we looked
+      }
+    });
+}
 
 function run(env: Record<string, string>) {
   const child = spawn(tsx, [start], {
@@ -74,10 +91,11 @@ describe('npm start', () => {
       });
       expect(refused.status).toBe(401);
       expect(await portOpen(enginePort)).toBe(true);
+      expect(engineRunning(enginePort)).toBe(true);
     } finally {
       (child as ChildProcess).kill('SIGINT');
     }
     await exited;
-    await eventually(async () => !(await portOpen(enginePort)), 15_000);
+    await eventually(async () => !engineRunning(enginePort), 15_000);
   });
 });
