@@ -15,16 +15,19 @@ const dateFilter = z
   .transform((v) => parseDrfDatetime(v) as Date)
   .optional();
 
+/** DRF's `page_size`, 1 to 1000, for every authentik list. */
+export const pageSizeParam = z
+  .string()
+  .regex(/^\d+$/, { error: 'A valid integer is required.' })
+  .transform(Number)
+  .refine((n) => n >= 1, { error: 'Ensure this value is greater than or equal to 1.' })
+  .refine((n) => n <= 1000, { error: 'Ensure this value is less than or equal to 1000.' })
+  .optional();
+
 /** Query of the event list; unknown parameters are ignored, as django-filter does. */
 export const eventListQuery = z.object({
   page: optionalText,
-  page_size: z
-    .string()
-    .regex(/^\d+$/, { error: 'A valid integer is required.' })
-    .transform(Number)
-    .refine((n) => n >= 1, { error: 'Ensure this value is greater than or equal to 1.' })
-    .refine((n) => n <= 1000, { error: 'Ensure this value is less than or equal to 1000.' })
-    .optional(),
+  page_size: pageSizeParam,
   action: z
     .string()
     .refine(isEventAction, {

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { isEventAction } from '../events/actions.ts';
 import { drf, eventInput } from '../events/event.ts';
+import { pageSizeParam } from '../events/search.ts';
 import { parseNetwork } from '../net/ip.ts';
 import type { MatcherCriteria } from './match.ts';
 
@@ -170,13 +171,7 @@ const filterChoice = z
 /** Query of the list; unknown parameters are ignored, as django-filter does. */
 export const policyListQuery = z.object({
   page: z.string().optional(),
-  page_size: z
-    .string()
-    .regex(/^\d+$/, { error: 'A valid integer is required.' })
-    .transform(Number)
-    .refine((n) => n >= 1, { error: 'Ensure this value is greater than or equal to 1.' })
-    .refine((n) => n <= 1000, { error: 'Ensure this value is less than or equal to 1000.' })
-    .optional(),
+  page_size: pageSizeParam,
   name: z.string().optional(),
   action: filterChoice,
   client_ip: z.string().optional(),
