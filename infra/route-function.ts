@@ -9,6 +9,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionBundling } from './bundling.ts';
+import type { TableAccess } from './routes.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,7 +17,7 @@ export interface RouteFunctionProps {
   /** Entry file under functions/, without extension. */
   readonly fn: string;
   readonly table: ITable;
-  readonly access: 'read' | 'write';
+  readonly access: TableAccess;
   /** Files the function reads at run time: place inside the bundle → source path. */
   readonly files?: Readonly<Record<string, string>>;
   /** Default 10 s (an HTTP route); the dispatcher and the retry runner call slow peers. */
@@ -59,7 +60,10 @@ export class RouteFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       role,
-      environment: { TABLE_NAME: props.table.tableName, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...(props.access !== 'none' && { TABLE_NAME: props.table.tableName }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       // The same options bench/ bundles with (infra/bundling.ts).
       bundling: {
         ...functionBundling,
@@ -71,6 +75,6 @@ export class RouteFunction extends Construct {
       },
     });
     if (props.access === 'read') props.table.grantReadData(this.function);
-    else props.table.grantReadWriteData(this.function);
+    else if (props.access === 'write') props.table.grantReadWriteData(this.function);
   }
 }

@@ -6,6 +6,8 @@ import type { PolicyAction } from '../lib/admins/policy-actions.ts';
 
 export type Dialect = 'authentik' | 'onegini' | 'privacyidea' | 'plain';
 
+export type TableAccess = 'none' | 'read' | 'write';
+
 export interface Route {
   /** API Gateway's routeKey: `METHOD /path/{param}`. */
   readonly key: `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
@@ -14,15 +16,15 @@ export interface Route {
   /** null: public, no authorizer. */
   readonly action: PolicyAction | null;
   readonly dialect: Dialect;
-  /** Read-only functions get read-only table grants. */
-  readonly access: 'read' | 'write';
+  /** The function's table grant: none (it never reads the table), read-only, or read-write. */
+  readonly access: TableAccess;
 }
 
 export const routes = [
-  { key: 'GET /health', fn: 'health', action: null, dialect: 'plain', access: 'read' },
-  { key: 'GET /openapi.json', fn: 'openapi-document', action: null, dialect: 'plain', access: 'read' },
-  { key: 'GET /docs', fn: 'docs-page', action: null, dialect: 'plain', access: 'read' },
-  { key: 'GET /docs/{asset}', fn: 'docs-asset', action: null, dialect: 'plain', access: 'read' },
+  { key: 'GET /health', fn: 'health', action: null, dialect: 'plain', access: 'none' },
+  { key: 'GET /openapi.json', fn: 'openapi-document', action: null, dialect: 'plain', access: 'none' },
+  { key: 'GET /docs', fn: 'docs-page', action: null, dialect: 'plain', access: 'none' },
+  { key: 'GET /docs/{asset}', fn: 'docs-asset', action: null, dialect: 'plain', access: 'none' },
   { key: 'POST /events/events/', fn: 'events-create', action: 'auditlog_write', dialect: 'authentik', access: 'write' },
   { key: 'GET /events/events/', fn: 'events-list', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
   {
@@ -40,7 +42,7 @@ export const routes = [
     access: 'read',
   },
   { key: 'GET /api/events', fn: 'onegini-events-search', action: 'auditlog_read', dialect: 'onegini', access: 'read' },
-  { key: 'GET /event', fn: 'bindings-redirect', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
+  { key: 'GET /event', fn: 'bindings-redirect', action: 'eventhandling_read', dialect: 'privacyidea', access: 'none' },
   { key: 'GET /event/', fn: 'bindings-list', action: 'eventhandling_read', dialect: 'privacyidea', access: 'read' },
   {
     key: 'GET /event/available',

@@ -72,6 +72,8 @@ describe('EventHubStack', () => {
     const functions = ofType('AWS::Lambda::Function');
     expect(functions).toHaveLength(deployed.length + 3);
     const dispatchIds = [dispatchFunctionId('dispatcher'), dispatchFunctionId('retryRunner')];
+    const tableless = deployed.filter((route) => route.access === 'none').map((route) => functionIdFor(route.key));
+    expect(tableless.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -79,8 +81,11 @@ describe('EventHubStack', () => {
         MemorySize: 512,
         // Routes answer within API Gateway's limits; dispatch calls slow peers (tested below).
         ...(dispatchIds.includes(id) ? {} : { Timeout: 10 }),
-        Environment: { Variables: { TABLE_NAME: expect.anything(), NODE_OPTIONS: '--enable-source-maps' } },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
+      // Only functions that use the table are told its name.
+      const { Variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
+      expect('TABLE_NAME' in Variables, id).toBe(!tableless.includes(id));
     }
   });
 
@@ -148,9 +153,16 @@ describe('EventHubStack', () => {
     });
   });
 
-  it('grants read-only functions no write action, and write functions their writes', () => {
+  it('grants functions that never read the table nothing on it, read-only functions no write action, and write functions their writes', () => {
     for (const route of deployed) {
       const actions = actionsOf(functionIdFor(route.key));
+      if (route.access === 'none') {
+        expect(
+          actions.filter((a) => a.startsWith('dynamodb:')),
+          route.key,
+        ).toEqual([]);
+        continue;
+      }
       expect(actions, route.key).toContain('dynamodb:Query');
       if (route.access === 'read')
         expect(
@@ -242,7 +254,7 @@ describe('a function that reads files at run time (the docs assets)', () => {
     new RouteFunction(stack, 'DocsAsset', {
       fn: 'docs-asset',
       table,
-      access: 'read',
+      access: 'none',
       files: bundledFiles['docs-asset']?.(),
     });
     app.synth();
