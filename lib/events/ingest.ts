@@ -1,7 +1,7 @@
 // Ingest: build the event, refuse a past expiry, store it once (Idempotency-Key aware).
 import { createHash } from 'node:crypto';
 import { DomainError, invalid } from '../errors.ts';
-import type { EventStore } from '../store/events.ts';
+import type { EventStore, IdempotentReply } from '../store/events.ts';
 import { type Event, type EventInput, newEvent } from './event.ts';
 
 export interface IngestOptions {
@@ -18,6 +18,13 @@ export type IngestResult = { status: number; body: unknown };
 export async function ingestEvent(store: EventStore, input: EventInput, options: IngestOptions): Promise<IngestResult> {
   const built = newEvent(input, options.now, options.retentionDays);
   if (Date.parse(built.expires) <= options.now.getTime()) throw invalid('expires', 'Expiry must be in the future.');
+  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+  // A retry answers the first reply before pre bindings run again (their effects happened once).
+  if (options.idempotency) {
+    const { admin, key } = options.idempotency;
+    const earlier = await store.earlierReply(admin, key);
+    if (earlier) return replay(earlier, requestHash);
+  }
   const pre = options.pre ? await options.pre(built) : { event: built, afterStore: async () => {} };
   const event = pre.event;
   if (!options.idempotency) {
@@ -25,13 +32,16 @@ export async function ingestEvent(store: EventStore, input: EventInput, options:
     await pre.afterStore();
     return { status: 201, body: event };
   }
-  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
   const reply = { requestHash, status: 201, body: event satisfies Event };
   const earlier = await store.put(event, { ...options.idempotency, reply });
   if (!earlier) {
     await pre.afterStore();
     return reply;
   }
+  return replay(earlier, requestHash);
+}
+
+function replay(earlier: IdempotentReply, requestHash: string): IngestResult {
   if (earlier.requestHash !== requestHash) {
     throw new DomainError('input.conflict', 'This Idempotency-Key was used with a different request body.');
   }

@@ -110,6 +110,14 @@ export const eventStore = {
     }
   },
 
+  /** The reply stored under an unexpired Idempotency-Key, or null. */
+  async earlierReply(admin: string, key: string): Promise<IdempotentReply | null> {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: idempotencyKey(admin, key), ConsistentRead: true }),
+    );
+    return Item && (Item.ttl as number) >= nowSeconds() ? (Item.reply as IdempotentReply) : null;
+  },
+
   /** The event with this id, or null when unknown, expired or not one of our ids. */
   async get(id: string): Promise<Event | null> {
     const ms = uuid7Time(id);

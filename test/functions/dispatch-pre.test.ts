@@ -49,6 +49,29 @@ describe('pre bindings', () => {
     expect(stored.body.context).toEqual({ keep: 2, tier: 'carol-gold' });
   });
 
+  it('run once per Idempotency-Key: a retried request replays the reply without running them again', async () => {
+    await bind({
+      name: 'count idempotent',
+      event: 'custom_counted_once',
+      handlermodule: 'Counter',
+      action: 'increase_counter',
+      'option.counter_name': 'pre_once',
+    });
+    const send = () =>
+      service.call('POST', '/events/events/', {
+        json: { app: 'tests', action: 'custom_counted_once' },
+        headers: { 'idempotency-key': 'retry-1' },
+      });
+    const first = await send();
+    expect(first.status, first.text).toBe(201);
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.body.pk).toBe(first.body.pk);
+    const counter = await service.call('GET', '/event/counters/pre_once');
+    expect(counter.status, counter.text).toBe(200);
+    expect(counter.body.result.value.counter_value).toBe(1);
+  });
+
   it('run in ordering order, then id order', async () => {
     // Created in reverse: the binding with the higher ordering runs last and wins.
     await bind(
