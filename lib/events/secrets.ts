@@ -6,9 +6,8 @@ export const maskedValue = '********************';
 export function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (value === null || typeof value !== 'object') return value;
-  const masked: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    masked[key] = secretKey.test(key) ? maskedValue : maskSecrets(inner);
-  }
-  return masked;
+  // fromEntries defines own keys, so a key named __proto__ stays data instead of a prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, secretKey.test(key) ? maskedValue : maskSecrets(inner)]),
+  );
 }

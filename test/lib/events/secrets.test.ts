@@ -77,6 +77,15 @@ describe('maskSecrets', () => {
     });
   });
 
+  it('keeps a key named __proto__ as data, masked inside, without touching any prototype', () => {
+    const input = JSON.parse('{"nested": {"__proto__": {"password": "p", "ok": 1}}}');
+    const masked = maskSecrets(input) as { nested: Record<string, unknown> };
+    expect(Object.keys(masked.nested)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(masked.nested, '__proto__')?.value).toEqual({ password: mask, ok: 1 });
+    expect(Object.getPrototypeOf(masked.nested)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).ok).toBeUndefined();
+  });
+
   it('does not change its input', () => {
     const input = { password: 'p', nested: { token: 't' } };
     maskSecrets(input);
