@@ -89,6 +89,15 @@ const objectError = (issue: { code?: string; input?: unknown }) =>
 // No body at all reads as `{}`, as DRF's empty request.data does.
 const emptyAsObject = (value: unknown) => (value === undefined ? {} : value);
 
+// What a body may leave out: the flag and each criterion (null clears a criterion).
+const optionalFields = {
+  execution_logging: executionLogging.optional(),
+  action: action.nullable().optional(),
+  client_ip: clientIp.nullable().optional(),
+  app: app.nullable().optional(),
+  model: model.nullable().optional(),
+};
+
 /** POST and PUT: `name` required; an omitted criterion is null, `execution_logging` false. */
 export const policyInput = z.preprocess(
   emptyAsObject,
@@ -97,11 +106,7 @@ export const policyInput = z.preprocess(
       {
         ...readOnly,
         name,
-        execution_logging: executionLogging.optional(),
-        action: action.nullable().optional(),
-        client_ip: clientIp.nullable().optional(),
-        app: app.nullable().optional(),
-        model: model.nullable().optional(),
+        ...optionalFields,
       },
       { error: objectError },
     )
@@ -125,11 +130,7 @@ export const policyPatch = z.preprocess(
       {
         ...readOnly,
         name: name.optional(),
-        execution_logging: executionLogging.optional(),
-        action: action.nullable().optional(),
-        client_ip: clientIp.nullable().optional(),
-        app: app.nullable().optional(),
-        model: model.nullable().optional(),
+        ...optionalFields,
       },
       { error: objectError },
     )
