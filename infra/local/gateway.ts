@@ -60,7 +60,12 @@ function compile(route: Route): CompiledRoute {
 // Like API Gateway: a literal path beats a parameter, so match literal-first.
 const compiled = routes.map(compile).sort((a, b) => a.params.length - b.params.length);
 
+// The deployed functions' timeout (infra/route-function.ts). Tests raise it: on 2 shared cores
+// one process runs every function, which real Lambda never does.
+const functionTimeoutMs = Number(process.env.LOCAL_FUNCTION_TIMEOUT_MS) || 10_000;
+
 function lambdaContext(fn: string): Context {
+  const deadline = Date.now() + functionTimeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: fn,
@@ -70,7 +75,7 @@ function lambdaContext(fn: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${fn}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

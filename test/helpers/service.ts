@@ -37,6 +37,7 @@ export async function startService(options: ServiceOptions = {}) {
   // A binding written by a test acts on the very next event; a test file may shrink more.
   process.env.BINDING_CACHE_MS ??= '0';
   process.env.DELIVERY_RETRY_INTERVAL_MS ??= '200';
+  process.env.LOCAL_FUNCTION_TIMEOUT_MS ??= '30000';
   await ensureTable(endpoint, tableName);
 
   // Any Scan through the service's own client fails the request that made it; so does PartiQL,
