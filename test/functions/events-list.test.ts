@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventWriter, type StoredEvent } from '../helpers/events.ts';
 import { eventually, type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -8,8 +9,11 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
+const create = (body: Record<string, unknown>) => eventWriter(service).create(body);
+const createInOrder = (bodies: Record<string, unknown>[]) => eventWriter(service).createInOrder(bodies);
+
 type Query = Record<string, string | string[]>;
-type Event = Record<string, any> & { pk: string; created: string };
+type Event = StoredEvent;
 
 const tag = () => randomUUID().slice(0, 8);
 
@@ -19,23 +23,6 @@ function queryString(query: Query): string {
     for (const one of Array.isArray(value) ? value : [value]) params.append(name, one);
   }
   return params.toString();
-}
-
-async function create(body: Record<string, unknown>): Promise<Event> {
-  const answer = await service.call('POST', '/events/events/', { json: { app: 'authentik.core', ...body } });
-  expect(answer.status, answer.text).toBe(201);
-  return answer.body;
-}
-
-/** Creates the events one after the other, each in a later millisecond than the one before. */
-async function createInOrder(bodies: Record<string, unknown>[]): Promise<Event[]> {
-  const events: Event[] = [];
-  for (const body of bodies) {
-    const previous = events.at(-1);
-    if (previous) await eventually(async () => Date.now() > Date.parse(previous.created));
-    events.push(await create(body));
-  }
-  return events;
 }
 
 const list = (query: Query) => service.call('GET', `/events/events/?${queryString(query)}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Service, startService } from '../helpers/service.ts';
+import { eventWriter, type StoredEvent } from '../helpers/events.ts';
+import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
 let basic: string;
@@ -10,26 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => service.close());
 
-type Event = Record<string, any> & { pk: string; created: string };
+const create = (body: Record<string, unknown>) => eventWriter(service).create(body);
+const createInOrder = (bodies: Record<string, unknown>[]) => eventWriter(service).createInOrder(bodies);
+
+type Event = StoredEvent;
 
 const tag = () => randomUUID().slice(0, 8);
-
-async function create(body: Record<string, unknown>): Promise<Event> {
-  const answer = await service.call('POST', '/events/events/', { json: { app: 'authentik.core', ...body } });
-  expect(answer.status, answer.text).toBe(201);
-  return answer.body;
-}
-
-/** Creates the events one after the other, each in a later millisecond than the one before. */
-async function createInOrder(bodies: Record<string, unknown>[]): Promise<Event[]> {
-  const events: Event[] = [];
-  for (const body of bodies) {
-    const previous = events.at(-1);
-    if (previous) await eventually(async () => Date.now() > Date.parse(previous.created));
-    events.push(await create(body));
-  }
-  return events;
-}
 
 /** GET /api/events with the query exactly as written (so that odd values reach the service). */
 const search = (query: string) => service.call('GET', `/api/events?${query}`, { authorization: basic });
