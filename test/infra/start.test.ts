@@ -1,22 +1,14 @@
 // `npm start` as a newcomer runs it: a real child process, real DynamoDB Local, real HTTP.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/local/engine.ts';
 import { eventually } from '../helpers/service.ts';
 
 const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
 const start = new URL('../../infra/local/start.ts', import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
