@@ -111,6 +111,25 @@ export interface ConditionLookups {
   counterValue(name: string): Promise<number>;
 }
 
+// Dispatch evaluates the same few condition values for every event: compile each once per
+// container. Bounded, so that values of deleted bindings cannot grow it without end.
+function memoized<T>(compile: (text: string) => T): (text: string) => T {
+  const compiled = new Map<string, T>();
+  return (text) => {
+    let value = compiled.get(text);
+    if (value === undefined && !compiled.has(text)) {
+      if (compiled.size >= 10_000) compiled.clear();
+      value = compile(text);
+      compiled.set(text, value);
+    }
+    return value as T;
+  };
+}
+
+const fullMatch = memoized((pattern) => new RegExp(`^(?:${pattern})$`));
+const network = memoized(parseNetwork);
+const comparisonOf = memoized((value) => parseComparison(value) as Comparison);
+
 const pathValue = (root: unknown, dotted: string): unknown =>
   dotted
     .split('.')
@@ -144,7 +163,7 @@ export function compare(actual: unknown, comparator: Comparator, expected: strin
     case '>=':
       return numeric && number >= expectedNumber;
     case 'matches':
-      return text !== undefined && new RegExp(`^(?:${expected})$`).test(text);
+      return text !== undefined && fullMatch(expected).test(text);
     case 'in':
       return text !== undefined && list(expected).includes(text);
     case 'contains':
@@ -157,7 +176,7 @@ function ipHolds(value: string, ip: string | null): boolean {
   const items = list(value);
   const included = items.filter((item) => !item.startsWith('!'));
   const excluded = items.filter((item) => item.startsWith('!')).map((item) => item.slice(1));
-  const inAny = (networks: string[]) => networks.some((network) => parseNetwork(network)?.contains(ip));
+  const inAny = (networks: string[]) => networks.some((text) => network(text)?.contains(ip));
   return (included.length === 0 || inAny(included)) && !inAny(excluded);
 }
 
@@ -179,12 +198,12 @@ export async function conditionHolds(
     }
     case 'username': {
       const username = event.user.username;
-      return typeof username === 'string' && new RegExp(`^(?:${value})$`).test(username);
+      return typeof username === 'string' && fullMatch(value).test(username);
     }
     case 'brand':
       return typeof event.brand.name === 'string' && list(value).includes(event.brand.name);
     case 'context': {
-      const comparison = parseComparison(value) as Comparison;
+      const comparison = comparisonOf(value);
       return compare(pathValue(event.context, comparison.left), comparison.comparator, comparison.right);
     }
     case 'matcher_policy': {
@@ -194,7 +213,7 @@ export async function conditionHolds(
       return true;
     }
     case 'counter': {
-      const comparison = parseComparison(value) as Comparison;
+      const comparison = comparisonOf(value);
       return compare(await lookups.counterValue(comparison.left), comparison.comparator, comparison.right);
     }
     default:
