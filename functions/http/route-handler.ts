@@ -16,6 +16,7 @@ import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../lib/errors.ts';
+import { duplicateKey } from './json.ts';
 import { logError } from './log.ts';
 
 /** What the authorizer hands every function (API Gateway context values are strings). */
@@ -106,11 +107,16 @@ function parseBody(event: GatewayEvent): unknown {
   if (type !== 'application/json' && !type?.endsWith('+json')) {
     throw new DomainError('input.malformed', `Unsupported media type "${type}" in request.`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch (error) {
     throw new DomainError('input.malformed', `JSON parse error - ${(error as Error).message}`);
   }
+  const repeated = duplicateKey(raw);
+  if (repeated !== null)
+    throw new DomainError('input.malformed', `JSON parse error - duplicate key ${JSON.stringify(repeated)}`);
+  return parsed;
 }
 
 function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {

@@ -359,6 +359,11 @@ describe('POST /event', () => {
     const malformed = await service.call('POST', '/event', { raw: '{"name": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.result.error.message).toMatch(/^ERR905: JSON parse error/);
+    const twice = await service.call('POST', '/event', {
+      raw: `${JSON.stringify(webhook).slice(0, -1)},"name":"other"}`,
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.result.error.message).toBe('ERR905: JSON parse error - duplicate key "name"');
     expect((await service.call('POST', '/event', { json: [webhook] })).body.result.error.code).toBe(905);
     expect((await service.call('POST', '/event', { raw: 'x'.repeat(70_000) })).status).toBe(413);
     expect(await service.digest()).toBe(before);

@@ -146,6 +146,11 @@ describe('POST /events/events/', () => {
     const malformed = await service.call('POST', '/events/events/', { raw: '{"action": "login",' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.detail).toMatch(/^JSON parse error - /);
+    const twice = await service.call('POST', '/events/events/', {
+      raw: '{"action": "login", "app": "a", "context": {"reason": "x", "reason": "y"}}',
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toEqual({ detail: 'JSON parse error - duplicate key "reason"' });
     const empty = await service.call('POST', '/events/events/', { raw: '' });
     expect(empty.status).toBe(400);
     expect(empty.body).toEqual({ non_field_errors: ['No data provided'] });
