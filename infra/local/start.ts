@@ -31,7 +31,11 @@ try {
   console.log(`admin token (every policy action): ${token}`);
   console.log(`try: curl -H "Authorization: Bearer ${token}" ${gateway.url}/events/events/`);
 
+  let stopping = false;
   const stop = () => {
+    // A second Ctrl-C does not wait for the dispatcher (exiting kills DynamoDB Local too).
+    if (stopping) process.exit(130);
+    stopping = true;
     gateway.server.closeAllConnections();
     void gateway.close();
     // Exit even when a run is mid-flight: the ledger's lease lets the next start take it over.
@@ -44,8 +48,8 @@ try {
       process.exit(0);
     });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (error) {
   engine?.stop();
   console.error(error instanceof JavaMissingError ? error.message : error);

@@ -7,8 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/engine.ts';
 import { eventually } from '../helpers/service.ts';
 
-const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
-const start = new URL('../../infra/local/start.ts', import.meta.url).pathname;
+const projectRoot = new URL('../..', import.meta.url).pathname;
+// Exactly the command of `npm start`, without npm around it. It must not run under the tsx CLI:
+// that wrapper SIGKILLs a child slow to acknowledge Ctrl-C, leaving DynamoDB Local behind.
+const [command, ...startArgs] = (
+  JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { scripts: { start: string } }
+).scripts.start.split(' ');
 
 const portOpen = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -34,7 +38,9 @@ function engineRunning(port: number): boolean {
 }
 
 function run(env: Record<string, string>) {
-  const child = spawn(tsx, [start], {
+  expect(command).toBe('node');
+  const child = spawn(process.execPath, startArgs, {
+    cwd: projectRoot,
     env: { ...process.env, DYNAMODB_ENDPOINT: '', TABLE_NAME: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
