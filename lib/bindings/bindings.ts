@@ -5,7 +5,7 @@ import { DomainError } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import { hiddenValue } from '../handlers/modules.ts';
 import type { BindingStore } from '../store/bindings.ts';
-import { VersionConflict } from '../store/bindings.ts';
+import { retryConflicts, VersionConflict } from '../store/conflicts.ts';
 import {
   type Binding,
   bindingView,
@@ -31,7 +31,6 @@ export interface BindingDeps {
   policies: PolicyDirectory;
 }
 
-const retries = 20;
 const model = (binding: Binding) => ({ model_name: 'eventhandler', pk: binding.id, name: binding.name });
 export const bindingNotFound = () => new DomainError('notFound', 'The requested EventHandler could not be found.');
 
@@ -51,18 +50,6 @@ async function checkPolicies(deps: BindingDeps, binding: Binding) {
   for (const uuid of policyUuidsOf(binding.conditions)) {
     if (!(await deps.policies.exists(uuid))) {
       throw parameterError(`conditions.matcher_policy: no event matcher policy ${uuid}`);
-    }
-  }
-}
-
-/** Retries a read-modify-write until its version condition holds. */
-async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof VersionConflict) || i >= retries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (i + 1)));
     }
   }
 }
@@ -115,7 +102,7 @@ export async function saveBinding(deps: BindingDeps, params: Record<string, unkn
     ? parseBoolean('abort_on_error', params.abort_on_error)
     : undefined;
 
-  return withRetries(async () => {
+  return retryConflicts(async () => {
     const previous = id === null ? null : await deps.bindings.get(id);
     const binding: Binding = {
       ...draft,
@@ -192,7 +179,7 @@ export async function patchBinding(
       throw error;
     }
   };
-  return ifMatch === null ? withRetries(attempt) : attempt();
+  return ifMatch === null ? retryConflicts(attempt) : attempt();
 }
 
 export const preconditionFailed = (current: number | null) =>
@@ -202,7 +189,7 @@ export const preconditionFailed = (current: number | null) =>
   );
 
 export async function setBindingActive(deps: BindingDeps, id: number, active: boolean, admin: string) {
-  return withRetries(async () => {
+  return retryConflicts(async () => {
     const previous = await deps.bindings.get(id);
     if (!previous) throw bindingNotFound();
     const binding = { ...bindingView(previous), options: previous.options, active };
@@ -212,7 +199,7 @@ export async function setBindingActive(deps: BindingDeps, id: number, active: bo
 }
 
 export async function removeBinding(deps: BindingDeps, id: number, admin: string) {
-  return withRetries(async () => {
+  return retryConflicts(async () => {
     const previous = await deps.bindings.get(id);
     if (!previous) throw bindingNotFound();
     await deps.bindings.remove(id, previous.version, modelEvent('model_deleted', admin, model(previous)));

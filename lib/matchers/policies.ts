@@ -6,8 +6,9 @@ import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
 import { defaultPageSize, type Page, paginate } from '../events/search.ts';
+import { retryConflicts, VersionConflict } from '../store/conflicts.ts';
 import type { MatcherPolicyStore } from '../store/matcher-policies.ts';
-import { PolicyNameTaken, PolicyVersionConflict } from '../store/matcher-policies.ts';
+import { PolicyNameTaken } from '../store/matcher-policies.ts';
 import { matchEvent } from './match.ts';
 import {
   criteriaNames,
@@ -39,20 +40,8 @@ export interface PolicyTestDeps {
   events: { get(id: string): Promise<Event | null> };
 }
 
-const retries = 20;
 const auditModel = (policy: MatcherPolicy) => ({ model_name: 'eventmatcherpolicy', pk: policy.pk, name: policy.name });
 const nameTaken = () => invalid('name', messages.nameTaken);
-
-async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof PolicyVersionConflict) || i >= retries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (i + 1)));
-    }
-  }
-}
 
 async function existing(
   deps: { policies: Pick<MatcherPolicyStore, 'get'> },
@@ -131,7 +120,7 @@ export async function readPolicy(deps: PolicyDeps, uuid: string): Promise<Policy
 
 export async function createPolicy(deps: PolicyDeps, input: PolicyInput, admin: string): Promise<PolicyView> {
   // A retry (after a transaction conflict) checks the name again, with a fresh id.
-  const saved = await withRetries(async () => {
+  const saved = await retryConflicts(async () => {
     const policy: MatcherPolicy = { pk: randomUUID(), ...input };
     await checkPolicy(deps, policy);
     try {
@@ -150,7 +139,7 @@ export async function updatePolicy(
   change: { replace: PolicyInput } | { patch: PolicyPatch },
   admin: string,
 ): Promise<PolicyView> {
-  const saved = await withRetries(async () => {
+  const saved = await retryConflicts(async () => {
     const previous = await existing(deps, uuid);
     const { version: _version, ...current } = previous;
     const policy: MatcherPolicy =
@@ -179,7 +168,7 @@ const bound = (users: PolicyUser[]) => {
 
 /** Deletes a policy no binding names (ours: authentik would drop the bindings silently). */
 export async function removePolicy(deps: PolicyDeps, uuid: string, admin: string): Promise<void> {
-  await withRetries(async () => {
+  await retryConflicts(async () => {
     const previous = await existing(deps, uuid);
     const users = await deps.bindings.usingPolicy(previous.pk);
     if (users.length > 0) throw bound(users);
@@ -187,7 +176,7 @@ export async function removePolicy(deps: PolicyDeps, uuid: string, admin: string
       await deps.policies.remove(previous, modelEvent('model_deleted', admin, auditModel(previous)));
     } catch (error) {
       // The link count is exact where the index may lag: a binding committed just now.
-      if (error instanceof PolicyVersionConflict && (await deps.policies.linkCount(previous.pk)) > 0) {
+      if (error instanceof VersionConflict && (await deps.policies.linkCount(previous.pk)) > 0) {
         throw bound(await deps.bindings.usingPolicy(previous.pk));
       }
       throw error;

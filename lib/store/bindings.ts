@@ -4,22 +4,19 @@
 //   policy link  pk BINDING#<id>  sk POLICY#<uuid>    rpk POLICY#<uuid>          rsk <id:10>        id, name
 //   id sequence  pk BINDING_SEQ   sk BINDING_SEQ      next
 // A write replaces the whole collection in one transaction, conditioned on the version read.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Binding, StoredBinding } from '../bindings/binding.ts';
 import { policyUuidsOf } from '../bindings/conditions.ts';
 import type { Event } from '../events/event.ts';
 import type { Position } from '../handlers/modules.ts';
 import { documents, queryAll, tableName } from './client.ts';
+import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
 
 const pad = (n: number) => String(n).padStart(10, '0');
 const collection = (id: number) => `BINDING#${id}`;
 const sequenceKey = { pk: 'BINDING_SEQ', sk: 'BINDING_SEQ' };
-
-/** Another writer changed the binding since it was read. */
-export class VersionConflict extends Error {}
 
 function items(binding: StoredBinding) {
   const pk = collection(binding.id);
@@ -143,7 +140,7 @@ export const bindingStore = {
     });
     const stale = current.filter((item) => item.sk !== 'BINDING' && !wanted.some((w) => w.sk === item.sk));
     const [main, ...links] = wanted;
-    await transact([
+    await transactWrite([
       {
         Put: {
           TableName: tableName,
@@ -168,7 +165,7 @@ export const bindingStore = {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': collection(id) },
     });
-    await transact([
+    await transactWrite([
       ...current.map((item) =>
         item.sk === 'BINDING'
           ? {
@@ -186,17 +183,3 @@ export const bindingStore = {
     ]);
   },
 };
-
-async function transact(
-  transactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-) {
-  try {
-    await documents.send(new TransactWriteCommand({ TransactItems: transactItems }));
-  } catch (error) {
-    const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-    if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) {
-      throw new VersionConflict('the binding changed since it was read');
-    }
-    throw error;
-  }
-}

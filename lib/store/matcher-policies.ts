@@ -6,11 +6,11 @@
 // policy, conditioned on not existing. The bindings that name a policy are link items of the
 // binding store (rpk POLICY#<uuid>).
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event } from '../events/event.ts';
 import type { MatcherPolicy, StoredMatcherPolicy } from '../matchers/policy.ts';
 import { documents, queryAll, tableName } from './client.ts';
+import { type TransactItems, transactWrite, VersionConflict } from './conflicts.ts';
 import { eventPut } from './events.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
@@ -26,8 +26,6 @@ const nameClaimKey = (name: string) => ({
 
 const listKey = 'MATCHER_POLICIES';
 
-/** Another writer changed the policy since it was read. */
-export class PolicyVersionConflict extends Error {}
 /** Another policy holds the name. */
 export class PolicyNameTaken extends Error {}
 
@@ -35,24 +33,6 @@ const stored = (item: Record<string, unknown>): StoredMatcherPolicy => ({
   ...(item.policy as MatcherPolicy),
   version: item.version as number,
 });
-
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-/** Runs a transaction; a failed condition is mapped by its position in `onCondition`. */
-async function transact(items: TransactItems, onCondition: (index: number) => Error) {
-  try {
-    await documents.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-    if (failed >= 0) throw onCondition(failed);
-    if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
-      throw new PolicyVersionConflict('a concurrent write touched the policy');
-    }
-    throw error;
-  }
-}
 
 const claimPut = (name: string, uuid: string) => ({
   Put: {
@@ -110,7 +90,7 @@ export const matcherPolicyStore = {
 
   /** Creates the policy (version 1), its name claim and the audit event, in one transaction. */
   async create(policy: MatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
-    await transact(
+    await transactWrite(
       [
         {
           Put: {
@@ -128,7 +108,7 @@ export const matcherPolicyStore = {
         claimPut(policy.name, policy.pk),
         await eventPut(audit),
       ],
-      (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new PolicyVersionConflict('the uuid exists')),
+      (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the uuid exists')),
     );
     return { ...policy, version: 1 };
   },
@@ -139,7 +119,7 @@ export const matcherPolicyStore = {
    */
   async update(policy: MatcherPolicy, previous: StoredMatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
     const renamed = policy.name !== previous.name;
-    await transact(
+    await transactWrite(
       [
         {
           Update: {
@@ -160,9 +140,7 @@ export const matcherPolicyStore = {
         await eventPut(audit),
       ],
       (index) =>
-        index === 1
-          ? new PolicyNameTaken(policy.name)
-          : new PolicyVersionConflict('the policy changed since it was read'),
+        index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the policy changed since it was read'),
     );
     return { ...policy, version: previous.version + 1 };
   },
@@ -172,7 +150,7 @@ export const matcherPolicyStore = {
    * link is counted on it.
    */
   async remove(previous: StoredMatcherPolicy, audit: Event): Promise<void> {
-    await transact(
+    await transactWrite(
       [
         {
           Delete: {
@@ -185,7 +163,7 @@ export const matcherPolicyStore = {
         claimDelete(previous.name, previous.pk),
         await eventPut(audit),
       ],
-      () => new PolicyVersionConflict('the policy changed or was bound since it was read'),
+      () => new VersionConflict('the policy changed or was bound since it was read'),
     );
   },
 

@@ -8,6 +8,7 @@ import { type Service, startService } from '../../helpers/service.ts';
 
 let service: Service;
 let store: typeof import('../../../lib/store/matcher-policies.ts');
+let conflicts: typeof import('../../../lib/store/conflicts.ts');
 let documents: typeof import('../../../lib/store/client.ts')['documents'];
 let TransactWriteCommand: typeof import('@aws-sdk/lib-dynamodb')['TransactWriteCommand'];
 let modelEvent: typeof import('../../../lib/events/audit.ts')['modelEvent'];
@@ -15,6 +16,7 @@ let modelEvent: typeof import('../../../lib/events/audit.ts')['modelEvent'];
 beforeAll(async () => {
   service = await startService();
   store = await import('../../../lib/store/matcher-policies.ts');
+  conflicts = await import('../../../lib/store/conflicts.ts');
   ({ documents } = await import('../../../lib/store/client.ts'));
   ({ TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb'));
   ({ modelEvent } = await import('../../../lib/events/audit.ts'));
@@ -60,11 +62,9 @@ describe('matcherPolicyStore', () => {
     const v2 = await store.matcherPolicyStore.update({ ...policy, app: 'x' }, v1, audit(policy));
     expect(v2.version).toBe(2);
     await expect(store.matcherPolicyStore.update({ ...policy, app: 'y' }, v1, audit(policy))).rejects.toBeInstanceOf(
-      store.PolicyVersionConflict,
+      conflicts.VersionConflict,
     );
-    await expect(store.matcherPolicyStore.remove(v1, audit(policy))).rejects.toBeInstanceOf(
-      store.PolicyVersionConflict,
-    );
+    await expect(store.matcherPolicyStore.remove(v1, audit(policy))).rejects.toBeInstanceOf(conflicts.VersionConflict);
     expect((await store.matcherPolicyStore.get(policy.pk))?.app).toBe('x');
   });
 
@@ -74,7 +74,7 @@ describe('matcherPolicyStore', () => {
     await link([], [policy.pk]);
     expect(await store.matcherPolicyStore.linkCount(policy.pk)).toBe(1);
     await expect(store.matcherPolicyStore.remove(saved, audit(policy))).rejects.toBeInstanceOf(
-      store.PolicyVersionConflict,
+      conflicts.VersionConflict,
     );
     // A rename leaves the count alone.
     const renamed = await store.matcherPolicyStore.update({ ...policy, name: 'linked 2' }, saved, audit(policy));
