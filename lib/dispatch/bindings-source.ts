@@ -1,7 +1,8 @@
 // The active bindings for one event name and position, read through the dispatch links of the
-// by-ref index (never every binding), kept for a short while per container.
+// by-ref index (never every binding), kept for a short while per container (short-lived.ts).
 import type { Binding } from '../bindings/binding.ts';
 import type { Position } from '../handlers/modules.ts';
+import { shortLived } from './short-lived.ts';
 
 export interface BindingLinks {
   /** Active bindings linked to exactly this event name, in ordering then id order. */
@@ -23,20 +24,12 @@ export function linkNames(action: string): string[] {
 }
 
 export function bindingSource(links: BindingLinks, options: { cacheMs: number; now?: () => number }): BindingSource {
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { at: number; bindings: Promise<Binding[]> }>();
-  const linked = (position: Position, name: string): Promise<Binding[]> => {
-    const key = `${position}#${name}`;
-    const cached = cache.get(key);
-    if (cached && options.cacheMs > 0 && now() - cached.at < options.cacheMs) return cached.bindings;
-    const bindings = links.forEvent(position, name);
-    if (options.cacheMs > 0) {
-      cache.set(key, { at: now(), bindings });
-      // A failed read is not remembered.
-      bindings.catch(() => cache.delete(key));
-    }
-    return bindings;
-  };
+  const read = shortLived((key) => {
+    // Positions hold no '#'; event names may.
+    const at = key.indexOf('#');
+    return links.forEvent(key.slice(0, at) as Position, key.slice(at + 1));
+  }, options);
+  const linked = (position: Position, name: string): Promise<Binding[]> => read(`${position}#${name}`);
   return {
     async forAction(position, action) {
       const lists = await Promise.all(linkNames(action).map((name) => linked(position, name)));

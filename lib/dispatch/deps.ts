@@ -14,6 +14,7 @@ import { matcherPolicyStore } from '../store/matcher-policies.ts';
 import { type BindingSource, bindingSource } from './bindings-source.ts';
 import { type DispatchConfig, readDispatchConfig } from './config.ts';
 import { type DeliveryMetrics, defaultMetricsNamespace, deliveryMetrics } from './metrics.ts';
+import { shortLived } from './short-lived.ts';
 
 export interface DispatchDeps {
   config: DispatchConfig;
@@ -70,7 +71,8 @@ export function dispatchDeps(runnerDeps: RunnerDeps, config: DispatchConfig = re
         await eventStore.put(event);
       },
     },
-    policies: matcherPolicyStore,
+    // Every binding naming a policy reads it for every event: keep it as long as the bindings.
+    policies: { get: shortLived((uuid) => matcherPolicyStore.get(uuid), { cacheMs: config.bindingCacheMs }) },
     counters: counterStore,
     runners: handlerRunners(runnerDeps),
     metrics: deliveryMetrics({ namespace: process.env.METRICS_NAMESPACE || defaultMetricsNamespace, writeLine }),

@@ -31,6 +31,13 @@ describe('binding source', () => {
     expect(reads).toEqual(['post#custom_x', 'post#custom_']);
   });
 
+  it('passes event names holding # through whole', async () => {
+    const { reads, source } = links({ 'pre#custom_a#b': [binding({ id: 3 })] });
+    const found = await bindingSource(source, { cacheMs: 1000 }).forAction('pre', 'custom_a#b');
+    expect(found.map((b) => b.id)).toEqual([3]);
+    expect(reads).toEqual(['pre#custom_a#b', 'pre#custom_']);
+  });
+
   it('keeps what it read for cacheMs, per name and position', async () => {
     let now = 0;
     const { reads, source } = links({});
