@@ -2,6 +2,7 @@
 // (at save) and evaluation (at dispatch) live side by side so they cannot drift apart.
 import type { Event } from '../events/event.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { compilePattern, type Pattern, patternProblem } from '../patterns.ts';
 
 export interface ConditionDescriptor {
   type: 'str' | 'multi' | 'regexp';
@@ -23,7 +24,7 @@ export const conditionDescriptors: Record<string, ConditionDescriptor> = {
   client_ip: { type: 'str', group: 'general', desc: 'Comma list of IPs and CIDRs; !x excludes.' },
   app: { type: 'multi', group: 'event', desc: "The event's app is one of the comma-listed values." },
   model: { type: 'multi', group: 'event', desc: 'context.model app.model_name is one of the comma-listed values.' },
-  username: { type: 'regexp', group: 'user', desc: 'The whole user.username matches this regular expression.' },
+  username: { type: 'regexp', group: 'user', desc: 'The whole user.username matches this regular expression (RE2).' },
   brand: { type: 'multi', group: 'event', desc: 'brand.name is one of the comma-listed values.' },
   context: { type: 'str', group: 'event', desc: `<dotted.path> <cmp> <value>, cmp one of ${comparators.join(' ')}.` },
   matcher_policy: { type: 'str', group: 'policy', desc: 'Comma list of event matcher policy UUIDs; each must pass.' },
@@ -59,24 +60,15 @@ export function conditionProblem(name: string, value: string): string | null {
       if (items.length === 0) return 'must list at least one <app>.<model_name>';
       return bad === undefined ? null : `'${bad}' is not of the form <app>.<model_name>`;
     }
-    case 'username':
-      try {
-        new RegExp(value);
-        return null;
-      } catch {
-        return 'is not a valid regular expression';
-      }
+    case 'username': {
+      const problem = patternProblem(value);
+      return problem === null ? null : `is not a valid regular expression: ${problem}`;
+    }
     case 'context': {
       const comparison = parseComparison(value);
       if (!comparison) return `must be '<dotted.path> <cmp> <value>' with cmp one of ${comparators.join(', ')}`;
-      if (comparison.comparator === 'matches') {
-        try {
-          new RegExp(comparison.right);
-        } catch {
-          return 'has a regular expression that does not compile';
-        }
-      }
-      return null;
+      const problem = comparison.comparator === 'matches' ? patternProblem(comparison.right) : null;
+      return problem === null ? null : `has a regular expression that does not compile: ${problem}`;
     }
     case 'matcher_policy': {
       const items = list(value);
@@ -126,7 +118,15 @@ function memoized<T>(compile: (text: string) => T): (text: string) => T {
   };
 }
 
-const fullMatch = memoized((pattern) => new RegExp(`^(?:${pattern})$`));
+// A pattern stored before RE2 was enforced may not compile now: its condition never holds.
+const wholePattern = memoized((source): Pattern | null => {
+  try {
+    return compilePattern(source);
+  } catch {
+    return null;
+  }
+});
+const matchesWhole = (source: string, text: string) => wholePattern(source)?.matchesWhole(text) === true;
 const network = memoized(parseNetwork);
 const comparisonOf = memoized((value) => parseComparison(value) as Comparison);
 
@@ -163,7 +163,7 @@ export function compare(actual: unknown, comparator: Comparator, expected: strin
     case '>=':
       return numeric && number >= expectedNumber;
     case 'matches':
-      return text !== undefined && fullMatch(expected).test(text);
+      return text !== undefined && matchesWhole(expected, text);
     case 'in':
       return text !== undefined && list(expected).includes(text);
     case 'contains':
@@ -198,7 +198,7 @@ export async function conditionHolds(
     }
     case 'username': {
       const username = event.user.username;
-      return typeof username === 'string' && fullMatch(value).test(username);
+      return typeof username === 'string' && matchesWhole(value, username);
     }
     case 'brand':
       return typeof event.brand.name === 'string' && list(value).includes(event.brand.name);

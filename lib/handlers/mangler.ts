@@ -3,6 +3,7 @@
 // expires) is not the mangler's to change.
 import { isIP } from 'node:net';
 import type { Event } from '../events/event.ts';
+import { compilePattern, type Pattern } from '../patterns.ts';
 import { PermanentFailure } from './failure.ts';
 
 const fixed = new Set(['pk', 'action', 'created', 'expires']);
@@ -71,18 +72,17 @@ export function setParameter(event: Event, options: SetOptions): { event: Event;
   let value = options.value;
   if (options.match_parameter) {
     const subject = readParameter(event, options.match_parameter);
-    let pattern: RegExp;
+    let pattern: Pattern;
     try {
-      // Compiled alone first: only a pattern valid by itself cannot break out of the full-match wrapper.
-      new RegExp(options.match_pattern ?? '');
-      pattern = new RegExp(`^(?:${options.match_pattern ?? ''})$`);
-    } catch {
-      throw new PermanentFailure(`match_pattern '${options.match_pattern}' is not a regular expression`);
+      pattern = compilePattern(options.match_pattern ?? '');
+    } catch (error) {
+      throw new PermanentFailure(
+        `match_pattern '${options.match_pattern}' is not a regular expression: ${(error as Error).message}`,
+      );
     }
-    const match = subject === undefined ? null : pattern.exec(subject);
-    if (!match) return { event, notes: [`${options.match_parameter} did not match; nothing set`] };
+    const groups = subject === undefined ? null : pattern.wholeMatchGroups(subject);
+    if (!groups) return { event, notes: [`${options.match_parameter} did not match; nothing set`] };
     // {0} is the first group (privacyIDEA's str.format(*groups)); a group that took no part is empty.
-    const groups = match.slice(1);
     value = value.replace(/\{(\d+)\}/g, (whole, index: string) =>
       Number(index) < groups.length ? (groups[Number(index)] ?? '') : whole,
     );

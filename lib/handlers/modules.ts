@@ -1,6 +1,8 @@
 // Handler modules: what each offers (positions, actions, option schemas). The GET
 // /event/{positions,actions}/… routes, binding validation and dispatch all read these.
 
+import { patternProblem } from '../patterns.ts';
+
 export type Position = 'pre' | 'post';
 
 export interface OptionDescriptor {
@@ -22,6 +24,11 @@ export interface HandlerModule {
   positions: Position[];
   actions: Record<string, Record<string, OptionDescriptor>>;
 }
+
+const regularExpression = (value: string) => {
+  const problem = patternProblem(value);
+  return problem === null ? null : `must be a valid regular expression: ${problem}`;
+};
 
 const httpUrl = (value: string) => {
   try {
@@ -145,23 +152,14 @@ export const handlerModules: readonly HandlerModule[] = [
         match_parameter: { type: 'str', description: 'Only set when this field fully matches match_pattern.' },
         match_pattern: {
           type: 'str',
-          description: 'A regular expression for match_parameter.',
+          description: 'A regular expression (RE2 syntax) the whole match_parameter must match.',
           requiredWhen: { option: 'match_parameter' },
-          check: (value) => compileError(value),
+          check: regularExpression,
         },
       },
     },
   },
 ];
-
-export function compileError(pattern: string): string | null {
-  try {
-    new RegExp(pattern);
-    return null;
-  } catch {
-    return 'must be a valid regular expression';
-  }
-}
 
 export const handlerModule = (name: string) => handlerModules.find((module) => module.name === name);
 

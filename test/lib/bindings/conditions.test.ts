@@ -83,6 +83,13 @@ describe('conditionProblem', () => {
     ['model', 'a.b,c.d', null],
     ['model', 'a.b.c', /not of the form/],
     ['username', '[', /regular expression/],
+    ['username', '(a)\\1', /is not a valid regular expression: invalid escape sequence: `\\1` \(RE2 syntax/],
+    ['username', '(?=a)a', /is not a valid regular expression: .*unsupported Perl syntax/],
+    ['username', '(?<!a)b', /is not a valid regular expression/],
+    ['username', '(?i)adm(in)?-.*', null],
+    ['context', 'name matches (a)\\1', /does not compile: invalid escape sequence/],
+    ['context', 'name matches (?<=x)y', /does not compile/],
+    ['context', 'name == (a)\\1', null],
     ['context', 'a.b <= 4', null],
     ['context', 'a.b matches (', /does not compile/],
     ['context', 'nothing', /must be/],
@@ -94,6 +101,30 @@ describe('conditionProblem', () => {
     const problem = conditionProblem(name, value);
     if (expected === null) expect(problem).toBeNull();
     else expect(problem).toMatch(expected);
+  });
+});
+
+describe('patterns (RE2)', () => {
+  const hostile = `${'a'.repeat(40)}!`;
+
+  it('run catastrophic patterns on hostile usernames and context values to an answer', async () => {
+    const attacked = { ...event, user: { username: hostile }, context: { note: hostile } };
+    expect(await conditionHolds('username', '(a+)+$', attacked, lookups)).toBe(false);
+    expect(await conditionHolds('username', '(a|aa)+', attacked, lookups)).toBe(false);
+    expect(await conditionHolds('context', 'note matches (a+)+$', attacked, lookups)).toBe(false);
+    expect(await conditionHolds('username', '(a+)+!', attacked, lookups)).toBe(true);
+  });
+
+  it('match the whole value, case-sensitively unless (?i) says otherwise', async () => {
+    expect(await conditionHolds('username', 'ALICE', event, lookups)).toBe(false);
+    expect(await conditionHolds('username', '(?i)ALICE', event, lookups)).toBe(true);
+    expect(await conditionHolds('context', 'geo.country matches (?i)nl', event, lookups)).toBe(true);
+    expect(await conditionHolds('context', 'geo.country matches N', event, lookups)).toBe(false);
+  });
+
+  it('never hold for a stored pattern RE2 refuses (saved before RE2 was enforced)', async () => {
+    expect(await conditionHolds('username', '(?=a)alice', event, lookups)).toBe(false);
+    expect(await conditionHolds('context', 'geo.country matches (N)\\1', event, lookups)).toBe(false);
   });
 });
 

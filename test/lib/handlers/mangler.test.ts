@@ -119,6 +119,19 @@ describe('set', () => {
       expect(set('x-svc-backup').notes).toEqual(['user.username did not match; nothing set']);
     });
 
+    it('runs a catastrophic pattern on a hostile value to an answer (RE2)', () => {
+      const hostile = sampleEvent({ user: { username: `${'a'.repeat(40)}!` } });
+      const set = (match_pattern: string) =>
+        setParameter(hostile, {
+          parameter: 'context.x',
+          value: '{0}|{1}',
+          match_parameter: 'user.username',
+          match_pattern,
+        });
+      expect(set('(a+)+$').notes).toEqual(['user.username did not match; nothing set']);
+      expect(set('(a+)+(!)').event.context.x).toBe(`${'a'.repeat(40)}|!`);
+    });
+
     it('reads numbers and objects as their JSON text', () => {
       expect(readParameter(event, 'context.attempts')).toBe('3');
       expect(readParameter(event, 'context.geo')).toBe('{"country":"NL","city":"Delft"}');
@@ -131,8 +144,8 @@ describe('set', () => {
       expect(result.event.context.many).toBe('yes');
     });
 
-    it('fails permanently on a pattern that does not compile', () => {
-      for (const match_pattern of ['(', 'x)|(.*']) {
+    it('fails permanently on a pattern that does not compile or that RE2 cannot run', () => {
+      for (const match_pattern of ['(', 'x)|(.*', '(a)\\1', '(?=a).*', '(?<=a)b']) {
         expect(() =>
           setParameter(event, { parameter: 'context.x', value: 'v', match_parameter: 'app', match_pattern }),
         ).toThrow(PermanentFailure);
