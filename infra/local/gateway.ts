@@ -23,6 +23,8 @@ const maxPayloadBytes = 10 * 1024 * 1024;
 /** What API Gateway itself answers, before or instead of a route function (also in openapi.json). */
 export const gatewayAnswers = {
   unauthorized: { status: 401, body: { message: 'Unauthorized' } },
+  // A path that does not percent-decode to UTF-8 (README "Malformed paths").
+  badRequest: { status: 400, body: { message: 'Bad Request' } },
   forbidden: { status: 403, body: { message: 'Forbidden' } },
   notFound: { status: 404, body: { message: 'Not Found' } },
   tooLarge: { status: 413, body: { message: 'Request Entity Too Large' } },
@@ -80,6 +82,21 @@ function lambdaContext(fn: string): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * The request's path, or null when it cannot be read or does not percent-decode to UTF-8: API
+ * Gateway decodes the path before it routes, so such a request reaches no route and no authorizer.
+ */
+export function requestPath(target: string): string | null {
+  let path: string;
+  try {
+    path = new URL(target, 'http://localhost').pathname;
+    decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+  return path;
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer | null> {
@@ -173,7 +190,8 @@ export async function startGateway(options: { port?: number; host?: string } = {
       response.end(JSON.stringify(body));
     };
     try {
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      const path = requestPath(request.url ?? '/');
+      if (path === null) return send(gatewayAnswers.badRequest);
       let values: string[] = [];
       const match = compiled.find((candidate) => {
         if (candidate.method !== request.method) return false;
