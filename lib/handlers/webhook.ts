@@ -18,7 +18,7 @@ export interface WebhookOptions {
 }
 
 export interface WebhookSettings {
-  /** WEBHOOK_ALLOW_PRIVATE=1: loopback, private and link-local destinations may be called (tests, local). */
+  /** WEBHOOK_ALLOW_PRIVATE=1: any destination may be called, not only globally routable unicast (tests, local). */
   allowPrivate: boolean;
   timeoutMs: number;
   /** Name resolution (default: the system resolver); tests use it to prove the connection is pinned. */
