@@ -88,22 +88,32 @@ export type EventInput = z.infer<typeof eventInput>;
 
 export const defaultRetentionDays = 365;
 
-/** Builds the event to store: id and time are ours, secrets in context are masked. */
+/** The event with the secrets in its context, user and brand masked (lib/events/secrets.ts). */
+export function maskedEvent(event: Event): Event {
+  return {
+    ...event,
+    user: maskSecrets(event.user) as JsonObject,
+    context: maskSecrets(event.context) as JsonObject,
+    brand: maskSecrets(event.brand) as JsonObject,
+  };
+}
+
+/** Builds the event to store: id and time are ours, secrets in context, user and brand are masked. */
 export function newEvent(input: EventInput, now: Date, retentionDays: number): Event {
   const expires = input.expires
     ? (parseDrfDatetime(input.expires) as Date)
     : new Date(now.getTime() + retentionDays * 86_400_000);
-  return {
+  return maskedEvent({
     pk: uuid7(now.getTime()),
     user: input.user ?? {},
     action: input.action,
     app: input.app,
-    context: maskSecrets(input.context ?? {}) as JsonObject,
+    context: input.context ?? {},
     client_ip: input.client_ip ?? null,
     created: now.toISOString(),
     expires: expires.toISOString(),
     brand: input.brand ?? {},
-  };
+  });
 }
 
 /** The actor (Onegini `actor`, authentik `username`): the subject's username. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError, invalid } from '../errors.ts';
 import type { EventStore, IdempotentReply } from '../store/events.ts';
-import { type Event, type EventInput, newEvent } from './event.ts';
+import { type Event, type EventInput, maskedEvent, newEvent } from './event.ts';
 
 export interface IngestOptions {
   now: Date;
@@ -26,7 +26,8 @@ export async function ingestEvent(store: EventStore, input: EventInput, options:
     if (earlier) return replay(earlier, requestHash);
   }
   const pre = options.pre ? await options.pre(built) : { event: built, afterStore: async () => {} };
-  const event = pre.event;
+  // A RequestMangler may have set any field: what is stored is masked like the input.
+  const event = pre.event === built ? built : maskedEvent(pre.event);
   if (!options.idempotency) {
     await store.put(event);
     await pre.afterStore();

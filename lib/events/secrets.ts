@@ -1,5 +1,9 @@
-// Secrets in an event's context are masked before storage, at any depth.
-const secretKey = /api|token|key|secret|pass(?!ing)|signature|http_cookie/i;
+// Secrets in an event's context, user and brand are masked before storage, at any depth.
+// A key is secret when it matches authentik's cleansing (cleanse_dict in authentik/events/utils.py:
+// Django's hidden_settings API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE, case-insensitive,
+// sparing "passing") or names an HTTP credential header (Authorization, Proxy-Authorization,
+// Cookie, Set-Cookie, in any spelling such as HTTP_AUTHORIZATION).
+const secretKey = /api|token|key|secret|pass(?!ing)|signature|cookie|authori[sz]ation/i;
 
 export const maskedValue = '********************';
 

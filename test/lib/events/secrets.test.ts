@@ -28,12 +28,30 @@ describe('maskSecrets', () => {
     ['signature', true],
     ['http_cookie', true],
     ['HTTP_COOKIE', true],
+    // HTTP credential headers, in any case and spelling.
+    ['authorization', true],
+    ['Authorization', true],
+    ['AUTHORIZATION', true],
+    ['HTTP_AUTHORIZATION', true],
+    ['Proxy-Authorization', true],
+    ['proxy_authorization', true],
+    ['PI-Authorization', true],
+    ['authorisation', true],
+    ['cookie', true],
+    ['Cookie', true],
+    ['cookies', true],
+    ['Set-Cookie', true],
+    ['set_cookie', true],
+    ['X-Api-Key', true],
+    ['X-Amz-Security-Token', true],
     ['passing', false],
     ['Passing', false],
     ['passing_score', false],
     ['username', false],
     ['email', false],
-    ['cookie', false],
+    ['authorized_application', false],
+    ['author', false],
+    ['user-agent', false],
     ['sign', false],
     ['message', false],
   ])('key %s is masked: %s', (key, masked) => {
@@ -54,6 +72,19 @@ describe('maskSecrets', () => {
       client_secret: mask,
       passing: { api_key: mask, fine: true },
       http_request: { headers: { HTTP_COOKIE: mask, accept: '*/*' } },
+    });
+  });
+
+  it('masks credential headers wherever they sit: top level, nested headers, arrays of header objects', () => {
+    const input = {
+      Authorization: 'Bearer a',
+      headers: { authorization: 'Bearer b', cookie: 'session=c', 'set-cookie': ['d=1', 'e=2'], accept: '*/*' },
+      upstream: [{ request: { headers: { 'Proxy-Authorization': 'Basic f', Host: 'h' } } }],
+    };
+    expect(maskSecrets(input)).toEqual({
+      Authorization: mask,
+      headers: { authorization: mask, cookie: mask, 'set-cookie': mask, accept: '*/*' },
+      upstream: [{ request: { headers: { 'Proxy-Authorization': mask, Host: 'h' } } }],
     });
   });
 
