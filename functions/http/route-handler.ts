@@ -16,7 +16,8 @@ import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../lib/errors.ts';
-import { duplicateKey } from './json.ts';
+import { jsonProblem } from './json.ts';
+import { requestLimits } from './limits.ts';
 import { logError } from './log.ts';
 
 /** What the authorizer hands every function (API Gateway context values are strings). */
@@ -29,8 +30,8 @@ export type GatewayEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<Authorizer
 
 export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, plain, privacyidea };
 
-/** Bodies above this are refused before parsing (documented in the README). */
-export const maxBodyBytes = 64 * 1024;
+/** Bodies above this many bytes are refused before parsing (functions/http/limits.ts). */
+export const maxBodyBytes = requestLimits.bodyBytes;
 
 export interface RouteInput<P, Q, B> {
   path: P;
@@ -95,28 +96,49 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   throw new DomainError('input.invalid', `invalid ${where}`, issuesOf(result.error, where));
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** The raw body as JSON or form fields; `undefined` when there is none. */
 function parseBody(event: GatewayEvent): unknown {
   if (event.body === undefined || event.body === '') return undefined;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > maxBodyBytes) {
+  // The limit counts the bytes received, before any decoding that could shrink or grow them.
+  const bytes = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > maxBodyBytes) {
     throw new DomainError('input.tooLarge', `Request body exceeds the limit of ${maxBodyBytes} bytes.`);
   }
   const type = (event.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
-  if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw));
-  if (type !== 'application/json' && !type?.endsWith('+json')) {
+  const form = type === 'application/x-www-form-urlencoded';
+  if (!form && type !== 'application/json' && !type?.endsWith('+json')) {
     throw new DomainError('input.malformed', `Unsupported media type "${type}" in request.`);
   }
+  const refuse = (problem: string) =>
+    new DomainError('input.malformed', `${form ? 'Form' : 'JSON'} parse error - ${problem}`);
+  let raw: string;
+  try {
+    raw = utf8.decode(bytes);
+  } catch {
+    throw refuse('the body is not valid UTF-8');
+  }
+  if (form) return formFields(raw, refuse);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new DomainError('input.malformed', `JSON parse error - ${(error as Error).message}`);
+    throw refuse((error as Error).message);
   }
-  const repeated = duplicateKey(raw);
-  if (repeated !== null)
-    throw new DomainError('input.malformed', `JSON parse error - duplicate key ${JSON.stringify(repeated)}`);
+  const problem = jsonProblem(raw, requestLimits.jsonDepth);
+  if (problem !== null) throw refuse(problem);
   return parsed;
+}
+
+/** Form fields as an object; a field twice is refused like a JSON key twice (no body field repeats). */
+function formFields(raw: string, refuse: (problem: string) => DomainError): Record<string, string> {
+  const fields = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (fields.has(name)) throw refuse(`duplicate field ${JSON.stringify(name)}`);
+    fields.set(name, value);
+  }
+  return Object.fromEntries(fields);
 }
 
 function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {
