@@ -26,6 +26,8 @@ export interface Answer {
 export interface ServiceOptions {
   /** Also run the stream poller and the retry timer (post bindings, retries), as `npm start` does. */
   dispatch?: boolean;
+  /** Handlers may call loopback and private destinations (WEBHOOK_ALLOW_PRIVATE=1); false: as deployed. */
+  privateDestinations?: boolean;
 }
 
 export async function startService(options: ServiceOptions = {}) {
@@ -33,7 +35,7 @@ export async function startService(options: ServiceOptions = {}) {
   const tableName = `test-${randomUUID()}`;
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.TABLE_NAME = tableName;
-  process.env.WEBHOOK_ALLOW_PRIVATE = '1';
+  process.env.WEBHOOK_ALLOW_PRIVATE = options.privateDestinations === false ? '0' : '1';
   // A binding written by a test acts on the very next event; a test file may shrink more.
   process.env.BINDING_CACHE_MS ??= '0';
   process.env.DELIVERY_RETRY_INTERVAL_MS ??= '200';
