@@ -1,17 +1,22 @@
 import { eventListQuery, listEvents } from '../lib/events/search.ts';
 import { eventShape, pageShape } from '../lib/events/views.ts';
-import { eventStore } from '../lib/store/events.ts';
+import { estimatedCountHeader, estimatedHeaders, eventLogReader } from './event-log.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
   'GET /events/events/',
   {
     query: eventListQuery,
-    errors: ['page.invalid'],
-    response: { status: 200, body: pageShape(eventShape), description: 'A page of events, newest first.' },
+    errors: ['page.invalid', 'page.tooDeep'],
+    response: {
+      status: 200,
+      body: pageShape(eventShape),
+      description: 'A page of events, newest first.',
+      headers: estimatedCountHeader,
+    },
   },
-  async ({ query }) => ({
-    status: 200,
-    body: await listEvents(eventStore, query),
-  }),
+  async ({ query }) => {
+    const { page, estimated } = await listEvents(eventLogReader, query);
+    return { status: 200, body: page, headers: estimatedHeaders(estimated) };
+  },
 );

@@ -1,16 +1,21 @@
 import { searchEventsBySubject, subjectSearchQuery } from '../lib/events/search.ts';
 import { subjectSearchShape } from '../lib/events/views.ts';
-import { eventStore } from '../lib/store/events.ts';
+import { estimatedCountHeader, estimatedHeaders, eventLogReader } from './event-log.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
   'GET /api/events',
   {
     query: subjectSearchQuery,
-    response: { status: 200, body: subjectSearchShape, description: 'The events of an actor and/or person.' },
+    response: {
+      status: 200,
+      body: subjectSearchShape,
+      description: 'The events of an actor and/or person.',
+      headers: estimatedCountHeader,
+    },
   },
-  async ({ query }) => ({
-    status: 200,
-    body: await searchEventsBySubject(eventStore, query),
-  }),
+  async ({ query }) => {
+    const { body, estimated } = await searchEventsBySubject(eventLogReader, query);
+    return { status: 200, body, headers: estimatedHeaders(estimated) };
+  },
 );

@@ -86,6 +86,13 @@ const sampleErrors = {
     error: () => new DomainError('precondition.failed', 'The object was changed since it was read.'),
   },
   'page.invalid': { why: 'page beyond the last', error: () => new DomainError('page.invalid', 'Invalid page.') },
+  'page.tooDeep': {
+    why: 'the page needs more reads than one request may make (docs/data-model.md)',
+    error: () =>
+      new DomainError('page.tooDeep', 'Narrow created__gte/created__lt.', [
+        { field: 'page', message: 'Narrow created__gte/created__lt.' },
+      ]),
+  },
 } satisfies Record<ErrorCode, { why: string; error: (route: Route) => DomainError }>;
 
 /** The domain errors a route can answer: those every route can, and those it declares. */

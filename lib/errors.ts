@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'notFound'
   | 'input.conflict' // e.g. an Idempotency-Key reused with another body
   | 'precondition.failed' // If-Match no longer matches
-  | 'page.invalid';
+  | 'page.invalid'
+  | 'page.tooDeep'; // reaching the page would need more reads than one request may make
 
 export interface FieldIssue {
   /** Dotted path of the offending field; '' for the object as a whole. */

@@ -31,6 +31,8 @@ export const authentik: DialectErrors = {
         return { status: 404, body: { detail: 'Not found.' } };
       case 'page.invalid':
         return { status: 404, body: { detail: 'Invalid page.' } };
+      case 'page.tooDeep':
+        return { status: 400, body: fieldErrors(error) };
       case 'precondition.failed':
         return { status: 412, body: { detail: error.message } };
     }

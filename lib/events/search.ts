@@ -2,9 +2,63 @@
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { parseNetwork } from '../net/ip.ts';
-import type { EventStore } from '../store/events.ts';
 import { actionDisplayName, isEventAction } from './actions.ts';
 import { type Event, eventActor, eventPerson, parseDrfDatetime } from './event.ts';
+import { allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
+
+// ---- The port: how the event log is read (lib/store/event-log.ts implements it) ----
+
+/** Milliseconds, from inclusive, to exclusive. */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export type LogOrder = 'newest' | 'oldest';
+
+export interface EventLogQuery {
+  /** Events having any of these terms (all of one kind). */
+  readonly terms: readonly Term[];
+  readonly range: TimeRange;
+  readonly order: LogOrder;
+  readonly offset: number;
+  readonly limit: number;
+  /** A filter no index answers, checked on each event read. */
+  readonly check?: (event: Event) => boolean;
+}
+
+export interface FoundEvents {
+  events: Event[];
+  count: number;
+  /** The count is an estimate: an exact one would need more reads than one request may make. */
+  estimated: boolean;
+}
+
+export interface EventLog {
+  count(terms: readonly Term[], range: TimeRange): Promise<{ count: number; estimated: boolean }>;
+  find(query: EventLogQuery): Promise<FoundEvents>;
+}
+
+/**
+ * Finds events by the most selective of several filters: each filter is a set of terms; the
+ * set with the smallest count is read, and with more than one filter, `check` tests the rest.
+ */
+async function findBySelective(
+  log: EventLog,
+  filters: readonly (readonly Term[])[],
+  query: Omit<EventLogQuery, 'terms' | 'check'>,
+  check: (event: Event) => boolean,
+  indexed: boolean,
+): Promise<FoundEvents> {
+  if (filters.length === 0) return log.find({ ...query, terms: [allEvents], ...(!indexed && { check }) });
+  if (filters.length === 1 && indexed) return log.find({ ...query, terms: filters[0] as Term[] });
+  const counts = await Promise.all(filters.map((terms) => log.count(terms, query.range)));
+  let best = 0;
+  counts.forEach((c, i) => {
+    if (c.count < (counts[best] as { count: number }).count) best = i;
+  });
+  return log.find({ ...query, terms: filters[best] as Term[], check });
+}
 
 // ---- authentik: GET /events/events/ ----
 
@@ -74,19 +128,23 @@ export interface Page<T> {
 
 export const defaultPageSize = 100;
 
-/** Page `page` (1-based, as text from the query) of `items`; past the last page is 404. */
-export function paginate<T>(items: readonly T[], pageText: string | undefined, pageSize: number): Page<T> {
-  const page = pageText === undefined ? 1 : /^\d+$/.test(pageText) ? Number(pageText) : 0;
-  const totalPages = Math.max(1, Math.ceil(items.length / pageSize));
-  if (!Number.isSafeInteger(page) || page < 1 || page > totalPages)
-    throw new DomainError('page.invalid', 'Invalid page.');
+/** The page number of `page` (1-based, as text from the query); not a number is 404. */
+function pageNumber(text: string | undefined): number {
+  const page = text === undefined ? 1 : /^\d+$/.test(text) ? Number(text) : 0;
+  if (!Number.isSafeInteger(page) || page < 1) throw new DomainError('page.invalid', 'Invalid page.');
+  return page;
+}
+
+/** Page `page` of a result of `count` items whose page holds `results`; past the last page is 404. */
+function pageFrom<T>(results: T[], count: number, page: number, pageSize: number): Page<T> {
+  const totalPages = Math.max(1, Math.ceil(count / pageSize));
+  if (page > totalPages) throw new DomainError('page.invalid', 'Invalid page.');
   const start = (page - 1) * pageSize;
-  const results = items.slice(start, start + pageSize);
   return {
     pagination: {
       next: page < totalPages ? page + 1 : 0,
       previous: page > 1 ? page - 1 : 0,
-      count: items.length,
+      count,
       current: page,
       total_pages: totalPages,
       start_index: results.length === 0 ? 0 : start + 1,
@@ -94,6 +152,13 @@ export function paginate<T>(items: readonly T[], pageText: string | undefined, p
     },
     results,
   };
+}
+
+/** Page `page` of `items` held in memory (short lists: matcher policies). */
+export function paginate<T>(items: readonly T[], pageText: string | undefined, pageSize: number): Page<T> {
+  const page = pageNumber(pageText);
+  const start = (page - 1) * pageSize;
+  return pageFrom(items.slice(start, start + pageSize), items.length, page, pageSize);
 }
 
 const path = (value: unknown, ...keys: string[]): unknown =>
@@ -123,19 +188,55 @@ function eventFilter(query: EventListQuery): (event: Event) => boolean {
     (query.created__lt === undefined || Date.parse(event.created) < query.created__lt.getTime());
 }
 
-export async function listEvents(store: EventStore, query: EventListQuery): Promise<Page<Event>> {
-  const order = query.ordering === 'created' ? 'oldest' : 'newest';
-  const matches = eventFilter(query);
-  const found: Event[] = [];
-  if (query.username !== undefined) {
-    // An actor's events come from their index, not from every month partition.
-    const events = await store.getByKeys(await store.keysOfSubject({ actor: query.username }));
-    if (order === 'oldest') events.reverse();
-    found.push(...events.filter(matches));
-  } else {
-    for await (const event of store.all(order)) if (matches(event)) found.push(event);
-  }
-  return paginate(found, query.page, query.page_size ?? defaultPageSize);
+/** The filters of a list query that an index answers, each as its set of terms. */
+function indexedFilters(query: EventListQuery): Term[][] {
+  const filters: Term[][] = [];
+  const one = (kind: Term['kind'], value: string | undefined) => {
+    if (value !== undefined) filters.push([{ kind, value }]);
+  };
+  one('action', query.action);
+  if (query.actions !== undefined)
+    filters.push([...new Set(query.actions)].map((value) => ({ kind: 'action', value })));
+  one('actor', query.username);
+  one('brand', query.brand_name);
+  one('model_app', query.context_model_app);
+  one('model_name', query.context_model_name);
+  one('model_pk', query.context_model_pk === undefined ? undefined : modelPkTerm(query.context_model_pk));
+  one('authorized_app', query.context_authorized_app);
+  one('client_ip', query.client_ip === undefined ? undefined : (singleAddress(query.client_ip) ?? undefined));
+  return filters;
+}
+
+/** The address a `client_ip` filter names when it is one address (a /32 or /128 too), else null. */
+function singleAddress(text: string): string | null {
+  const [address = '', prefix] = text.trim().split('/');
+  const full = address.includes(':') ? '128' : '32';
+  return prefix === undefined || prefix === full ? ipTerm(address) : null;
+}
+
+const latest = (nowMs: number) => nowMs + 60_000;
+
+export interface ListedEvents {
+  page: Page<Event>;
+  estimated: boolean;
+}
+
+export async function listEvents(log: EventLog, query: EventListQuery, nowMs = Date.now()): Promise<ListedEvents> {
+  const size = query.page_size ?? defaultPageSize;
+  const page = pageNumber(query.page);
+  const filters = indexedFilters(query);
+  const range = {
+    from: query.created__gte?.getTime() ?? 0,
+    to: query.created__lt?.getTime() ?? latest(nowMs),
+  };
+  const found = await findBySelective(
+    log,
+    filters,
+    { range, order: query.ordering === 'created' ? 'oldest' : 'newest', offset: (page - 1) * size, limit: size },
+    eventFilter(query),
+    query.client_ip === undefined || singleAddress(query.client_ip) !== null,
+  );
+  return { page: pageFrom(found.events, found.count, page, size), estimated: found.estimated };
 }
 
 // ---- Onegini: GET /api/events ----
@@ -199,12 +300,25 @@ export function eventInfo(event: Event): EventInfo {
   return JSON.parse(JSON.stringify(info)) as EventInfo; // drops the fields without a value
 }
 
-export async function searchEventsBySubject(store: EventStore, search: SubjectSearch) {
-  const keys = await store.keysOfSubject(search);
-  const events = await store.getByKeys(keys.slice(search.offset, search.offset + search.limit));
+export async function searchEventsBySubject(log: EventLog, search: SubjectSearch, nowMs = Date.now()) {
+  const filters: Term[][] = [];
+  if (search.actor !== undefined) filters.push([{ kind: 'actor', value: search.actor }]);
+  if (search.person !== undefined) filters.push([{ kind: 'person', value: search.person }]);
+  const found = await findBySelective(
+    log,
+    filters,
+    { range: { from: 0, to: latest(nowMs) }, order: 'newest', offset: search.offset, limit: search.limit },
+    (event) =>
+      (search.actor === undefined || eventActor(event) === search.actor) &&
+      (search.person === undefined || eventPerson(event) === search.person),
+    true,
+  );
   return {
-    resultSet: events.map(eventInfo),
-    pagination: { offset: search.offset, pageSize: search.limit, totalResults: keys.length },
+    body: {
+      resultSet: found.events.map(eventInfo),
+      pagination: { offset: search.offset, pageSize: search.limit, totalResults: found.count },
+    },
+    estimated: found.estimated,
   };
 }
 

@@ -1,5 +1,5 @@
 // Event items as the table's stream carries them (NEW_IMAGE, in Lambda's JSON form: binary
-// attributes arrive base64-encoded). The stream filter admits only INSERTs of keys EVENTS#….
+// attributes arrive base64-encoded). The stream filter admits only INSERTs of keys EV#… (event items).
 //   set-aside record   pk STREAM_FAILURE#<sequence number>  sk STREAM_FAILURE
 //                      rpk STREAM_FAILURES  rsk <ISO time>#<sequence number>  (local poller only;
 //                      in AWS the on-failure queue receives them)
@@ -11,7 +11,7 @@ import { decodeBody } from './codec.ts';
 /** The Lambda event filter pattern for the dispatcher's event source mapping (and the local poller). */
 export const eventInsertFilter = {
   eventName: ['INSERT'],
-  dynamodb: { Keys: { pk: { S: [{ prefix: 'EVENTS#' }] } } },
+  dynamodb: { Keys: { pk: { S: [{ prefix: 'EV#' }] } } },
 } as const;
 
 type Image = Record<string, { S?: string; B?: string | Uint8Array } | undefined>;

@@ -1,3 +1,5 @@
+import { termIndexes } from './event-keys.ts';
+
 // The one table definition. infra/ turns it into a CDK Table; the local engine and the
 // tests turn it into a CreateTable call. Attribute names are short: an event item must stay
 // near 1 KB so that an ingest costs one write unit on the table plus one per index.
@@ -15,10 +17,13 @@ export const tableDefinition = {
   sortKey: 'sk',
   ttlAttribute: 'ttl',
   indexes: [
-    // Events by actor (user.username), newest first: Onegini `actor`, authentik `username`.
-    { name: 'by-actor', partitionKey: 'apk', sortKey: 'sk', projection: ['ttl', 'ppk'] },
-    // Events by person (Onegini `userId`), newest first.
-    { name: 'by-person', partitionKey: 'ppk', sortKey: 'sk', projection: ['ttl', 'apk'] },
+    // Events by term, newest first (descending sk, a UUIDv7), one sparse index per term kind.
+    // They hold the body so that a page is a Query, never a BatchGetItem of 4 KB-rounded reads.
+    ...Object.values(termIndexes).flatMap(({ index, attribute }) =>
+      index === null
+        ? []
+        : [{ name: index, partitionKey: attribute, sortKey: 'sk', projection: ['b', 'ttl'] } satisfies IndexDefinition],
+    ),
     // Overloaded index for everything that is not an event (admins by name, bindings by
     // event name, bindings by matcher policy, due deliveries); events never carry rpk.
     { name: 'by-ref', partitionKey: 'rpk', sortKey: 'rsk', projection: 'all' },

@@ -283,7 +283,7 @@ describe('delivery ledger', () => {
     await engine.send(
       new PutItemCommand({
         TableName: service.tableName,
-        Item: { pk: { S: 'EVENTS#2026-11' }, sk: { S: poisonKey }, b: { B: randomBytes(32) } },
+        Item: { pk: { S: 'EV#3' }, sk: { S: poisonKey }, b: { B: randomBytes(32) } },
       }),
     );
     engine.destroy();

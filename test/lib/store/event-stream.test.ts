@@ -6,7 +6,7 @@ const record = (sequence: string, overrides: Record<string, unknown> = {}, body:
   eventName: 'INSERT',
   dynamodb: {
     SequenceNumber: sequence,
-    Keys: { pk: { S: 'EVENTS#2026-11' }, sk: { S: `E#${sequence}` } },
+    Keys: { pk: { S: 'EV#3' }, sk: { S: `0190c8a2-0000-7000-8000-${String(sequence).padStart(12, '0')}` } },
     NewImage: { b: { B: Buffer.from(encodeBody(body)).toString('base64') } },
   },
   ...overrides,

@@ -1,0 +1,64 @@
+// The terms an event can be found by: each list filter that an index answers, and `all`.
+// docs/data-model.md says how each is stored and what reading it costs.
+import ipaddr from 'ipaddr.js';
+import { type Event, eventActor, eventPerson } from './event.ts';
+
+export const termKinds = [
+  'all',
+  'action',
+  'actor',
+  'person',
+  'brand',
+  'client_ip',
+  'model_app',
+  'model_name',
+  'model_pk',
+  'authorized_app',
+] as const;
+
+export type TermKind = (typeof termKinds)[number];
+
+export interface Term {
+  readonly kind: TermKind;
+  readonly value: string;
+}
+
+export const allEvents: Term = { kind: 'all', value: '' };
+
+const at = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object' && Object.hasOwn(node, key)
+        ? (node as Record<string, unknown>)[key]
+        : undefined,
+    value,
+  );
+
+/** A scalar as the list filters compare it (`String(value)`); objects and null are not terms. */
+const scalar = (value: unknown): string | undefined =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+
+/** The model pk as `context_model_pk` compares it: without dashes. */
+export const modelPkTerm = (value: string) => value.replaceAll('-', '');
+
+/** An address as one spelling: `2001:DB8::1` and `2001:db8:0::1` are the same term. */
+export const ipTerm = (ip: string) => (ipaddr.isValid(ip) ? ipaddr.parse(ip).toString() : ip);
+
+/** Every term of an event, `all` first. */
+export function eventTerms(event: Event): Term[] {
+  const modelPk = scalar(at(event.context, 'model', 'pk'));
+  const values: [TermKind, string | undefined][] = [
+    ['action', event.action],
+    ['actor', eventActor(event)],
+    ['person', eventPerson(event)],
+    ['brand', scalar(at(event.brand, 'name'))],
+    ['client_ip', event.client_ip === null ? undefined : ipTerm(event.client_ip)],
+    ['model_app', scalar(at(event.context, 'model', 'app'))],
+    ['model_name', scalar(at(event.context, 'model', 'model_name'))],
+    ['model_pk', modelPk === undefined ? undefined : modelPkTerm(modelPk)],
+    ['authorized_app', scalar(at(event.context, 'authorized_application', 'pk'))],
+  ];
+  const terms: Term[] = [allEvents];
+  for (const [kind, value] of values) if (value !== undefined) terms.push({ kind, value });
+  return terms;
+}

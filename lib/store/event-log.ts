@@ -1,0 +1,343 @@
+// Reading the event log at any size (docs/data-model.md): counts from the rollups plus the
+// unsealed tail, pages from the term's index shards, merged newest (or oldest) first, starting
+// where the rollups say the offset falls. Every read is charged to the request's budget.
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../errors.ts';
+import type { Event } from '../events/event.ts';
+import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/search.ts';
+import type { Term } from '../events/terms.ts';
+import { uuid7Time } from '../events/uuid7.ts';
+import { documents, tableName } from './client.ts';
+import { decodeBody } from './codec.ts';
+import { rollupPartition, sortKeyBounds, termIndexes, termPartitions } from './event-keys.ts';
+import { type Level, type LevelTag, levels, type Rollup, readRollups, sealedThrough } from './rollups.ts';
+
+const minuteMs = 60_000;
+
+/** Events read beyond the page; past it, counts are estimated and deep pages refused. */
+class ReadBudget {
+  read = 0;
+  constructor(readonly limit: number) {}
+  spend(items: number) {
+    this.read += items;
+  }
+  get exhausted() {
+    return this.read >= this.limit;
+  }
+}
+
+// ---- Streams: one term's index shards, merged in sort-key order ----
+
+type Item = Record<string, unknown>;
+
+async function* partitionItems(
+  term: Term,
+  partition: string,
+  range: TimeRange,
+  order: LogOrder,
+  nowSeconds: number,
+  budget: ReadBudget,
+  firstLimit: number,
+): AsyncGenerator<Item> {
+  const { index, attribute } = termIndexes[term.kind];
+  const { low, high } = sortKeyBounds(range.from, range.to);
+  let start: Item | undefined;
+  let limit = firstLimit;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...(index !== null && { IndexName: index }),
+        KeyConditionExpression: '#k = :k AND sk BETWEEN :a AND :b',
+        FilterExpression: '#ttl > :now',
+        ExpressionAttributeNames: { '#k': attribute, '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':k': partition, ':a': low, ':b': high, ':now': nowSeconds },
+        ScanIndexForward: order === 'oldest',
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    // Expired items read count now; the others when the merge takes them (prefetch is bounded).
+    budget.spend((page.ScannedCount ?? 0) - (page.Count ?? 0));
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+    limit = Math.min(limit * 2, 1000);
+  } while (start);
+}
+
+/** Every unexpired event of the terms in the range, in order, read as far as the caller goes. */
+async function* termEvents(
+  terms: readonly Term[],
+  range: TimeRange,
+  order: LogOrder,
+  nowMs: number,
+  budget: ReadBudget,
+  expected: number,
+): AsyncGenerator<Item> {
+  if (range.from >= range.to) return;
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const partitions = terms.flatMap((term) => termPartitions(term).map((partition) => ({ term, partition })));
+  const firstLimit = Math.max(4, Math.min(1000, Math.ceil(expected / partitions.length) + 2));
+  const streams = partitions.map(({ term, partition }) =>
+    partitionItems(term, partition, range, order, nowSeconds, budget, firstLimit),
+  );
+  const heads = await Promise.all(streams.map((stream) => stream.next()));
+  const before = order === 'newest' ? (a: string, b: string) => a > b : (a: string, b: string) => a < b;
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i];
+      if (head && !head.done && (best < 0 || before(head.value.sk as string, heads[best]?.value.sk as string))) {
+        best = i;
+      }
+    }
+    if (best < 0) return;
+    budget.spend(1);
+    yield (heads[best] as IteratorYieldResult<Item>).value;
+    heads[best] = await (streams[best] as AsyncGenerator<Item>).next();
+  }
+}
+
+// ---- Segments: the range cut where the rollups answer, oldest first ----
+
+interface Segment {
+  readonly from: number;
+  readonly to: number;
+  /** A rollup bucket (refinable), a minute (counted), or a stretch that is counted by reading. */
+  readonly kind: LevelTag | 'minute' | 'read';
+  count: number;
+  readonly rollup?: Rollup;
+  /** Every event of the bucket is live, so its children's counts are live counts. */
+  readonly allLive?: boolean;
+}
+
+function combine(rollups: (Rollup | undefined)[]): Rollup | undefined {
+  const present = rollups.filter((r): r is Rollup => r !== undefined);
+  if (present.length <= 1) return present[0];
+  const children = new Map<string, number>();
+  const expiries = new Map<number, number>();
+  const minuteExpiries = new Map<string, Map<number, number>>();
+  let n = 0;
+  for (const r of present) {
+    n += r.n;
+    for (const [k, v] of r.children) children.set(k, (children.get(k) ?? 0) + v);
+    for (const [k, v] of r.expiries) expiries.set(k, (expiries.get(k) ?? 0) + v);
+    for (const [child, perUnit] of r.minuteExpiries) {
+      const sum = minuteExpiries.get(child) ?? new Map<number, number>();
+      for (const [k, v] of perUnit) sum.set(k, (sum.get(k) ?? 0) + v);
+      minuteExpiries.set(child, sum);
+    }
+  }
+  return { n, children, expiries, minuteExpiries };
+}
+
+/**
+ * Live events per expiry histogram, or null when some expire within the current unit (day,
+ * hour or minute: look a level down, or read). Whether an event is live is decided exactly.
+ */
+function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, nowMs: number) {
+  let live = 0;
+  let allLive = true;
+  for (const [unit, n] of expiries) {
+    const unitStart = unit * unitMs;
+    if (unitStart > nowMs) live += n;
+    else if (unitStart + unitMs <= nowMs) allLive = false;
+    else return null;
+  }
+  return { live, allLive };
+}
+
+const liveCount = (level: Level, rollup: Rollup, nowMs: number) => liveOf(rollup.expiries, level.expiryUnitMs, nowMs);
+
+const childSpanMs: Record<LevelTag, number> = { M: 86_400_000, D: 3_600_000, H: minuteMs };
+
+/** The start of the child bucket named by a `c…` attribute. */
+const childStart = (level: Level, start: number, attribute: string) =>
+  start + (Number(attribute.slice(1)) - (level.tag === 'M' ? 1 : 0)) * childSpanMs[level.tag];
+
+async function expand(terms: readonly Term[], tag: LevelTag, clip: TimeRange, nowMs: number): Promise<Segment[]> {
+  const level = levels[tag];
+  if (clip.from >= clip.to) return [];
+  const first = level.start(clip.from);
+  const last = level.start(clip.to - 1);
+  const perTerm = await Promise.all(terms.map((term) => readRollups(rollupPartition(term), level, first, last)));
+  const starts = [...new Set(perTerm.flatMap((found) => [...found.keys()]))].sort((a, b) => a - b);
+  const segments: Segment[] = [];
+  for (const start of starts) {
+    const rollup = combine(perTerm.map((found) => found.get(start)));
+    if (!rollup || rollup.n === 0) continue;
+    const end = level.end(start);
+    const part = { from: Math.max(start, clip.from), to: Math.min(end, clip.to) };
+    const whole = part.from === start && part.to === end;
+    const live = liveCount(level, rollup, nowMs);
+    if (whole && live) {
+      if (live.live > 0) segments.push({ ...part, kind: tag, count: live.live, rollup, allLive: live.allLive });
+    } else if (level.child) {
+      segments.push(...(await expand(terms, level.child, part, nowMs)));
+    } else {
+      segments.push(...minutes(level, rollup, part, nowMs));
+    }
+  }
+  return segments;
+}
+
+/** The minutes of an hour, counted; a partly covered one or one with events expiring now is read. */
+function minutes(level: Level, rollup: Rollup, part: TimeRange, nowMs: number): Segment[] {
+  const segments: Segment[] = [];
+  for (let from = Math.floor(part.from / minuteMs) * minuteMs; from < part.to; from += minuteMs) {
+    const child = level.childAttribute(from);
+    if (!rollup.children.get(child)) continue;
+    const to = from + minuteMs;
+    const live = liveOf(rollup.minuteExpiries.get(child) ?? new Map(), minuteMs, nowMs);
+    if (from < part.from || to > part.to || !live) {
+      segments.push({ from: Math.max(from, part.from), to: Math.min(to, part.to), kind: 'read', count: 0 });
+    } else if (live.live > 0) segments.push({ from, to, kind: 'minute', count: live.live });
+  }
+  return segments;
+}
+
+/** A rollup bucket cut one level down (by its children's counts where they are live counts). */
+async function refine(terms: readonly Term[], segment: Segment, nowMs: number): Promise<Segment[]> {
+  const level = levels[segment.kind as LevelTag];
+  const rollup = segment.rollup as Rollup;
+  if (!level.child) return minutes(level, rollup, segment, nowMs);
+  if (!segment.allLive) return expand(terms, level.child, segment, nowMs);
+  // Children are named by their `c…` attribute; their own rollups are read only when needed.
+  return [...rollup.children]
+    .map(([attribute, count]) => {
+      const from = childStart(level, segment.from, attribute);
+      return { from, to: levels[level.child as LevelTag].end(from), kind: 'child' as const, count };
+    })
+    .filter((child) => child.count > 0)
+    .sort((a, b) => a.from - b.from)
+    .map((child) => ({ ...child, kind: level.child as LevelTag, unread: true }) as Segment & { unread?: boolean });
+}
+
+// ---- The log ----
+
+export interface EventLogOptions {
+  /** Events one request may read beyond its page (skips, candidates, tail). */
+  readBudget: number;
+  now?: () => number;
+}
+
+export function eventLog(options: EventLogOptions): EventLog {
+  const now = options.now ?? Date.now;
+
+  /** The range's segments, oldest first, with the read ones counted; `estimated` past the budget. */
+  async function segmentsOf(terms: readonly Term[], range: TimeRange, nowMs: number, budget: ReadBudget) {
+    const through = await sealedThrough(nowMs);
+    const sealedEnd =
+      through === null ? range.from : Math.max(range.from, Math.min(range.to, (through + 1) * minuteMs));
+    const segments = await expand(terms, 'M', { from: range.from, to: sealedEnd }, nowMs);
+    if (sealedEnd < range.to) segments.push({ from: sealedEnd, to: range.to, kind: 'read', count: 0 });
+    let estimated = false;
+    for (const segment of segments) {
+      if (segment.kind !== 'read') continue;
+      let counted = 0;
+      let reached = segment.from;
+      for await (const item of termEvents(terms, segment, 'oldest', nowMs, budget, 100)) {
+        counted++;
+        reached = uuid7Time(item.sk as string) ?? reached;
+        if (budget.exhausted) break;
+      }
+      if (budget.exhausted && reached < segment.to - 1) {
+        // Past the budget: the share of the stretch read so far stands for the rest.
+        estimated = true;
+        counted = Math.round((counted * (segment.to - segment.from)) / Math.max(1, reached - segment.from + 1));
+      }
+      segment.count = counted;
+    }
+    return { segments, estimated };
+  }
+
+  async function count(terms: readonly Term[], range: TimeRange) {
+    const budget = new ReadBudget(options.readBudget);
+    const { segments, estimated } = await segmentsOf(terms, range, now(), budget);
+    return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated };
+  }
+
+  /** Where offset `offset` falls: the boundary to read from and how many to skip there. */
+  async function locate(terms: readonly Term[], segments: Segment[], order: LogOrder, offset: number, nowMs: number) {
+    const queue = order === 'newest' ? [...segments].reverse() : [...segments];
+    let before = 0;
+    while (queue.length > 0) {
+      const segment = queue.shift() as Segment & { unread?: boolean };
+      if (before + segment.count <= offset) {
+        before += segment.count;
+        continue;
+      }
+      if (segment.kind === 'minute' || segment.kind === 'read') {
+        return { boundary: order === 'newest' ? segment.to : segment.from, skip: offset - before };
+      }
+      const children = segment.unread
+        ? await expand(terms, segment.kind, segment, nowMs)
+        : await refine(terms, segment, nowMs);
+      queue.unshift(...(order === 'newest' ? children.reverse() : children));
+    }
+    return null;
+  }
+
+  /** Reads from the start of `range` in order: skips `skip` matches, keeps `limit`, counts with a check. */
+  async function read(
+    terms: readonly Term[],
+    range: TimeRange,
+    order: LogOrder,
+    page: { skip: number; limit: number },
+    nowMs: number,
+    budget: ReadBudget,
+    check?: (event: Event) => boolean,
+  ) {
+    const events: Event[] = [];
+    let matched = 0;
+    for await (const item of termEvents(terms, range, order, nowMs, budget, page.skip + page.limit)) {
+      const event = decodeBody<Event>(item.b as Uint8Array);
+      if (!check || check(event)) {
+        matched++;
+        if (matched > page.skip && events.length < page.limit) events.push(event);
+        // Without a check the count is known: stop at a full page.
+        if (!check && events.length >= page.limit) break;
+      }
+      if (check && budget.exhausted) return { events, matched, complete: false };
+    }
+    return { events, matched, complete: true };
+  }
+
+  async function find(query: EventLogQuery): Promise<FoundEvents> {
+    const nowMs = now();
+    const budget = new ReadBudget(options.readBudget);
+    if (query.check) {
+      // A filter no index answers: read the chosen term in order and check each event.
+      const primary = await count(query.terms, query.range);
+      const page = { skip: query.offset, limit: query.limit };
+      const found = await read(query.terms, query.range, query.order, page, nowMs, budget, query.check);
+      if (found.complete) return { events: found.events, count: found.matched, estimated: primary.estimated };
+      if (found.events.length < query.limit) throw tooDeep();
+      const share = found.matched / Math.max(1, budget.read);
+      return {
+        events: found.events,
+        count: Math.max(found.matched, Math.round(primary.count * share)),
+        estimated: true,
+      };
+    }
+    const { segments, estimated } = await segmentsOf(query.terms, query.range, nowMs, budget);
+    const total = segments.reduce((sum, s) => sum + s.count, 0);
+    if (query.offset >= total) return { events: [], count: total, estimated };
+    const at = await locate(query.terms, segments, query.order, query.offset, nowMs);
+    if (!at) return { events: [], count: total, estimated };
+    // A skip inside one minute (or one read stretch) is bounded by the budget too.
+    if (at.skip > options.readBudget) throw tooDeep();
+    const rest =
+      query.order === 'newest'
+        ? { from: query.range.from, to: at.boundary }
+        : { from: at.boundary, to: query.range.to };
+    const found = await read(query.terms, rest, query.order, { skip: at.skip, limit: query.limit }, nowMs, budget);
+    return { events: found.events, count: total, estimated };
+  }
+
+  return { count, find };
+}
+
+const tooDeepMessage =
+  'This page needs more reads than one request may make: narrow created__gte/created__lt or add a more selective filter.';
+const tooDeep = () => new DomainError('page.tooDeep', tooDeepMessage, [{ field: 'page', message: tooDeepMessage }]);

@@ -1,0 +1,362 @@
+// Rollups: exact counts of each term per month, day and hour, with expiry histograms, written
+// by the seal (docs/data-model.md). Key shapes:
+//   rollup  pk R#<kind>#<value>  sk M#<yyyy-mm> | D#<yyyy-mm-dd> | H#<yyyy-mm-ddThh>
+//           n (events), c<child> (events per day / hour of a month / day), e<unit> (events per
+//           expiry day / hour), in hours e<expiry minute>_<mm> (events per expiry minute and
+//           minute of creation), s (last sealed minute applied), ttl (after its last expiry)
+//   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { uuid7Time } from '../events/uuid7.ts';
+import { documents, tableName } from './client.ts';
+import { sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
+
+const minuteMs = 60_000;
+const hourMs = 3_600_000;
+const dayMs = 86_400_000;
+
+export type LevelTag = 'M' | 'D' | 'H';
+
+/** A rollup level: its buckets, their children and the unit of its expiry histogram. */
+export interface Level {
+  readonly tag: LevelTag;
+  /** The level below (null: minutes, which only hour items count). */
+  readonly child: LevelTag | null;
+  readonly expiryUnitMs: number;
+  start(ms: number): number;
+  end(start: number): number;
+  sortKey(start: number): string;
+  /** The `c…` attribute of the child bucket that holds `ms`. */
+  childAttribute(ms: number): string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const two = (n: number) => String(n).padStart(2, '0');
+
+export const levels: Readonly<Record<LevelTag, Level>> = {
+  M: {
+    tag: 'M',
+    child: 'D',
+    expiryUnitMs: dayMs,
+    start: (ms) => {
+      const d = new Date(ms);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    },
+    end: (start) => {
+      const d = new Date(start);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    },
+    sortKey: (start) => `M#${iso(start).slice(0, 7)}`,
+    childAttribute: (ms) => `c${two(new Date(ms).getUTCDate())}`,
+  },
+  D: {
+    tag: 'D',
+    child: 'H',
+    expiryUnitMs: hourMs,
+    start: (ms) => Math.floor(ms / dayMs) * dayMs,
+    end: (start) => start + dayMs,
+    sortKey: (start) => `D#${iso(start).slice(0, 10)}`,
+    childAttribute: (ms) => `c${two(new Date(ms).getUTCHours())}`,
+  },
+  H: {
+    tag: 'H',
+    child: null,
+    expiryUnitMs: minuteMs,
+    start: (ms) => Math.floor(ms / hourMs) * hourMs,
+    end: (start) => start + hourMs,
+    sortKey: (start) => `H#${iso(start).slice(0, 13)}`,
+    childAttribute: (ms) => `c${two(new Date(ms).getUTCMinutes())}`,
+  },
+};
+
+/** The start (ms) of a bucket from its sort key. */
+export function bucketStart(sortKey: string): number {
+  const text = sortKey.slice(2);
+  return Date.parse(text.length === 7 ? `${text}-01T00:00Z` : text.length === 10 ? `${text}T00:00Z` : `${text}:00Z`);
+}
+
+export interface Rollup {
+  readonly n: number;
+  /** Events per child bucket, by `c…` attribute (hours: per minute of creation, `c<mm>`). */
+  readonly children: ReadonlyMap<string, number>;
+  /** Events per expiry unit (epoch days, hours or minutes, by level). */
+  readonly expiries: ReadonlyMap<number, number>;
+  /** Hours only: per `c<mm>`, events per expiry minute. */
+  readonly minuteExpiries: ReadonlyMap<string, ReadonlyMap<number, number>>;
+}
+
+const bump = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+
+export function rollupOf(item: Record<string, unknown>): Rollup {
+  const children = new Map<string, number>();
+  const expiries = new Map<number, number>();
+  const minuteExpiries = new Map<string, Map<number, number>>();
+  for (const [name, value] of Object.entries(item)) {
+    if (typeof value !== 'number') continue;
+    const pair = /^e(\d+)_(\d\d)$/.exec(name);
+    if (pair) {
+      const [, unit = '', minute = ''] = pair;
+      const child = `c${minute}`;
+      const perUnit = minuteExpiries.get(child) ?? new Map<number, number>();
+      minuteExpiries.set(child, bump(perUnit, Number(unit), value));
+      bump(children, child, value);
+      bump(expiries, Number(unit), value);
+    } else if (/^c\d\d$/.test(name)) children.set(name, value);
+    else if (/^e\d+$/.test(name)) expiries.set(Number(name.slice(1)), value);
+  }
+  return { n: typeof item.n === 'number' ? item.n : 0, children, expiries, minuteExpiries };
+}
+
+/** The rollups of one term's level between two bucket starts (inclusive). */
+export async function readRollups(
+  partition: string,
+  level: Level,
+  fromStart: number,
+  toStart: number,
+): Promise<Map<number, Rollup>> {
+  const found = new Map<number, Rollup>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': partition, ':a': level.sortKey(fromStart), ':b': level.sortKey(toStart) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) found.set(bucketStart(item.sk as string), rollupOf(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
+// ---- The seal ----
+
+const sealKey = { pk: 'SEAL', sk: 'SEAL' };
+const leaseMs = 5 * minuteMs;
+
+/** The last sealed minute (epoch minutes) readers may rely on, or null before the first seal. */
+export async function sealedThrough(nowMs: number): Promise<number | null> {
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: sealKey }));
+  if (!Item || typeof Item.through !== 'number') return null;
+  // Rollups written in the last seconds may not yet show in eventually consistent reads.
+  return nowMs - (Item.at as number) >= 5_000 ? Item.through : (Item.stable as number);
+}
+
+export interface SealOptions {
+  nowMs: number;
+  /** How old a minute must be before it is sealed: longer than any ingest takes. */
+  delayMs: number;
+  /** At most this many minutes in one run (the rest is sealed by the next run). */
+  maxMinutes: number;
+}
+
+interface TermCount {
+  n: number;
+  expiries: Map<number, number>;
+  maxExpiry: number;
+}
+
+/** Seals every minute older than the delay, in order; returns how many it sealed. */
+export async function sealMinutes(options: SealOptions): Promise<number> {
+  const holder = randomUUID();
+  const mark = await takeLease(holder, options.nowMs);
+  if (!mark) return 0;
+  // The last minute old enough: its end plus the delay has passed.
+  const last = Math.floor((options.nowMs - options.delayMs) / minuteMs) - 1;
+  const stable = mark.through ?? Math.min(last, (await nextEventMinute(0)) - 1);
+  const advance = (minute: number) =>
+    documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: sealKey,
+        UpdateExpression: 'SET through = :m, #at = :at, stable = :stable',
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':m': minute, ':at': Date.now(), ':stable': stable, ':holder': holder },
+      }),
+    );
+  let through = stable;
+  let sealed = 0;
+  try {
+    if (mark.through === undefined) await advance(through);
+    while (through < last && sealed < options.maxMinutes) {
+      let minute = through + 1;
+      const counts = await countMinute(minute);
+      // An empty minute seals the whole empty stretch up to the next event.
+      if (counts.size === 0) minute = Math.min(last, (await nextEventMinute(minute + 1)) - 1);
+      else await applyMinute(minute, counts);
+      await advance(minute);
+      through = minute;
+      sealed++;
+    }
+  } finally {
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sealKey,
+          UpdateExpression: 'REMOVE lease, holder',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      )
+      .catch((error) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+  return sealed;
+}
+
+async function takeLease(holder: string, nowMs: number): Promise<{ through?: number } | null> {
+  try {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: sealKey,
+        UpdateExpression: 'SET lease = :until, holder = :holder',
+        ConditionExpression: 'attribute_not_exists(lease) OR lease < :now',
+        ExpressionAttributeValues: { ':until': nowMs + leaseMs, ':holder': holder, ':now': nowMs },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { through: typeof Attributes?.through === 'number' ? Attributes.through : undefined };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return null;
+    throw error;
+  }
+}
+
+/** The first minute at or after `fromMinute` that holds an event, or Infinity. */
+async function nextEventMinute(fromMinute: number): Promise<number> {
+  const { low } = sortKeyBounds(fromMinute * minuteMs, (fromMinute + 1) * minuteMs);
+  const firsts = await Promise.all(
+    Array.from({ length: timelineShards }, async (_, shard) => {
+      const { Items } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :low',
+          ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':low': low },
+          ProjectionExpression: 'sk',
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const ms = uuid7Time((Items?.[0]?.sk as string | undefined) ?? '');
+      return ms === null ? Number.POSITIVE_INFINITY : Math.floor(ms / minuteMs);
+    }),
+  );
+  return Math.min(...firsts);
+}
+
+/** Events per term (by rollup partition) in one minute, read once from the table's timeline. */
+async function countMinute(minute: number): Promise<Map<string, TermCount>> {
+  const counts = new Map<string, TermCount>();
+  const add = (partition: string, expiryMinute: number) => {
+    const count = counts.get(partition) ?? { n: 0, expiries: new Map<number, number>(), maxExpiry: 0 };
+    counts.set(partition, count);
+    count.n++;
+    bump(count.expiries, expiryMinute, 1);
+    count.maxExpiry = Math.max(count.maxExpiry, expiryMinute * 60 + 60);
+  };
+  const { low, high } = sortKeyBounds(minute * minuteMs, (minute + 1) * minuteMs);
+  const attributes = Object.entries(termIndexes).filter(([kind]) => kind !== 'all');
+  await Promise.all(
+    Array.from({ length: timelineShards }, async (_, shard) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+            ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':a': low, ':b': high },
+            ProjectionExpression: ['sk', '#ttl', ...attributes.map(([, { attribute }]) => attribute)].join(', '),
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const expiryMinute = Math.floor((item.ttl as number) / 60);
+          add('R#all', expiryMinute);
+          for (const [kind, { attribute }] of attributes) {
+            const key = item[attribute];
+            if (typeof key === 'string') add(`R#${kind}#${key.slice(0, key.lastIndexOf('#'))}`, expiryMinute);
+          }
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }),
+  );
+  return counts;
+}
+
+/** Adds one minute's counts to each term's hour, day and month, at most once per minute. */
+async function applyMinute(minute: number, counts: Map<string, TermCount>) {
+  const ms = minute * minuteMs;
+  const updates: (() => Promise<void>)[] = [];
+  for (const [partition, count] of counts) {
+    for (const level of Object.values(levels)) updates.push(() => addToRollup(partition, level, ms, minute, count));
+  }
+  // A few at a time: each is one small UpdateItem.
+  const workers = Array.from({ length: 16 }, async () => {
+    for (let next = updates.shift(); next; next = updates.shift()) await next();
+  });
+  await Promise.all(workers);
+}
+
+async function addToRollup(partition: string, level: Level, ms: number, minute: number, count: TermCount) {
+  const names: Record<string, string> = { '#ttl': 'ttl' };
+  const values: Record<string, unknown> = { ':n': count.n, ':m': minute, ':ttl': count.maxExpiry + 86_400 };
+  const adds = ['n :n'];
+  // Hours count per expiry minute and minute of creation; days and months per child and unit.
+  const child = level.childAttribute(ms);
+  const perUnit = new Map<string, number>();
+  for (const [expiryMinute, n] of count.expiries) {
+    const unit = Math.floor((expiryMinute * minuteMs) / level.expiryUnitMs);
+    bump(perUnit, level.tag === 'H' ? `e${unit}_${child.slice(1)}` : `e${unit}`, n);
+  }
+  if (level.tag !== 'H') {
+    names['#c'] = child;
+    adds.push('#c :n');
+  }
+  let i = 0;
+  for (const [attribute, n] of perUnit) {
+    names[`#e${i}`] = attribute;
+    values[`:e${i}`] = n;
+    adds.push(`#e${i} :e${i}`);
+    i++;
+  }
+  const key = { pk: partition, sk: level.sortKey(level.start(ms)) };
+  try {
+    const { Attributes } = await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `ADD ${adds.join(', ')} SET s = :m, #ttl = if_not_exists(#ttl, :ttl)`,
+        ConditionExpression: 'attribute_not_exists(s) OR s < :m',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    // The rollup lives until its last event expires (rare: a later minute holds a later expiry).
+    if ((Attributes?.ttl as number) < count.maxExpiry + 86_400) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'SET #ttl = :ttl',
+          ConditionExpression: '#ttl < :ttl',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':ttl': count.maxExpiry + 86_400 },
+        }),
+      );
+    }
+  } catch (error) {
+    // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
