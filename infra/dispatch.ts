@@ -31,6 +31,7 @@ export const iteratorAgeAlarmMs = 5 * 60_000;
 export class Dispatch extends Construct {
   readonly dispatcher: RouteFunction;
   readonly retryRunner: RouteFunction;
+  readonly sealer: RouteFunction;
   readonly streamFailures: Queue;
   readonly metricsNamespace: string;
   readonly deadDeliveriesAlarm: Alarm;
@@ -89,6 +90,18 @@ export class Dispatch extends Construct {
     new Rule(this, 'RetrySchedule', {
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.retryRunner.function, { retryAttempts: 0 })],
+    });
+
+    // The seal keeps the event counts (docs/data-model.md); a lease makes overlapping runs wait.
+    this.sealer = new RouteFunction(this, 'EventsSeal', {
+      fn: 'events-seal',
+      table: props.table,
+      access: 'write',
+      timeout: Duration.minutes(5),
+    });
+    new Rule(this, 'SealSchedule', {
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.sealer.function, { retryAttempts: 0 })],
     });
 
     if (props.emailFrom) this.sendMailWithSes(props.emailFrom);

@@ -251,13 +251,14 @@ export interface LocalDispatch {
 }
 
 /**
- * The dispatcher and the retry runner as `npm start` and the tests run them: the same handlers
+ * The dispatcher, the retry runner and the seal as `npm start` and the tests run them: the same handlers
  * the Lambdas run. Import after DYNAMODB_ENDPOINT and TABLE_NAME are set.
  */
 export async function startLocalDispatch(options: { endpoint: string; tableName: string }): Promise<LocalDispatch> {
   const { envInt } = await import('../../lib/config.ts');
   const { handler: dispatcher } = await import('../../functions/dispatcher.ts');
   const { handler: retry } = await import('../../functions/delivery-retry.ts');
+  const { handler: seal } = await import('../../functions/events-seal.ts');
   const { streamFailureStore } = await import('../../lib/store/event-stream.ts');
   const poller = await startStreamPoller({
     endpoint: options.endpoint,
@@ -271,9 +272,10 @@ export async function startLocalDispatch(options: { endpoint: string; tableName:
     },
   });
   const timer = startRetryTimer(() => retry({}), envInt('DELIVERY_RETRY_INTERVAL_MS', 5_000));
+  const sealTimer = startRetryTimer(() => seal({}), envInt('SEAL_INTERVAL_MS', 60_000));
   return {
     async stop() {
-      await Promise.all([poller.stop(), timer.stop()]);
+      await Promise.all([poller.stop(), timer.stop(), sealTimer.stop()]);
     },
   };
 }

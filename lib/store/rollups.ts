@@ -149,8 +149,10 @@ export interface SealOptions {
   nowMs: number;
   /** How old a minute must be before it is sealed: longer than any ingest takes. */
   delayMs: number;
-  /** At most this many minutes in one run (the rest is sealed by the next run). */
-  maxMinutes: number;
+  /** Stop before this time (the rest is sealed by the next run). */
+  untilMs?: number;
+  /** At most this many minutes in one run. */
+  maxMinutes?: number;
 }
 
 interface TermCount {
@@ -182,7 +184,11 @@ export async function sealMinutes(options: SealOptions): Promise<number> {
   let sealed = 0;
   try {
     if (mark.through === undefined) await advance(through);
-    while (through < last && sealed < options.maxMinutes) {
+    while (
+      through < last &&
+      sealed < (options.maxMinutes ?? Number.POSITIVE_INFINITY) &&
+      Date.now() < (options.untilMs ?? Number.POSITIVE_INFINITY)
+    ) {
       let minute = through + 1;
       const counts = await countMinute(minute);
       // An empty minute seals the whole empty stretch up to the next event.

@@ -40,7 +40,7 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-function dispatchFunctionId(which: 'dispatcher' | 'retryRunner'): string {
+function dispatchFunctionId(which: 'dispatcher' | 'retryRunner' | 'sealer'): string {
   return built.stack.getLogicalId(built.stack.dispatch[which].function.node.defaultChild as CfnFunction);
 }
 
@@ -68,10 +68,10 @@ describe('EventHubStack', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', gatewayKeys.size);
   });
 
-  it('has one function per deployed route plus the authorizer, the dispatcher and the retry runner, all nodejs24.x on arm64', () => {
+  it('has one function per deployed route plus the authorizer, the dispatcher, the retry runner and the seal, all nodejs24.x on arm64', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(deployed.length + 3);
-    const dispatchIds = [dispatchFunctionId('dispatcher'), dispatchFunctionId('retryRunner')];
+    expect(functions).toHaveLength(deployed.length + 4);
+    const dispatchIds = ['dispatcher', 'retryRunner', 'sealer'].map((which) => dispatchFunctionId(which as 'sealer'));
     const tableless = deployed.filter((route) => route.access === 'none').map((route) => functionIdFor(route.key));
     expect(tableless.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
@@ -337,6 +337,17 @@ describe('dispatch (post bindings)', () => {
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dispatchFunctionId('retryRunner'), 'Arn'] } })],
     });
+  });
+
+  it('runs the seal every minute, with table writes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dispatchFunctionId('sealer'), 'Arn'] } })],
+    });
+    expect(actionsOf(dispatchFunctionId('sealer'))).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']),
+    );
   });
 
   it('keeps set-aside records in an encrypted queue that only accepts TLS', () => {
