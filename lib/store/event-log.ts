@@ -226,7 +226,7 @@ export function eventLog(options: EventLogOptions): EventLog {
 
   /** The range's segments, oldest first, with the read ones counted; `estimated` past the budget. */
   async function segmentsOf(terms: readonly Term[], range: TimeRange, nowMs: number, budget: ReadBudget) {
-    const through = await sealedThrough(nowMs);
+    const through = await sealedThrough();
     const sealedEnd =
       through === null ? range.from : Math.max(range.from, Math.min(range.to, (through + 1) * minuteMs));
     const segments = await expand(terms, 'M', { from: range.from, to: sealedEnd }, nowMs);
@@ -235,16 +235,19 @@ export function eventLog(options: EventLogOptions): EventLog {
     for (const segment of segments) {
       if (segment.kind !== 'read') continue;
       let counted = 0;
+      let first: number | undefined;
       let reached = segment.from;
       for await (const item of termEvents(terms, segment, 'oldest', nowMs, budget, 100)) {
         counted++;
         reached = uuid7Time(item.sk as string) ?? reached;
+        first ??= reached;
         if (budget.exhausted) break;
       }
-      if (budget.exhausted && reached < segment.to - 1) {
-        // Past the budget: the share of the stretch read so far stands for the rest.
+      if (budget.exhausted && first !== undefined && reached < Math.min(segment.to, nowMs) - 1) {
+        // Past the budget: the rate over the stretch read so far stands for the rest of it.
         estimated = true;
-        counted = Math.round((counted * (segment.to - segment.from)) / Math.max(1, reached - segment.from + 1));
+        const span = Math.min(segment.to, nowMs) - first;
+        counted = Math.round((counted * span) / Math.max(1, reached - first + 1));
       }
       segment.count = counted;
     }

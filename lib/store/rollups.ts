@@ -138,11 +138,11 @@ const sealKey = { pk: 'SEAL', sk: 'SEAL' };
 const leaseMs = 5 * minuteMs;
 
 /** The last sealed minute (epoch minutes) readers may rely on, or null before the first seal. */
-export async function sealedThrough(nowMs: number): Promise<number | null> {
+export async function sealedThrough(): Promise<number | null> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: sealKey }));
   if (!Item || typeof Item.through !== 'number') return null;
   // Rollups written in the last seconds may not yet show in eventually consistent reads.
-  return nowMs - (Item.at as number) >= 5_000 ? Item.through : (Item.stable as number);
+  return Date.now() - (Item.at as number) >= 5_000 ? Item.through : (Item.stable as number);
 }
 
 export interface SealOptions {
