@@ -322,7 +322,7 @@ async function streamRecordOf(pk: string): Promise<DynamoDBRecord> {
       );
       while (iterator) {
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        const found = page.Records?.find((record) => record.dynamodb?.Keys?.sk?.S === `E#${pk}`);
+        const found = page.Records?.find((record) => record.dynamodb?.Keys?.sk?.S === pk);
         if (found) return lambdaRecord(found, arn);
         if ((page.Records ?? []).length === 0) break;
         iterator = page.NextShardIterator;
