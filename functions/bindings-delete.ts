@@ -8,9 +8,9 @@ import { anyParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
-  'DELETE /event/{eid}',
+  'DELETE /event/{eventid}',
   {
-    path: bindingIdParameter('eid'),
+    path: bindingIdParameter('eventid'),
     body: anyParams,
     mergeQuery: true,
     errors: ['notFound'],

@@ -123,7 +123,7 @@ export const routes = [
     access: 'write',
   },
   {
-    key: 'DELETE /event/{eid}',
+    key: 'DELETE /event/{eventid}',
     fn: 'bindings-delete',
     action: 'eventhandling_write',
     dialect: 'privacyidea',

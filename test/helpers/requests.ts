@@ -258,9 +258,9 @@ export const validInputs: Record<string, ValidInputs<any>> = {
     arbitrary: fc.constant(null),
     request: onTheBinding('POST /event/disable/{eventid}'),
   },
-  'DELETE /event/{eid}': {
+  'DELETE /event/{eventid}': {
     arbitrary: fc.constant(null),
-    request: async (service) => ({ path: fillPath('DELETE /event/{eid}', { eid: await createBinding(service) }) }),
+    request: async (service) => ({ path: fillPath('DELETE /event/{eventid}', { eventid: await createBinding(service) }) }),
   },
   'GET /docs/{asset}': {
     arbitrary: fc.constantFrom('swagger-ui.css', 'swagger-ui-bundle.js'),

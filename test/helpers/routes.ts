@@ -23,7 +23,6 @@ export const pathParameters: Record<string, { plausible: string; invalid: string
     invalid: ['not-a-uuid', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e1g', '%00', '00000000-0000-0000-0000-000000000000'],
   },
   eventid: { plausible: '1', invalid: ['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '0x10', ' '] },
-  eid: { plausible: '1', invalid: ['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '0x10', ' '] },
   handlermodule: { plausible: 'WebHook', invalid: [] },
   policy_uuid: { plausible: '3f2c1a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b', invalid: ['not-a-uuid', '3f2c1a4b'] },
   id: {

@@ -339,6 +339,28 @@ describe('dispatch (post bindings)', () => {
     });
   });
 
+  it('keeps the deploy-time rules of HTTP API routes: one variable name per level, greedy last, valid keys, within quota', () => {
+    const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+    // 300 routes per API is the default quota (API Gateway quotas for HTTP APIs).
+    expect(keys.length).toBeLessThanOrEqual(300);
+    const variableAt = new Map<string, string>();
+    for (const key of keys) {
+      expect(key, key).toMatch(/^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/[^\s]*)$/);
+      if (key === '$default') continue;
+      const segments = (key.split(' ')[1] as string).split('/').slice(1);
+      segments.forEach((segment, level) => {
+        const variable = /^\{([^}]+)\}$/.exec(segment)?.[1];
+        if (!variable) return;
+        if (variable.endsWith('+')) expect(level, `${key}: a greedy variable only last`).toBe(segments.length - 1);
+        // "conflicting variable on the same hierarchical level": one name per parent path.
+        const parent = segments.slice(0, level).join('/');
+        const known = variableAt.get(parent) ?? variable;
+        expect(variable, `${key}: another variable name than ${known} under /${parent}`).toBe(known);
+        variableAt.set(parent, variable);
+      });
+    }
+  });
+
   it('runs the seal every minute, with table writes', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
