@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { eventActions, isEventAction } from '../events/actions.ts';
 import { handlerModule, hiddenValue, type Position } from '../handlers/modules.ts';
-import { conditionProblem } from './conditions.ts';
+import { conditionProblem, policyUuidsOf } from './conditions.ts';
 
 export interface Binding {
   id: number;
@@ -57,13 +57,53 @@ export function parseInteger(name: string, value: unknown, min: number, max = Nu
   return number;
 }
 
-export const parseBindingId = (name: string, value: unknown) => parseInteger(name, value, 1);
+/** The highest binding id, privacyIDEA's integer column (README); generated ids never pass it either. */
+export const maxBindingId = 2_147_483_647;
 
-/** A binding id in a path: a problem is an issue (400/905), never an exception. */
+export const parseBindingId = (name: string, value: unknown) => parseInteger(name, value, 1, maxBindingId);
+
+// A binding is written in one transaction (100 items, 4 MB): an item per event name, one per
+// matcher policy, each holding the whole binding. These bounds keep any write well inside it.
+export const bindingLimits = {
+  eventNames: 32,
+  matcherPolicies: 8,
+  /** UTF-8 bytes of one option value. */
+  optionBytes: 32 * 1024,
+  /** UTF-8 bytes of the name, the option and condition names and values together. */
+  totalBytes: 48 * 1024,
+} as const;
+
+function checkLimits(binding: Binding): void {
+  if (binding.event.length > bindingLimits.eventNames) {
+    throw parameterError(`event: at most ${bindingLimits.eventNames} event names per binding`);
+  }
+  if (new Set(policyUuidsOf(binding.conditions)).size > bindingLimits.matcherPolicies) {
+    throw parameterError(`conditions.matcher_policy: at most ${bindingLimits.matcherPolicies} matcher policies`);
+  }
+  let total = Buffer.byteLength(binding.name);
+  for (const [name, value] of Object.entries(binding.options)) {
+    const size = Buffer.byteLength(value);
+    if (size > bindingLimits.optionBytes) {
+      throw parameterError(`option.${name}: at most ${bindingLimits.optionBytes} bytes`);
+    }
+    total += Buffer.byteLength(name) + size;
+  }
+  for (const [name, value] of Object.entries(binding.conditions)) total += Buffer.byteLength(name + value);
+  if (total > bindingLimits.totalBytes) {
+    throw parameterError(
+      `The binding is too large: name, options and conditions take at most ${bindingLimits.totalBytes} bytes`,
+    );
+  }
+}
+
+/**
+ * A binding id in a path: a problem is an issue (400/905), never an exception. Any safe integer
+ * is read: a binding stored with a larger id before maxBindingId can still be read and deleted.
+ */
 export const bindingIdParameter = (name: string) =>
   z.object({ [name]: z.string() }).transform((path, ctx) => {
     try {
-      return parseBindingId(name, path[name]);
+      return parseInteger(name, path[name], 1);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;
@@ -121,6 +161,7 @@ export const conditionsNotDict = "The 'conditions' parameter must be a dictionar
 
 /** Checks the module, action, position, options and conditions together; throws the first problem. */
 export function validateBinding(binding: Binding): void {
+  checkLimits(binding);
   const module = handlerModule(binding.handlermodule);
   if (!module) throw parameterError(`Unknown handler module: ${binding.handlermodule}`);
   const options = module.actions[binding.action];

@@ -2,14 +2,14 @@
 //   binding      pk BINDING#<id>  sk BINDING          rpk BINDINGS               rsk <id:10>        + the binding, version
 //   dispatch     pk BINDING#<id>  sk ON#<event>       rpk ON#<position>#<event>  rsk <ordering:10>#<id:10>  binding (active only)
 //   policy link  pk BINDING#<id>  sk POLICY#<uuid>    rpk POLICY#<uuid>          rsk <id:10>        id, name
-//   id sequence  pk BINDING_SEQ   sk BINDING_SEQ      next
+//   id sequence  pk BINDING_SEQ   sk BINDING_SEQ      next (never above maxBindingId)
 // A write replaces the whole collection in one transaction, conditioned on the version read.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Binding, StoredBinding } from '../bindings/binding.ts';
+import { type Binding, maxBindingId, type StoredBinding } from '../bindings/binding.ts';
 import { policyUuidsOf } from '../bindings/conditions.ts';
 import type { Event } from '../events/event.ts';
 import type { Position } from '../handlers/modules.ts';
-import { documents, queryAll, tableName } from './client.ts';
+import { documents, queryAll, queryItems, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
@@ -32,7 +32,8 @@ function items(binding: StoredBinding) {
           binding: plain,
         }))
       : []),
-    ...policyUuidsOf(binding.conditions).map((uuid) => ({
+    // A policy named twice is linked once: two writes of one item would void the transaction.
+    ...[...new Set(policyUuidsOf(binding.conditions))].map((uuid) => ({
       pk,
       sk: `POLICY#${uuid}`,
       rpk: `POLICY#${uuid}`,
@@ -49,6 +50,22 @@ const linkedPolicies = (current: Record<string, unknown>[]) =>
     .filter((item) => String(item.sk).startsWith('POLICY#'))
     .map((item) => String(item.sk).slice('POLICY#'.length));
 
+/** The lowest id no binding has (ids in rsk order), for when the sequence is at its end. */
+async function lowestFreeId(): Promise<number> {
+  let expected = 1;
+  for await (const item of queryItems({
+    IndexName: 'by-ref',
+    KeyConditionExpression: 'rpk = :rpk',
+    ExpressionAttributeValues: { ':rpk': 'BINDINGS' },
+    ProjectionExpression: 'rsk',
+  })) {
+    if (Number(item.rsk) !== expected) break;
+    expected++;
+  }
+  if (expected > maxBindingId) throw new Error('every binding id is taken');
+  return expected;
+}
+
 const stored = (item: Record<string, unknown>): StoredBinding => ({
   ...(item.binding as Binding),
   version: item.version as number,
@@ -57,19 +74,29 @@ const stored = (item: Record<string, unknown>): StoredBinding => ({
 export type BindingStore = typeof bindingStore;
 
 export const bindingStore = {
-  /** The next id: an atomic counter, so concurrent creates never collide. */
+  /**
+   * The next id: an atomic counter, so concurrent creates never collide. It stops at
+   * maxBindingId (an explicit id may have taken it there); from then on the lowest free id is
+   * used (a concurrent create taking it too fails its write and retries).
+   */
   async nextId(): Promise<number> {
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: sequenceKey,
-        UpdateExpression: 'ADD #next :one',
-        ExpressionAttributeNames: { '#next': 'next' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Attributes?.next as number;
+    try {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sequenceKey,
+          UpdateExpression: 'ADD #next :one',
+          ConditionExpression: 'attribute_not_exists(#next) OR #next < :max',
+          ExpressionAttributeNames: { '#next': 'next' },
+          ExpressionAttributeValues: { ':one': 1, ':max': maxBindingId },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Attributes?.next as number;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return lowestFreeId();
+    }
   },
 
   /** After a create with an explicit id, later generated ids stay above it. */
