@@ -4,7 +4,7 @@ import { retentionDays } from '../lib/events/audit.ts';
 import { eventInput } from '../lib/events/event.ts';
 import { ingestEvent } from '../lib/events/ingest.ts';
 import { eventShape } from '../lib/events/views.ts';
-import { eventStore } from '../lib/store/events.ts';
+import { ingestStore } from '../lib/store/ingest.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 const idempotencyTtlSeconds = 48 * 3600;
@@ -21,7 +21,7 @@ export const handler = routeHandler(
   },
   ({ body, admin, headers }) => {
     const key = headers['idempotency-key'];
-    return ingestEvent(eventStore, body, {
+    return ingestEvent(ingestStore, body, {
       now: new Date(),
       retentionDays,
       pre: (event) => dispatchPre(dispatch, event),

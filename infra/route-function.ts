@@ -24,6 +24,9 @@ export interface RouteFunctionProps {
   readonly timeout?: Duration;
 }
 
+/** A route function's timeout; the ingest route's pre bindings budget (PRE_BINDINGS_BUDGET_MS) stays well inside it. */
+export const routeTimeoutSeconds = 10;
+
 const quote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
 
 /** Copies `files` into the bundle after esbuild has written it. */
@@ -57,7 +60,7 @@ export class RouteFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(routeTimeoutSeconds),
       logGroup,
       role,
       environment: {

@@ -17,7 +17,16 @@ export interface DispatchConfig {
   deliveryRetentionDays: number;
   /** Due deliveries run per retry tick. */
   retryBatch: number;
+  /**
+   * The time all pre bindings of one event may take together (conditions included); a binding
+   * still running when it is spent is skipped and recorded as failed. Well below the route
+   * function's timeout: the store and the ledger of the runs come after it.
+   */
+  preBudgetMs: number;
 }
+
+/** PRE_BINDINGS_BUDGET_MS when unset: twice it (runs, then ledger) ends 3 s before the 10 s route timeout. */
+export const defaultPreBudgetMs = 3_000;
 
 export function readDispatchConfig(): DispatchConfig {
   return {
@@ -29,6 +38,7 @@ export function readDispatchConfig(): DispatchConfig {
     maxDepth: 3,
     deliveryRetentionDays: envInt('DELIVERY_RETENTION_DAYS', 30),
     retryBatch: Math.max(1, envInt('DELIVERY_RETRY_BATCH', 100)),
+    preBudgetMs: Math.max(1, envInt('PRE_BINDINGS_BUDGET_MS', defaultPreBudgetMs)),
   };
 }
 

@@ -1,6 +1,10 @@
 // pre: inside the ingest request, before the event is stored, the active pre bindings run in
 // ordering order and may change the event. A failing handler is skipped and recorded; with
-// abort_on_error the request fails naming the binding, and nothing at all is written.
+// abort_on_error the request fails naming the binding, and nothing at all is written. All of
+// them together get one time budget: a binding still running when it is spent (or not started
+// by then) is skipped and recorded as failed, like a failing one.
+
+import type { Binding } from '../bindings/binding.ts';
 import { conditionsHold } from '../bindings/conditions.ts';
 import { DomainError } from '../errors.ts';
 import type { Event, JsonObject } from '../events/event.ts';
@@ -8,12 +12,18 @@ import { maskSecrets } from '../events/secrets.ts';
 import { causeDepth } from './cause.ts';
 import { type Delivery, deliveryId } from './delivery.ts';
 import type { DispatchDeps } from './deps.ts';
-import { lookupsFor, newDelivery, report, runAction } from './run.ts';
+import { type CounterChange, type PendingCounters, pendingCounters } from './pre-counters.ts';
+import { type ActionOutcome, lookupsFor, messageOf, newDelivery, report, runAction } from './run.ts';
 
 export interface PreResult {
   /** The event to store (changed by RequestMangler bindings). */
   event: Event;
-  /** Writes the ledger of the runs and the events they recorded; call once the event is stored. */
+  /** What Counter bindings changed: written in the event's own transaction, or not at all. */
+  counters: CounterChange[];
+  /**
+   * Writes the ledger of the runs and the events they recorded; call once the event is stored.
+   * Never throws (the event is stored by then): what cannot be written in time is logged.
+   */
   afterStore(): Promise<void>;
 }
 
@@ -23,24 +33,79 @@ export const abortMessage = (
 ) =>
   `Pre handler '${binding.name}' (binding ${binding.id}, ${binding.handlermodule} ${binding.action}) failed: ${error}`;
 
+/** One binding's run: null when its conditions do not hold; `records` are the events it recorded. */
+interface BindingRun {
+  outcome: ActionOutcome | null;
+  records: Event[];
+  keep(): void;
+}
+
+async function runBinding(
+  deps: DispatchDeps,
+  binding: Binding,
+  event: Event,
+  id: string,
+  counters: PendingCounters,
+  deadline: number,
+): Promise<BindingRun> {
+  const records: Event[] = [];
+  const collect = async (recorded: Event) => {
+    records.push(recorded);
+  };
+  const view = counters.run();
+  const lookups = { ...lookupsFor(deps, collect), counterValue: view.value };
+  if (!(await conditionsHold(binding.conditions, event, lookups))) return { outcome: null, records, keep: () => {} };
+  const outcome = await runAction(deps, binding, event, id, collect, { counters: view.actions, deadline });
+  return { outcome, records, keep: view.keep };
+}
+
+/** The run, or null when the deadline came first (the run is left to end on its own, its results unused). */
+async function beforeDeadline<T>(deadline: number, run: () => Promise<T>): Promise<T | null> {
+  const left = deadline - Date.now();
+  if (left <= 0) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), left);
+  });
+  const running = run();
+  running.catch(() => undefined);
+  try {
+    return await Promise.race([running, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<PreResult> {
-  const nothing = { event: incoming, afterStore: async () => {} };
+  const nothing = { event: incoming, counters: [], afterStore: async () => {} };
   if (causeDepth(incoming) >= deps.config.maxDepth) return nothing;
   const bindings = await deps.bindings.forAction('pre', incoming.action);
   if (bindings.length === 0) return nothing;
+  const budget = deps.config.preBudgetMs;
+  const deadline = Date.now() + budget;
   const recorded: Event[] = [];
   const deliveries: Delivery[] = [];
-  // Nothing is written before the event is: recorded events wait for afterStore.
-  const collect = async (event: Event) => {
-    recorded.push(event);
-  };
-  const lookups = lookupsFor(deps, collect);
+  const counters = pendingCounters((name) => deps.counters.value(name));
   let event = incoming;
   for (const binding of bindings) {
     if (!binding.active || binding.position !== 'pre') continue;
-    if (!(await conditionsHold(binding.conditions, event, lookups))) continue;
     const id = deliveryId(incoming.pk, binding.id, binding.action);
-    const outcome = await runAction(deps, binding, event, id, collect);
+    let outcome: ActionOutcome;
+    try {
+      const run = await beforeDeadline(deadline, () => runBinding(deps, binding, event, id, counters, deadline));
+      if (run !== null) recorded.push(...run.records);
+      if (run !== null && run.outcome === null) continue;
+      outcome = run?.outcome ?? {
+        ok: false,
+        error: `skipped: the pre bindings' time budget of ${budget} ms was spent`,
+        permanent: true,
+        notes: [],
+      };
+      if (outcome.ok) run?.keep();
+    } catch (error) {
+      // A condition that could not be evaluated (a lookup failed) fails this binding only.
+      outcome = { ok: false, error: messageOf(error), permanent: false, notes: [] };
+    }
     const now = deps.now().toISOString();
     const delivery: Delivery = {
       ...newDelivery(deps, binding, incoming, id),
@@ -70,9 +135,27 @@ export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<
   }
   return {
     event,
+    counters: counters.changes(),
     async afterStore() {
-      for (const delivery of deliveries) await deps.deliveries.claim(delivery);
-      for (const record of recorded) await deps.events.record(record);
+      // Bounded like the runs: the answer must leave before the function's timeout.
+      const writes = Promise.allSettled([
+        ...deliveries.map((delivery) => deps.deliveries.claim(delivery)),
+        ...recorded.map((record) => deps.events.record(record)),
+      ]);
+      const settled = await beforeDeadline(Date.now() + budget, () => writes);
+      const failed = settled === null ? null : settled.filter((result) => result.status === 'rejected');
+      if (failed === null || failed.length > 0) {
+        deps.log({
+          level: 'ERROR',
+          message: 'pre ledger not written',
+          event: incoming.pk,
+          error:
+            failed === null
+              ? `not written within ${budget} ms`
+              : messageOf((failed[0] as PromiseRejectedResult).reason),
+          unwritten: failed === null ? deliveries.length + recorded.length : failed.length,
+        });
+      }
       deps.metrics.flush();
     },
   };

@@ -4,6 +4,7 @@ import type { ConditionLookups } from '../bindings/conditions.ts';
 import { DomainError } from '../errors.ts';
 import type { Event } from '../events/event.ts';
 import { PermanentFailure } from '../handlers/failure.ts';
+import type { RunContext } from '../handlers/runners.ts';
 import { matchEvent } from '../matchers/match.ts';
 import { causedEvent, isHubEvent } from './cause.ts';
 import { retryDelayMs } from './config.ts';
@@ -42,6 +43,7 @@ export async function runAction(
   event: Event,
   deliveryId: string,
   record: (event: Event) => Promise<void>,
+  within: Pick<RunContext, 'counters' | 'deadline'> = {},
 ): Promise<ActionOutcome> {
   const runner = deps.runners[binding.handlermodule]?.[binding.action];
   if (!runner) {
@@ -52,6 +54,7 @@ export async function runAction(
       deliveryId,
       now: deps.now(),
       record: (input) => record(causedEvent(input, event, deliveryId, deps.now())),
+      ...within,
     });
     return { ok: true, notes: result.notes, event: result.event };
   } catch (error) {

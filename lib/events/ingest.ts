@@ -1,7 +1,10 @@
-// Ingest: build the event, refuse a past expiry, store it once (Idempotency-Key aware).
+// Ingest: build the event, refuse a past expiry, store it once (Idempotency-Key aware). The
+// event, its claim and the counter changes of its pre bindings are one write: all or nothing.
+// Nothing that can fail comes after it, so a 5xx always means nothing was stored.
 import { createHash } from 'node:crypto';
+import type { CounterChange } from '../dispatch/pre-counters.ts';
 import { DomainError, invalid } from '../errors.ts';
-import type { EventStore, IdempotentReply } from '../store/events.ts';
+import type { IdempotencyClaim, IdempotentReply } from '../store/events.ts';
 import { type Event, type EventInput, maskedEvent, newEvent } from './event.ts';
 
 export interface IngestOptions {
@@ -9,13 +12,31 @@ export interface IngestOptions {
   retentionDays: number;
   /** The admin who sent the event and the Idempotency-Key header, when given. */
   idempotency?: { admin: string; key: string; ttlSeconds: number };
-  /** The pre bindings: may change the event or refuse it; `afterStore` writes what they recorded. */
-  pre?: (event: Event) => Promise<{ event: Event; afterStore(): Promise<void> }>;
+  /**
+   * The pre bindings: may change the event or refuse it; `counters` is what they change, written
+   * with the event; `afterStore` writes what they recorded and never throws.
+   */
+  pre?: (event: Event) => Promise<{ event: Event; counters: CounterChange[]; afterStore(): Promise<void> }>;
+}
+
+/** What ingest needs from the store. */
+export interface IngestStore {
+  /** The reply stored under an unexpired Idempotency-Key, or null. */
+  earlierReply(admin: string, key: string): Promise<IdempotentReply | null>;
+  /**
+   * Writes the event, the claim (when given) and the counter changes in one transaction. When
+   * the key was already claimed, nothing is written and the earlier reply is returned.
+   */
+  put(event: Event, claim: IdempotencyClaim | undefined, counters: CounterChange[]): Promise<IdempotentReply | null>;
 }
 
 export type IngestResult = { status: number; body: unknown };
 
-export async function ingestEvent(store: EventStore, input: EventInput, options: IngestOptions): Promise<IngestResult> {
+export async function ingestEvent(
+  store: IngestStore,
+  input: EventInput,
+  options: IngestOptions,
+): Promise<IngestResult> {
   const built = newEvent(input, options.now, options.retentionDays);
   if (Date.parse(built.expires) <= options.now.getTime()) throw invalid('expires', 'Expiry must be in the future.');
   const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
@@ -25,16 +46,16 @@ export async function ingestEvent(store: EventStore, input: EventInput, options:
     const earlier = await store.earlierReply(admin, key);
     if (earlier) return replay(earlier, requestHash);
   }
-  const pre = options.pre ? await options.pre(built) : { event: built, afterStore: async () => {} };
+  const pre = options.pre ? await options.pre(built) : { event: built, counters: [], afterStore: async () => {} };
   // A RequestMangler may have set any field: what is stored is masked like the input.
   const event = pre.event === built ? built : maskedEvent(pre.event);
   if (!options.idempotency) {
-    await store.put(event);
+    await store.put(event, undefined, pre.counters);
     await pre.afterStore();
     return { status: 201, body: event };
   }
   const reply = { requestHash, status: 201, body: event satisfies Event };
-  const earlier = await store.put(event, { ...options.idempotency, reply });
+  const earlier = await store.put(event, { ...options.idempotency, reply }, pre.counters);
   if (!earlier) {
     await pre.afterStore();
     return reply;

@@ -23,6 +23,10 @@ export interface RunContext {
   /** This attempt's time: the webhook-timestamp (receivers refuse stale ones) and the Logging line's time. */
   now: Date;
   record(event: RecordedEvent): Promise<void>;
+  /** Pre runs: counter changes are collected and written with the event (lib/dispatch/pre-counters.ts). */
+  counters?: CounterActions;
+  /** Pre runs: the epoch ms by which the run must have ended (the pre bindings' budget). */
+  deadline?: number;
 }
 
 export interface RunResult {
@@ -62,12 +66,12 @@ const levels = new Set(['ERROR', 'WARNING', 'INFO', 'DEBUG']);
 
 export function handlerRunners(deps: RunnerDeps): Record<string, Record<string, Runner>> {
   const counter =
-    (change: (name: string, options: Record<string, string>) => Promise<number>): Runner =>
-    async (binding) => {
+    (change: (counters: CounterActions, name: string, options: Record<string, string>) => Promise<number>): Runner =>
+    async (binding, _event, context) => {
       const name = binding.options.counter_name ?? '';
       if (!counterNamePattern.test(name))
         throw new PermanentFailure(`option.counter_name: '${name}' ${counterNameRule}`);
-      const value = await change(name, binding.options);
+      const value = await change(context.counters ?? deps.counters, name, binding.options);
       return { notes: [`${name} = ${value}`] };
     };
   return {
@@ -95,15 +99,23 @@ export function handlerRunners(deps: RunnerDeps): Record<string, Record<string, 
           data: options.data,
           secret: options.secret || undefined,
         };
-        return { notes: await postWebhook(webhook, event, { id: context.deliveryId, now: context.now }, deps.webhook) };
+        // Inside a budget the call gets only what is left of it.
+        const settings =
+          context.deadline === undefined
+            ? deps.webhook
+            : {
+                ...deps.webhook,
+                timeoutMs: Math.max(1, Math.min(deps.webhook.timeoutMs, context.deadline - Date.now())),
+              };
+        return { notes: await postWebhook(webhook, event, { id: context.deliveryId, now: context.now }, settings) };
       },
     },
     Counter: {
-      increase_counter: counter((name) => deps.counters.increase(name)),
-      decrease_counter: counter((name, options) =>
-        deps.counters.decrease(name, bool('option.allow_negative_values', options.allow_negative_values)),
+      increase_counter: counter((counters, name) => counters.increase(name)),
+      decrease_counter: counter((counters, name, options) =>
+        counters.decrease(name, bool('option.allow_negative_values', options.allow_negative_values)),
       ),
-      reset_counter: counter((name) => deps.counters.reset(name)),
+      reset_counter: counter((counters, name) => counters.reset(name)),
     },
     Logging: {
       logging: async (binding, event, context) => {

@@ -2,8 +2,10 @@
 //   counter   pk COUNTER#<name>  sk COUNTER  rpk COUNTERS  rsk <name>  name, value (number), updated
 // Every change is one UpdateItem evaluated by DynamoDB, never a read-modify-write: increase is
 // ADD +1; a clamped decrease is ADD -1 conditioned on value > 0 (when that fails the value is
-// already 0 or less and stays as it is).
+// already 0 or less and stays as it is). The changes of pre bindings are written in the
+// event's own transaction instead (counterChangeUpdate).
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { applyCounterOps, type CounterChange } from '../dispatch/pre-counters.ts';
 import { documents, queryAll, tableName } from './client.ts';
 
 const keyOf = (name: string) => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' });
@@ -14,6 +16,8 @@ export interface CounterValue {
   updated: string;
 }
 
+const meta = 'rpk = :rpk, rsk = :name, #name = :name, updated = :now';
+
 /** One UpdateItem: `change` is `ADD #value :delta` or a `SET #value = …` clause; the listing attributes are set with it. */
 async function update(
   name: string,
@@ -21,7 +25,6 @@ async function update(
   extra: Record<string, unknown> = {},
   condition?: string,
 ) {
-  const meta = 'rpk = :rpk, rsk = :name, #name = :name, updated = :now';
   const expression = 'add' in change ? `ADD #value :delta SET ${meta}` : `SET ${change.set}, ${meta}`;
   const { Attributes } = await documents.send(
     new UpdateCommand({
@@ -96,3 +99,56 @@ export const counterStore = {
     return update(name, { set: '#value = :zero' }, { ':zero': 0 });
   },
 };
+
+/**
+ * The Update of one counter for a transaction, its pre changes applied in order. A reset, or
+ * changes that never clamp, need no read. Clamped decreases are an ADD conditioned on a value
+ * high enough that none of them clamps; when that condition fails, `fromValue` is set and the
+ * value is read and written back changed, conditioned on being still the one read.
+ */
+export async function counterChangeUpdate(change: CounterChange, fromValue: boolean) {
+  const { name, ops } = change;
+  const values: Record<string, unknown> = { ':rpk': 'COUNTERS', ':name': name, ':now': new Date().toISOString() };
+  const names = { '#value': 'value', '#name': 'name' };
+  const base = { TableName: tableName, Key: keyOf(name), ExpressionAttributeNames: names };
+  const reset = ops.lastIndexOf('reset');
+  if (reset >= 0) {
+    values[':set'] = applyCounterOps(0, ops.slice(reset + 1));
+    return {
+      Update: { ...base, UpdateExpression: `SET #value = :set, ${meta}`, ExpressionAttributeValues: values },
+    };
+  }
+  if (!ops.includes('decrease_clamped')) {
+    values[':delta'] = applyCounterOps(0, ops);
+    return {
+      Update: { ...base, UpdateExpression: `ADD #value :delta SET ${meta}`, ExpressionAttributeValues: values },
+    };
+  }
+  if (!fromValue) {
+    // From a value of ops.length or more, no decrease reaches 0.
+    values[':floor'] = ops.length;
+    values[':delta'] = applyCounterOps(ops.length, ops) - ops.length;
+    return {
+      Update: {
+        ...base,
+        UpdateExpression: `ADD #value :delta SET ${meta}`,
+        ConditionExpression: '#value >= :floor',
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: keyOf(name), ConsistentRead: true }),
+  );
+  const read = Item?.value as number | undefined;
+  values[':set'] = applyCounterOps(read ?? 0, ops);
+  if (read !== undefined) values[':read'] = read;
+  return {
+    Update: {
+      ...base,
+      UpdateExpression: `SET #value = :set, ${meta}`,
+      ConditionExpression: read === undefined ? 'attribute_not_exists(#value)' : '#value = :read',
+      ExpressionAttributeValues: values,
+    },
+  };
+}
