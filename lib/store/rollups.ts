@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, tableName } from './client.ts';
+import { documents, queryItems, tableName } from './client.ts';
 import { sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 
 const minuteMs = 60_000;
@@ -116,19 +116,12 @@ export async function readRollups(
   toStart: number,
 ): Promise<Map<number, Rollup>> {
   const found = new Map<number, Rollup>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: { ':pk': partition, ':a': level.sortKey(fromStart), ':b': level.sortKey(toStart) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) found.set(bucketStart(item.sk as string), rollupOf(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const item of queryItems({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+    ExpressionAttributeValues: { ':pk': partition, ':a': level.sortKey(fromStart), ':b': level.sortKey(toStart) },
+  })) {
+    found.set(bucketStart(item.sk as string), rollupOf(item));
+  }
   return found;
 }
 
@@ -271,29 +264,20 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
   const attributes = Object.entries(termIndexes).filter(([kind]) => kind !== 'all');
   await Promise.all(
     Array.from({ length: timelineShards }, async (_, shard) => {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-            ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':a': low, ':b': high },
-            ProjectionExpression: ['sk', '#ttl', ...attributes.map(([, { attribute }]) => attribute)].join(', '),
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const expiryMinute = Math.floor((item.ttl as number) / 60);
-          add('R#all', expiryMinute);
-          for (const [kind, { attribute }] of attributes) {
-            const key = item[attribute];
-            if (typeof key === 'string') add(`R#${kind}#${key.slice(0, key.lastIndexOf('#'))}`, expiryMinute);
-          }
+      for await (const item of queryItems({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':a': low, ':b': high },
+        ProjectionExpression: ['sk', '#ttl', ...attributes.map(([, { attribute }]) => attribute)].join(', '),
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ConsistentRead: true,
+      })) {
+        const expiryMinute = Math.floor((item.ttl as number) / 60);
+        add('R#all', expiryMinute);
+        for (const [kind, { attribute }] of attributes) {
+          const key = item[attribute];
+          if (typeof key === 'string') add(`R#${kind}#${key.slice(0, key.lastIndexOf('#'))}`, expiryMinute);
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
     }),
   );
   return counts;
