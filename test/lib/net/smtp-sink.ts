@@ -20,6 +20,8 @@ export interface SinkOptions {
   implicitTls?: boolean;
   /** Refuse RCPT TO with this reply code. */
   refuseRecipient?: number;
+  /** Refuse only this address (with `refuseRecipient`), accepting the others. */
+  refuseOnly?: string;
 }
 
 export async function startSmtpSink(options: SinkOptions = {}) {
@@ -36,7 +38,7 @@ export async function startSmtpSink(options: SinkOptions = {}) {
       callback(ok ? null : new Error('Invalid username or password'), ok ? { user: auth.username } : undefined);
     },
     onRcptTo(address, _session, callback) {
-      if (!options.refuseRecipient) return callback();
+      if (!options.refuseRecipient || (options.refuseOnly && address.address !== options.refuseOnly)) return callback();
       const error = new Error(`mailbox ${address.address} refused`) as Error & { responseCode: number };
       error.responseCode = options.refuseRecipient;
       callback(error);
