@@ -5,9 +5,10 @@ import { dispatchDeps, preRunnerDeps } from '../lib/dispatch/deps.ts';
 import { replayDelivery } from '../lib/dispatch/retry.ts';
 import { anyParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
+import { logger } from './logger.ts';
 
 // Replay only makes the delivery due: the retry runner sends it (no mail is sent from here).
-const deps = dispatchDeps(preRunnerDeps());
+const deps = dispatchDeps(preRunnerDeps(), logger);
 
 export const handler = routeHandler(
   'POST /event/deliveries/{id}/replay',

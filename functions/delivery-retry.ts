@@ -5,12 +5,14 @@ import { dispatchDeps } from '../lib/dispatch/deps.ts';
 import { runDueDeliveries } from '../lib/dispatch/retry.ts';
 import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { counterStore } from '../lib/store/counters.ts';
+import { logger } from './logger.ts';
 
-const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore));
+const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore), logger);
 // One run may take the webhook timeout (10 s) and its bookkeeping.
 const reserveMs = 15_000;
 
-export async function handler(_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
+export async function handler(_event: unknown, context?: Context) {
+  if (context) logger.addContext(context);
   const until = context ? Date.now() + context.getRemainingTimeInMillis() - reserveMs : undefined;
   return { taken: await runDueDeliveries(deps, { until }) };
 }

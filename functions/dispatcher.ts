@@ -1,22 +1,43 @@
 // The dispatcher Lambda: the table's stream (event INSERTs, filtered by the event source
 // mapping) runs the post bindings. Locally the stream poller calls this same handler.
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchDeps } from '../lib/dispatch/deps.ts';
 import { dispatchPost } from '../lib/dispatch/post.ts';
 import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { counterStore } from '../lib/store/counters.ts';
-import { dispatchStreamBatch } from '../lib/store/event-stream.ts';
-import { logError } from './http/log.ts';
+import { eventOfImage, isEventInsert } from '../lib/store/event-stream.ts';
+import { logger } from './logger.ts';
 
-const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore));
+const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore), logger);
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+/** A record behind a failed one: not started, so the stream retries from the failure in order. */
+class NotStarted extends Error {
+  override name = 'NotStarted';
+}
+
+// In stream order, one at a time; a failure ends the batch (partial batch response). A full
+// failure is reported too, not thrown: the mapping retries from the failed record either way.
+export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+  if (context) logger.addContext(context);
+  let failed = false;
+  const dispatchRecord = async (record: DynamoDBRecord) => {
+    if (failed) throw new NotStarted('a record before this one failed');
+    if (!isEventInsert(record)) return;
+    try {
+      await dispatchPost(deps, eventOfImage(record.dynamodb?.NewImage));
+    } catch (error) {
+      failed = true;
+      logger.error('stream record not dispatched', { sequence_number: record.dynamodb?.SequenceNumber, error });
+      throw error;
+    }
+  };
   try {
-    return await dispatchStreamBatch(
-      event.Records,
-      (stored) => dispatchPost(deps, stored),
-      (record, error) => logError(`dispatcher record ${record.dynamodb?.SequenceNumber ?? '?'}`, error),
-    );
+    // One processor per batch: the local poller and the tests may run batches at once in one process.
+    return await processPartialResponse(event, dispatchRecord, new BatchProcessor(EventType.DynamoDBStreams), {
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
   } finally {
     deps.metrics.flush();
   }

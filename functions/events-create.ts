@@ -6,10 +6,11 @@ import { ingestEvent } from '../lib/events/ingest.ts';
 import { eventShape } from '../lib/events/views.ts';
 import { ingestStore } from '../lib/store/ingest.ts';
 import { routeHandler } from './http/route-handler.ts';
+import { logger } from './logger.ts';
 
 const idempotencyTtlSeconds = 48 * 3600;
 // pre bindings run here; no pre module sends mail.
-const dispatch = dispatchDeps(preRunnerDeps());
+const dispatch = dispatchDeps(preRunnerDeps(), logger);
 
 export const handler = routeHandler(
   'POST /events/events/',

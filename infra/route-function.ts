@@ -1,10 +1,10 @@
 // The one Lambda shape: every route function and the authorizer get the same runtime, size,
-// log retention and bundling, and a table grant no wider than the route table says.
+// log retention, X-Ray active tracing and bundling, and a table grant no wider than the route table says.
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -63,6 +63,8 @@ export class RouteFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(routeTimeoutSeconds),
       logGroup,
       role,
+      // Active tracing without the Tracer library: Lambda's own segments (init, invocation).
+      tracing: Tracing.ACTIVE,
       environment: {
         ...(props.access !== 'none' && { TABLE_NAME: props.table.tableName }),
         NODE_OPTIONS: '--enable-source-maps',
@@ -76,6 +78,10 @@ export class RouteFunction extends Construct {
         esbuildArgs: { ...functionBundling.esbuildArgs },
         ...(props.files && { commandHooks: copyFiles(props.files) }),
       },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.',
     });
     if (props.access === 'read') props.table.grantReadData(this.function);
     else if (props.access === 'write') props.table.grantReadWriteData(this.function);

@@ -1,5 +1,6 @@
 // The one middy stack every route function is built from:
 //   auth context → body parsing → zod → domain function → dialect reply / dialect error.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
@@ -16,9 +17,9 @@ import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../lib/errors.ts';
+import { logError, logger } from '../logger.ts';
 import { jsonProblem } from './json.ts';
 import { requestLimits } from './limits.ts';
-import { logError } from './log.ts';
 
 /** What the authorizer hands every function (API Gateway context values are strings). */
 export interface AuthorizerContext {
@@ -170,6 +171,13 @@ export function routeHandler<P = undefined, Q = undefined, B = undefined>(
   const route = routeByKey(key);
   const dialect = dialects[route.dialect];
   const handler = middy<GatewayEvent, APIGatewayProxyStructuredResultV2, Error, RouteContext<P, Q, B>>()
+    // Every log line of the request carries its Lambda and API Gateway request ids; the event is never logged.
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
+    .use({
+      before: async ({ event }) => {
+        logger.setCorrelationId(event.requestContext?.requestId);
+      },
+    })
     .use({
       onError: async (request) => {
         if (!(request.error instanceof DomainError)) logError(route.key, request.error);

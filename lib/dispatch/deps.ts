@@ -3,8 +3,9 @@
 import type { Binding } from '../bindings/binding.ts';
 import type { Event } from '../events/event.ts';
 import type { MailTransport } from '../handlers/mail.ts';
-import { handlerRunners, type Runner, type RunnerDeps } from '../handlers/runners.ts';
+import { handlerRunners, type Runner, type RunnerSettings } from '../handlers/runners.ts';
 import { webhookTimeoutMs } from '../handlers/webhook.ts';
+import type { StructuredLog } from '../log.ts';
 import type { MatcherPolicy } from '../matchers/policy.ts';
 import { bindingStore } from '../store/bindings.ts';
 import { counterStore } from '../store/counters.ts';
@@ -31,15 +32,10 @@ export interface DispatchDeps {
   counters: { value(name: string): Promise<number> };
   runners: Record<string, Record<string, Runner>>;
   metrics: DeliveryMetrics;
-  /** One structured JSON log entry. */
-  log(entry: Record<string, unknown>): void;
+  log: StructuredLog;
   now(): Date;
   random(): number;
 }
-
-const writeLine = (line: string) => {
-  process.stdout.write(`${line}\n`);
-};
 
 /** A transport for functions that only ever run pre handlers (no module sends mail there). */
 export const noMail: MailTransport = {
@@ -48,18 +44,21 @@ export const noMail: MailTransport = {
 };
 
 /** Runner settings where only pre handlers run (ingest): no mail transport, so no SES in the bundle. */
-export function preRunnerDeps(): RunnerDeps {
+export function preRunnerDeps(): RunnerSettings {
   return {
     counters: counterStore,
     mail: noMail,
     emailFrom: '',
     webhook: { allowPrivate: process.env.WEBHOOK_ALLOW_PRIVATE === '1', timeoutMs: webhookTimeoutMs },
-    writeLine,
   };
 }
 
-/** Dispatch over the real stores; built once per cold start. */
-export function dispatchDeps(runnerDeps: RunnerDeps, config: DispatchConfig = readDispatchConfig()): DispatchDeps {
+/** Dispatch over the real stores, writing to `log`; built once per cold start. */
+export function dispatchDeps(
+  runnerSettings: RunnerSettings,
+  log: StructuredLog,
+  config: DispatchConfig = readDispatchConfig(),
+): DispatchDeps {
   return {
     config,
     bindings: bindingSource(bindingStore, { cacheMs: config.bindingCacheMs }),
@@ -74,9 +73,9 @@ export function dispatchDeps(runnerDeps: RunnerDeps, config: DispatchConfig = re
     // Every binding naming a policy reads it for every event: keep it as long as the bindings.
     policies: { get: shortLived((uuid) => matcherPolicyStore.get(uuid), { cacheMs: config.bindingCacheMs }) },
     counters: counterStore,
-    runners: handlerRunners(runnerDeps),
-    metrics: deliveryMetrics({ namespace: process.env.METRICS_NAMESPACE || defaultMetricsNamespace, writeLine }),
-    log: (entry) => writeLine(JSON.stringify({ time: new Date().toISOString(), ...entry })),
+    runners: handlerRunners({ ...runnerSettings, log }),
+    metrics: deliveryMetrics({ namespace: process.env.METRICS_NAMESPACE || defaultMetricsNamespace, log }),
+    log,
     now: () => new Date(),
     random: Math.random,
   };

@@ -1,5 +1,9 @@
-// Delivery outcomes per handler module as CloudWatch embedded metric format (EMF) lines: one
-// JSON line per flush, which CloudWatch Logs turns into metrics without any API call.
+// Delivery outcomes per handler module as CloudWatch embedded metric format (EMF), written by
+// Powertools Metrics: one JSON line per module and flush on stdout, which CloudWatch Logs turns
+// into metrics without any API call.
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { StructuredLog } from '../log.ts';
+
 export const deliveryOutcomes = ['succeeded', 'failed', 'dead'] as const;
 export type DeliveryOutcome = (typeof deliveryOutcomes)[number];
 
@@ -11,29 +15,17 @@ export interface DeliveryMetrics {
   flush(): void;
 }
 
-/** The EMF document for one module's counts; the empty dimension set also gives the total over all modules. */
-export function metricLine(namespace: string, module: string, counts: Record<DeliveryOutcome, number>, time: number) {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: time,
-      CloudWatchMetrics: [
-        {
-          Namespace: namespace,
-          Dimensions: [['module'], []],
-          Metrics: deliveryOutcomes.map((name) => ({ Name: name, Unit: 'Count' })),
-        },
-      ],
-    },
-    module,
-    ...counts,
-  });
-}
-
 export function deliveryMetrics(options: {
   namespace: string;
-  writeLine(line: string): void;
+  /** Where Powertools reports a metric it refuses or will not publish. */
+  log?: StructuredLog;
+  /** The metrics' time (epoch ms); the time of the flush without it. */
   now?: () => number;
 }): DeliveryMetrics {
+  const metrics = new Metrics({ namespace: options.namespace, logger: options.log });
+  // No `service` dimension: each line has the dimension sets [module] and [] (the total over
+  // all modules, which the dead-deliveries alarm in infra/dispatch.ts reads).
+  metrics.clearDefaultDimensions();
   const counts = new Map<string, Record<DeliveryOutcome, number>>();
   return {
     count(module, outcome) {
@@ -42,8 +34,12 @@ export function deliveryMetrics(options: {
       counts.set(module, entry);
     },
     flush() {
-      const time = (options.now ?? Date.now)();
-      for (const [module, entry] of counts) options.writeLine(metricLine(options.namespace, module, entry, time));
+      for (const [module, entry] of counts) {
+        metrics.addDimension('module', module).addDimensions({});
+        for (const outcome of deliveryOutcomes) metrics.addMetric(outcome, MetricUnit.Count, entry[outcome]);
+        if (options.now) metrics.setTimestamp(options.now());
+        metrics.publishStoredMetrics();
+      }
       counts.clear();
     },
   };

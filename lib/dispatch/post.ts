@@ -16,7 +16,7 @@ export async function dispatchPost(deps: DispatchDeps, event: Event): Promise<Po
   const started: string[] = [];
   const depth = causeDepth(event);
   if (depth >= deps.config.maxDepth) {
-    deps.log({ level: 'INFO', message: 'loop guard: event not dispatched', event_uuid: event.pk, depth });
+    deps.log.info('loop guard: event not dispatched', { event_uuid: event.pk, depth });
     return { started };
   }
   const bindings = await deps.bindings.forAction('post', event.action);

@@ -145,9 +145,7 @@ export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<
       const settled = await beforeDeadline(Date.now() + budget, () => writes);
       const failed = settled === null ? null : settled.filter((result) => result.status === 'rejected');
       if (failed === null || failed.length > 0) {
-        deps.log({
-          level: 'ERROR',
-          message: 'pre ledger not written',
+        deps.log.error('pre ledger not written', {
           event: incoming.pk,
           error:
             failed === null

@@ -95,6 +95,6 @@ export async function replayDelivery(deps: DispatchDeps, id: string): Promise<De
     updated: now,
   });
   if (!replayed) throw parameterError(`delivery ${id} changed while it was being replayed; try again`);
-  deps.log({ level: 'INFO', message: 'delivery replayed', delivery: id, attempt: found.attempt });
+  deps.log.info('delivery replayed', { delivery: id, attempt: found.attempt });
   return replayed;
 }

@@ -86,11 +86,10 @@ export function report(deps: DispatchDeps, delivery: Delivery) {
     deps.metrics.count(module, 'succeeded');
     return;
   }
+  const dead = delivery.status === 'dead';
   deps.metrics.count(module, 'failed');
-  if (delivery.status === 'dead') deps.metrics.count(module, 'dead');
-  deps.log({
-    level: delivery.status === 'dead' ? 'ERROR' : 'WARNING',
-    message: delivery.status === 'dead' ? 'delivery dead' : 'delivery failed',
+  if (dead) deps.metrics.count(module, 'dead');
+  deps.log[dead ? 'error' : 'warn'](dead ? 'delivery dead' : 'delivery failed', {
     delivery: delivery.id,
     handlermodule: module,
     attempt: delivery.attempt,

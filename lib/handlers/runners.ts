@@ -3,6 +3,7 @@
 import type { Binding } from '../bindings/binding.ts';
 import { parseBoolean } from '../bindings/binding.ts';
 import type { Event, JsonObject } from '../events/event.ts';
+import type { StructuredLog } from '../log.ts';
 import { PermanentFailure } from './failure.ts';
 import { composeMail, type MailOptions, type MailTransport } from './mail.ts';
 import { deleteParameter, setParameter } from './mangler.ts';
@@ -48,9 +49,12 @@ export interface RunnerDeps {
   mail: MailTransport;
   emailFrom: string;
   webhook: WebhookSettings;
-  /** Where Logging writes its JSON lines (stdout). */
-  writeLine(line: string): void;
+  /** Where Logging writes its lines: the service's own structured log, at the binding's level. */
+  log: StructuredLog;
 }
+
+/** The runner settings read from the environment; the caller adds the log. */
+export type RunnerSettings = Omit<RunnerDeps, 'log'>;
 
 // Options were validated when the binding was saved; a value that still does not fit is a
 // configuration problem no retry can fix.
@@ -62,7 +66,10 @@ function bool(name: string, value: string | undefined): boolean {
     throw new PermanentFailure((error as Error).message);
   }
 }
-const levels = new Set(['ERROR', 'WARNING', 'INFO', 'DEBUG']);
+// The Logging module's levels (privacyIDEA's names) and the log method each writes with.
+const logMethods = { ERROR: 'error', WARNING: 'warn', INFO: 'info', DEBUG: 'debug' } as const;
+const logMethodOf = (level: string | undefined) =>
+  logMethods[level !== undefined && Object.hasOwn(logMethods, level) ? (level as keyof typeof logMethods) : 'INFO'];
 
 export function handlerRunners(deps: RunnerDeps): Record<string, Record<string, Runner>> {
   const counter =
@@ -119,20 +126,15 @@ export function handlerRunners(deps: RunnerDeps): Record<string, Record<string, 
     },
     Logging: {
       logging: async (binding, event, context) => {
-        const level = levels.has(binding.options.level ?? '') ? (binding.options.level as string) : 'INFO';
         const message = fillTags(binding.options.message || 'event={action} triggered', event);
-        deps.writeLine(
-          JSON.stringify({
-            level,
-            logger: binding.options.name || 'idp-event-hub',
-            message: message.text,
-            event_uuid: event.pk,
-            action: event.action,
-            binding: binding.id,
-            delivery: context.deliveryId,
-            time: context.now.toISOString(),
-          }),
-        );
+        deps.log[logMethodOf(binding.options.level)](message.text, {
+          logger: binding.options.name || 'idp-event-hub',
+          event_uuid: event.pk,
+          action: event.action,
+          binding: binding.id,
+          delivery: context.deliveryId,
+          time: context.now.toISOString(),
+        });
         return { notes: noteUnknownTags(message.unknown) };
       },
     },

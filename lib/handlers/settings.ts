@@ -3,7 +3,7 @@
 //   EMAIL_TRANSPORT=ses (SES v2 instead of SMTP), EMAIL_FROM, WEBHOOK_ALLOW_PRIVATE=1.
 import type { MailTransport } from './mail.ts';
 import { missingTransport, sesTransport, smtpTransport } from './mail-transports.ts';
-import type { CounterActions, RunnerDeps } from './runners.ts';
+import type { CounterActions, RunnerSettings } from './runners.ts';
 import { webhookTimeoutMs } from './webhook.ts';
 
 const smtpTimeoutMs = 30_000;
@@ -29,13 +29,15 @@ function emailFrom(env: NodeJS.ProcessEnv): string {
   return 'idp-event-hub@localhost';
 }
 
-/** Everything `handlerRunners` needs but the counters (the caller passes its store). */
-export function runnerDepsFromEnvironment(counters: CounterActions, env: NodeJS.ProcessEnv = process.env): RunnerDeps {
+/** Everything `handlerRunners` needs but the log (the caller adds it) and the counters (it passes its store). */
+export function runnerDepsFromEnvironment(
+  counters: CounterActions,
+  env: NodeJS.ProcessEnv = process.env,
+): RunnerSettings {
   return {
     counters,
     mail: mailTransport(env),
     emailFrom: emailFrom(env),
     webhook: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1', timeoutMs: webhookTimeoutMs },
-    writeLine: (line) => process.stdout.write(`${line}\n`),
   };
 }

@@ -277,6 +277,39 @@ describe('delivery ledger', () => {
     expect(await deliveries(`event=${event.pk}&binding=${id}`)).toHaveLength(1);
   });
 
+  it('answers a partial batch response: the failing record and the ones behind it, which it does not start', async () => {
+    await bind({ ...webhookTo('/behind'), event: 'custom_behind' });
+    const event = await ingest({ action: 'custom_behind' });
+    await eventually(async () => at('/behind').length === 1);
+    const record = await streamRecordOf(event.pk);
+    const { eventOfImage } = await import('../../lib/store/event-stream.ts');
+    const { encodeBody } = await import('../../lib/store/codec.ts');
+    // An event only this test hands the dispatcher (the poller never sees it), and an unreadable one.
+    const unseen = {
+      ...eventOfImage(record.dynamodb?.NewImage),
+      pk: `${event.pk.slice(0, -12)}${randomBytes(6).toString('hex')}`,
+    };
+    const sequence = record.dynamodb?.SequenceNumber as string;
+    const recordAt = (suffix: string, image: unknown): DynamoDBRecord => ({
+      ...record,
+      dynamodb: { ...record.dynamodb, SequenceNumber: `${sequence}${suffix}`, NewImage: image as never },
+    });
+    const poison = recordAt('1', { ...record.dynamodb?.NewImage, b: { B: randomBytes(8).toString('base64') } });
+    const behind = recordAt('2', {
+      ...record.dynamodb?.NewImage,
+      b: { B: Buffer.from(encodeBody(unseen)).toString('base64') },
+    });
+    const { handler } = await import('../../functions/dispatcher.ts');
+    expect(await handler({ Records: [record, poison, behind] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: `${sequence}1` }, { itemIdentifier: `${sequence}2` }],
+    });
+    const unseenRuns = () => at('/behind').filter((request) => JSON.parse(request.body).pk === unseen.pk);
+    expect(unseenRuns()).toHaveLength(0);
+    // The retry from the failed record on: the record behind it runs then.
+    expect(await handler({ Records: [behind] })).toEqual({ batchItemFailures: [] });
+    expect(unseenRuns()).toHaveLength(1);
+  });
+
   it('sets a poison record aside without stopping the events behind it', async () => {
     const engine = engineClient(process.env.DYNAMODB_ENDPOINT as string);
     const poisonKey = `E#poison-${randomUUID()}`;

@@ -100,6 +100,14 @@ describe('EventHubStack', () => {
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });
 
+  it('traces every function with X-Ray (active tracing, no Tracer library) and lets each write its traces', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(actionsOf(id), id).toEqual(expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+    }
+  });
+
   it('routes each key to its own function, with the authorizer exactly where the table has an action', () => {
     for (const route of deployed) {
       const routeKey = gatewayRouteKey(route.key);

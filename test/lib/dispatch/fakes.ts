@@ -8,7 +8,9 @@ import type { DispatchDeps } from '../../../lib/dispatch/deps.ts';
 import { deliveryMetrics } from '../../../lib/dispatch/metrics.ts';
 import type { Event } from '../../../lib/events/event.ts';
 import type { Runner } from '../../../lib/handlers/runners.ts';
+import type { LogFields, StructuredLog } from '../../../lib/log.ts';
 import type { MatcherPolicy } from '../../../lib/matchers/policy.ts';
+import { outputOf } from '../../helpers/output.ts';
 
 export function binding(overrides: Partial<Binding> = {}): Binding {
   return {
@@ -43,6 +45,15 @@ export function event(overrides: Partial<Event> = {}): Event {
   };
 }
 
+/** A log that adds each entry to `lines` as one JSON line. */
+export function recordingLog(lines: string[]): StructuredLog {
+  const at =
+    (level: string) =>
+    (message: string, ...fields: LogFields[]) =>
+      lines.push(JSON.stringify(Object.assign({ level, message }, ...fields)));
+  return { debug: at('DEBUG'), info: at('INFO'), warn: at('WARNING'), error: at('ERROR') };
+}
+
 export function fakeDeps(options: {
   bindings?: Binding[];
   runners?: Record<string, Record<string, Runner>>;
@@ -65,6 +76,9 @@ export function fakeDeps(options: {
   const lines: string[] = [];
   const linkReads: string[] = [];
   let clock = Date.parse('2026-11-30T05:00:00.000Z');
+  const log = recordingLog(lines);
+  // The real EMF lines (Powertools writes them to stdout), kept with the log's.
+  const metrics = deliveryMetrics({ namespace: 'Test', log, now: () => clock });
   const deps: DispatchDeps = {
     config,
     bindings: bindingSource(
@@ -111,8 +125,8 @@ export function fakeDeps(options: {
     policies: { get: async (uuid) => options.policies?.find((p) => p.pk === uuid) ?? null },
     counters: { value: async () => 0 },
     runners: options.runners ?? {},
-    metrics: deliveryMetrics({ namespace: 'Test', writeLine: (line) => lines.push(line), now: () => clock }),
-    log: (entry) => lines.push(JSON.stringify(entry)),
+    metrics: { count: metrics.count, flush: () => lines.push(...outputOf(metrics.flush)) },
+    log,
     now: () => new Date(clock),
     random: () => 0.5,
   };

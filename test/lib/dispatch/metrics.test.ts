@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryMetrics } from '../../../lib/dispatch/metrics.ts';
+import { outputOf } from '../../helpers/output.ts';
 
 describe('delivery metrics', () => {
   it('writes one CloudWatch embedded-metric line per module, with a module dimension and an all-modules total', () => {
-    const lines: string[] = [];
+    const warnings: string[] = [];
+    const quiet = (message: string) => warnings.push(message);
     const metrics = deliveryMetrics({
       namespace: 'IdpEventHub/dev',
-      writeLine: (line) => lines.push(line),
+      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
       now: () => 1_000,
     });
     metrics.count('WebHook', 'succeeded');
     metrics.count('WebHook', 'failed');
     metrics.count('WebHook', 'dead');
     metrics.count('Counter', 'succeeded');
-    metrics.flush();
+    const lines = outputOf(() => metrics.flush());
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       {
         _aws: {
@@ -37,7 +39,6 @@ describe('delivery metrics', () => {
       },
       expect.objectContaining({ module: 'Counter', succeeded: 1, failed: 0, dead: 0 }),
     ]);
-    metrics.flush();
-    expect(lines).toHaveLength(2);
+    expect(outputOf(() => metrics.flush())).toEqual([]);
   });
 });

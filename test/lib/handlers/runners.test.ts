@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../../../functions/logger.ts';
 import type { Binding } from '../../../lib/bindings/binding.ts';
 import { PermanentFailure } from '../../../lib/handlers/failure.ts';
 import { smtpTransport } from '../../../lib/handlers/mail-transports.ts';
@@ -11,6 +12,7 @@ import {
   type RunContext,
   type RunnerDeps,
 } from '../../../lib/handlers/runners.ts';
+import { withOutput } from '../../helpers/output.ts';
 import { parseMessage, type SmtpSink, startSmtpSink } from '../net/smtp-sink.ts';
 import { sampleEvent } from './event.ts';
 import { type Sink, startSink } from './http-sink.ts';
@@ -74,7 +76,7 @@ beforeAll(async () => {
     mail: smtpTransport({ url: smtp.url(), timeoutMs: 5_000 }),
     emailFrom: 'hub@example.com',
     webhook: { allowPrivate: true, timeoutMs: 5_000 },
-    writeLine: (line) => lines.push(line),
+    log: logger,
   };
   runners = handlerRunners(deps);
 });
@@ -86,7 +88,8 @@ afterAll(async () => {
 const run = (b: Binding, context = runContext()) => {
   const runner = runners[b.handlermodule]?.[b.action];
   if (!runner) throw new Error(`no runner for ${b.handlermodule} ${b.action}`);
-  return runner(b, event, context);
+  // Logging writes through the service's logger (Powertools, to stdout and stderr).
+  return withOutput(lines, () => runner(b, event, context));
 };
 
 describe('the runner table', () => {
