@@ -50,28 +50,6 @@ export function passesFilter(pattern: unknown, value: unknown): boolean {
 
 export const isEventInsert = (record: StreamRecord) => passesFilter(eventInsertFilter, record);
 
-/**
- * Dispatches the events of a batch in stream order. A record whose dispatch fails is reported
- * (ReportBatchItemFailures): the source retries from it, then sets it aside, and the events
- * behind it go on. Records after a failure are not started; they come again with the retry.
- */
-export async function dispatchStreamBatch(
-  records: readonly StreamRecord[],
-  dispatch: (event: Event) => Promise<unknown>,
-  onError: (record: StreamRecord, error: unknown) => void,
-): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  for (const record of records) {
-    if (!isEventInsert(record)) continue;
-    try {
-      await dispatch(eventOfImage(record.dynamodb?.NewImage));
-    } catch (error) {
-      onError(record, error);
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
-    }
-  }
-  return { batchItemFailures: [] };
-}
-
 export interface SetAsideRecord {
   sequence_number: string;
   keys: unknown;

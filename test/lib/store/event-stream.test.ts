@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBody } from '../../../lib/store/codec.ts';
-import { dispatchStreamBatch, eventOfImage, isEventInsert, passesFilter } from '../../../lib/store/event-stream.ts';
+import { eventOfImage, isEventInsert, passesFilter } from '../../../lib/store/event-stream.ts';
 
 const record = (sequence: string, overrides: Record<string, unknown> = {}, body: unknown = { pk: sequence }) => ({
   eventName: 'INSERT',
@@ -27,33 +27,5 @@ describe('the stream filter', () => {
   it('reads the event from the base64 body of the image (Lambda JSON form)', () => {
     expect(eventOfImage(record('7').dynamodb.NewImage)).toEqual({ pk: '7' });
     expect(() => eventOfImage({})).toThrow('no event body');
-  });
-});
-
-describe('a stream batch', () => {
-  it('dispatches in order and reports the first record that fails, leaving the rest for the retry', async () => {
-    const seen: string[] = [];
-    const errors: string[] = [];
-    const poison = {
-      ...record('2'),
-      dynamodb: { ...record('2').dynamodb, NewImage: { b: { B: 'bm90IGJyb3RsaQ==' } } },
-    };
-    const answer = await dispatchStreamBatch(
-      [record('1'), record('1b', { eventName: 'REMOVE' }), poison, record('3')],
-      async (event) => {
-        seen.push((event as { pk: string }).pk);
-      },
-      (failed) => errors.push(failed.dynamodb?.SequenceNumber as string),
-    );
-    expect(seen).toEqual(['1']);
-    expect(errors).toEqual(['2']);
-    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
-    expect(
-      await dispatchStreamBatch(
-        [record('3')],
-        async () => {},
-        () => {},
-      ),
-    ).toEqual({ batchItemFailures: [] });
   });
 });
