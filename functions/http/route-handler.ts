@@ -2,11 +2,7 @@
 //   auth context → body parsing → zod → domain function → dialect reply / dialect error.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type {
-  APIGatewayProxyEventV2WithLambdaAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type Dialect, type RouteKey, routeByKey } from '../../infra/routes.ts';
 import type { Admin } from '../../lib/admins/admins.ts';
@@ -18,7 +14,7 @@ import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../lib/errors.ts';
 import { logError, logger } from '../logger.ts';
-import { jsonProblem } from './json.ts';
+import { type BodyContext, bodyParsing } from './body.ts';
 import { requestLimits } from './limits.ts';
 
 /** What the authorizer hands every function (API Gateway context values are strings). */
@@ -97,51 +93,6 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   throw new DomainError('input.invalid', `invalid ${where}`, issuesOf(result.error, where));
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** The raw body as JSON or form fields; `undefined` when there is none. */
-function parseBody(event: GatewayEvent): unknown {
-  if (event.body === undefined || event.body === '') return undefined;
-  // The limit counts the bytes received, before any decoding that could shrink or grow them.
-  const bytes = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > maxBodyBytes) {
-    throw new DomainError('input.tooLarge', `Request body exceeds the limit of ${maxBodyBytes} bytes.`);
-  }
-  const type = (event.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase();
-  const form = type === 'application/x-www-form-urlencoded';
-  if (!form && type !== 'application/json' && !type?.endsWith('+json')) {
-    throw new DomainError('input.malformed', `Unsupported media type "${type}" in request.`);
-  }
-  const refuse = (problem: string) =>
-    new DomainError('input.malformed', `${form ? 'Form' : 'JSON'} parse error - ${problem}`);
-  let raw: string;
-  try {
-    raw = utf8.decode(bytes);
-  } catch {
-    throw refuse('the body is not valid UTF-8');
-  }
-  if (form) return formFields(raw, refuse);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw refuse((error as Error).message);
-  }
-  const problem = jsonProblem(raw, requestLimits.jsonDepth);
-  if (problem !== null) throw refuse(problem);
-  return parsed;
-}
-
-/** Form fields as an object; a field twice is refused like a JSON key twice (no body field repeats). */
-function formFields(raw: string, refuse: (problem: string) => DomainError): Record<string, string> {
-  const fields = new Map<string, string>();
-  for (const [name, value] of new URLSearchParams(raw)) {
-    if (fields.has(name)) throw refuse(`duplicate field ${JSON.stringify(name)}`);
-    fields.set(name, value);
-  }
-  return Object.fromEntries(fields);
-}
-
 function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {
   if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) return body;
   return { ...query, ...(body as Record<string, unknown> | undefined) };
@@ -157,9 +108,8 @@ function adminFrom(event: GatewayEvent, action: PolicyAction | null): Admin | nu
   return admin;
 }
 
-interface RouteContext<P, Q, B> extends Context {
+interface RouteContext<P, Q, B> extends BodyContext {
   admin: Admin | null;
-  rawBody: unknown;
   input: RouteInput<P, Q, B>;
 }
 
@@ -189,11 +139,7 @@ export function routeHandler<P = undefined, Q = undefined, B = undefined>(
         context.admin = adminFrom(event, route.action);
       },
     })
-    .use({
-      before: async ({ event, context }) => {
-        context.rawBody = parseBody(event);
-      },
-    })
+    .use(bodyParsing)
     .use({
       before: async ({ event, context }) => {
         context.input = {
