@@ -235,20 +235,15 @@ export function eventLog(options: EventLogOptions): EventLog {
     for (const segment of segments) {
       if (segment.kind !== 'read') continue;
       let counted = 0;
-      let first: number | undefined;
       let reached = segment.from;
       for await (const item of termEvents(terms, segment, 'oldest', nowMs, budget, 100)) {
         counted++;
         reached = uuid7Time(item.sk as string) ?? reached;
-        first ??= reached;
         if (budget.exhausted) break;
       }
-      if (budget.exhausted && first !== undefined && reached < Math.min(segment.to, nowMs) - 1) {
-        // Past the budget: the rate over the stretch read so far stands for the rest of it.
-        estimated = true;
-        const span = Math.min(segment.to, nowMs) - first;
-        counted = Math.round((counted * span) / Math.max(1, reached - first + 1));
-      }
+      // Past the budget the count stands as read so far: a lower bound, flagged as an estimate
+      // (extrapolating by time overshoots wildly for bursts).
+      if (budget.exhausted && reached < Math.min(segment.to, nowMs) - 1) estimated = true;
       segment.count = counted;
     }
     return { segments, estimated };
