@@ -6,7 +6,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
 import { benchTables } from './service.ts';
 
-const sections = ['ingest', 'onegini', 'throughput', 'bundles', 'load', 'dispatch'] as const;
+const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch'] as const;
 type Section = (typeof sections)[number];
 
 const { values, positionals } = parseArgs({
@@ -58,7 +58,7 @@ try {
 
   const run: Record<Section, () => Promise<unknown>> = {
     ingest: async () => (await import('./ingest-cost.ts')).ingestCost(),
-    onegini: async () => (await import('./onegini-cost.ts')).oneginiCost(),
+    scale: async () => (await import('./scale.ts')).scaleFigures(endpoint),
     throughput: async () => (await import('./throughput.ts')).ingestThroughput(endpoint, Math.min(10, duration)),
     bundles: async () => (await import('./bundles.ts')).bundleFigures(),
     load: async () => (await import('./load.ts')).mixedLoad(endpoint, duration),

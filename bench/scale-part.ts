@@ -1,0 +1,599 @@
+// One part of the scale bench, in a child process of its own: the store reads TABLE_NAME at
+// import, so each size gets a fresh table in a fresh process (bench/scale.ts starts them).
+//   node --import tsx bench/scale-part.ts '<json PartOptions>'
+// Seeds the mix through eventStore.putMany, seals it (sealMinutes until it returns 0), waits
+// for readers to trust the seal, then measures every pattern and checks each answer against
+// the seeded events. Writes its figures as JSON to `out` and deletes its table.
+import { writeFileSync } from 'node:fs';
+import { CreateTableCommand, DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { engineClient } from '../infra/local/engine.ts';
+import type { Event } from '../lib/events/event.ts';
+import { eventTerms } from '../lib/events/terms.ts';
+import { createTableInput } from '../lib/store/table.ts';
+import type { Usage } from './capacity.ts';
+import {
+  authorizedApps,
+  brands,
+  hotActor,
+  ipPool,
+  type Meta,
+  metaOf,
+  mixActions,
+  mixEvents,
+  modelPks,
+  termKey,
+  users,
+} from './scale-mix.ts';
+
+export interface PartOptions {
+  part: 'size' | 'burst';
+  /** Events to store. */
+  count: number;
+  /** Of them, the hot actor's. */
+  hotCount: number;
+  seed: number;
+  /** The parent's clock: every part places its events and windows relative to it. */
+  anchorMs: number;
+  /** Busy minutes the events are created in (empty: uniformly over the 300 days). */
+  minutes: number[];
+  /** Where the figures go (JSON). */
+  out: string;
+}
+
+/** Capacity as plain JSON. */
+export interface UsageFigures {
+  reads: number;
+  writes: number;
+  total: number;
+  requests: Record<string, number>;
+  byTarget: Record<string, number>;
+}
+
+export interface PatternFigures {
+  dialect: 'authentik' | 'onegini';
+  /** The filter (`none`, `action`, …, `actor`, `userId`, `actor+userId`). */
+  filter: string;
+  window: boolean;
+  ordering: 'default' | 'created';
+  /** `page 1`, `last page`, `offset 0`, … */
+  at: string;
+  /** The page number or offset asked. */
+  position: number;
+  rcu: number;
+  requests: number;
+  /** Median of three runs. */
+  ms: number;
+  bytes: number;
+  results: number;
+  count: number;
+  expectedCount: number;
+  estimated: boolean;
+  /** null: the answer is what the seeded events say; else what differs (or the error). */
+  wrong: string | null;
+}
+
+export interface SizeFigures {
+  part: 'size';
+  count: number;
+  hotCount: number;
+  seedSeconds: number;
+  seedUsage: UsageFigures;
+  sealSeconds: number;
+  sealUsage: UsageFigures;
+  sealRuns: number[];
+  /** Distinct minutes holding an event (each is one sealed minute with updates). */
+  eventMinutes: number;
+  patterns: PatternFigures[];
+}
+
+/** One request against the burst's table. */
+export interface ProbeFigures {
+  label: string;
+  rcu: number;
+  ms: number;
+  results: number;
+  count: number;
+  expectedCount: number;
+  estimated: boolean;
+  error: string | null;
+}
+
+export interface KeyShare {
+  kind: string;
+  key: string;
+  writes: number;
+  share: number;
+}
+
+export interface BurstFigures {
+  part: 'burst';
+  count: number;
+  hotCount: number;
+  windowMs: number;
+  /** The busiest partition key of each table/index, by writes during the burst. */
+  busiest: KeyShare[];
+  /** The same for a burst of the mix without the hot actor (computed, not written). */
+  busiestWithoutHot: KeyShare[];
+  /** Index entries per event, by table/index (from the items). */
+  entriesPerEvent: Record<string, number>;
+  /** Events written one PutItem each (the request path, eventStore.put). */
+  putEvents: number;
+  putUsage: UsageFigures;
+  batchEvents: number;
+  batchUsage: UsageFigures;
+  writeSeconds: number;
+  sealSeconds: number;
+  sealUsage: UsageFigures;
+  eventMinutes: number;
+  distinctTerms: number;
+  storedBytes: { mean: number; max: number };
+  /** Reads right after the burst (all of it unsealed) and after its seal. */
+  probes: ProbeFigures[];
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as PartOptions;
+const endpoint = process.env.DYNAMODB_ENDPOINT as string;
+const table = process.env.TABLE_NAME as string;
+if (!endpoint || !table) throw new Error('scale-part needs DYNAMODB_ENDPOINT and TABLE_NAME');
+// The table as ensureTable creates it, but without its stream: DynamoDB Local keeps every
+// stream record in SQLite and looks the stream up again on each write, so with a stream a
+// table slows down as records pile up (a second 4 000-event seed took 6× the first). Nothing
+// here reads the stream, and a stream costs no write units; TTL is not needed either.
+{
+  const { StreamSpecification: _, ...input } = createTableInput(table);
+  const client = engineClient(endpoint);
+  await client.send(new CreateTableCommand(input));
+  client.destroy();
+}
+
+const { meter } = await import('./store.ts');
+const { eventStore, eventItem } = await import('../lib/store/events.ts');
+const { sealMinutes } = await import('../lib/store/rollups.ts');
+const { eventLog } = await import('../lib/store/event-log.ts');
+const search = await import('../lib/events/search.ts');
+const { termIndexes } = await import('../lib/store/event-keys.ts');
+
+const dayMs = 86_400_000;
+const minuteMs = 60_000;
+
+const plain = (usage: Usage): UsageFigures => ({
+  reads: usage.reads,
+  writes: usage.writes,
+  total: usage.total,
+  requests: Object.fromEntries(usage.requests),
+  byTarget: Object.fromEntries(usage.byTarget),
+});
+
+/** Writes batches with `concurrency` writers, each through eventStore.putMany. */
+async function writeAll(batches: Iterable<Event[]>, concurrency: number, keep: (event: Event) => void) {
+  const iterator = batches[Symbol.iterator]();
+  const writer = async () => {
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      for (const event of next.value) keep(event);
+      await eventStore.putMany(next.value);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, writer));
+}
+
+/** Seals until nothing is left; returns what each run sealed. Progress goes to stderr. */
+async function sealAll() {
+  // The seal mark read on a client of its own, so the meter does not count it.
+  const peek = engineClient(endpoint);
+  const started = Date.now();
+  const progress = setInterval(async () => {
+    const { Item } = await peek
+      .send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'SEAL' }, sk: { S: 'SEAL' } } }))
+      .catch(() => ({ Item: undefined }));
+    const through = Item?.through?.N;
+    if (through)
+      console.error(
+        `[scale ${options.part} ${options.count}] sealing: through ${new Date((Number(through) + 1) * minuteMs).toISOString()} after ${Math.round((Date.now() - started) / 1000)} s`,
+      );
+  }, 60_000);
+  try {
+    const runs: number[] = [];
+    for (;;) {
+      const sealed = await sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 10_000_000 });
+      runs.push(sealed);
+      if (sealed === 0) return runs;
+    }
+  } finally {
+    clearInterval(progress);
+    peek.destroy();
+  }
+}
+
+const median3 = async (run: () => Promise<unknown>, first: number) => {
+  const times = [first];
+  for (let i = 0; i < 2; i++) {
+    const started = performance.now();
+    await run().catch(() => undefined);
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[1] as number;
+};
+
+async function sizePart(): Promise<SizeFigures> {
+  const nowMs = options.anchorMs;
+  const metas: Meta[] = [];
+  const seedStarted = performance.now();
+  const seeded = await meter.measure(() =>
+    writeAll(
+      mixEvents({
+        seed: options.seed,
+        count: options.count,
+        hotCount: options.hotCount,
+        fromMs: nowMs - 300 * dayMs,
+        toMs: nowMs - 20 * minuteMs,
+        minutes: options.minutes,
+        batch: 250,
+      }),
+      6,
+      (event) => metas.push(metaOf(event)),
+    ),
+  );
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  console.error(`[scale ${options.part} ${options.count}] seeded in ${seedSeconds.toFixed(0)} s`);
+
+  const sealStarted = performance.now();
+  const sealed = await meter.measure(sealAll);
+  const sealSeconds = (performance.now() - sealStarted) / 1000;
+  console.error(`[scale ${options.part} ${options.count}] sealed in ${sealSeconds.toFixed(0)} s`);
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+
+  metas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const patterns = await measurePatterns(metas, nowMs);
+  return {
+    part: 'size',
+    count: options.count,
+    hotCount: options.hotCount,
+    seedSeconds,
+    seedUsage: plain(seeded.usage),
+    sealSeconds,
+    sealUsage: plain(sealed.usage),
+    sealRuns: sealed.value,
+    eventMinutes: new Set(metas.map((m) => Math.floor(m.ms / minuteMs))).size,
+    patterns,
+  };
+}
+
+interface Case {
+  dialect: 'authentik' | 'onegini';
+  filter: string;
+  window: boolean;
+  ordering: 'default' | 'created';
+  /** Expected matches, in id order (ascending). */
+  matches: (window: { from: number; to: number } | null) => Meta[];
+  query: Record<string, string>;
+}
+
+async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFigures[]> {
+  const log = eventLog({ readBudget: 1000 });
+  const has = (key: string) => (window: { from: number; to: number } | null) =>
+    metas.filter((m) => m.terms.has(key) && (!window || (m.ms >= window.from && m.ms < window.to)));
+  const any =
+    (...keys: string[]) =>
+    (window: { from: number; to: number } | null) =>
+      metas.filter((m) => keys.some((k) => m.terms.has(k)) && (!window || (m.ms >= window.from && m.ms < window.to)));
+  const all = (window: { from: number; to: number } | null) =>
+    metas.filter((m) => !window || (m.ms >= window.from && m.ms < window.to));
+  const [first = '', second = ''] = mixActions;
+  const user = users[1]?.username ?? '';
+  const modelPk = modelPks[0] ?? '';
+  const filters: [string, Record<string, string>, Case['matches']][] = [
+    ['none', {}, all],
+    ['action', { action: first }, has(termKey('action', first))],
+    ['actions', { actions: `${first},${second}` }, any(termKey('action', first), termKey('action', second))],
+    ['username', { username: user }, has(termKey('actor', user))],
+    ['brand_name', { brand_name: brands[0]?.name ?? '' }, has(termKey('brand', brands[0]?.name ?? ''))],
+    ['context_model_app', { context_model_app: 'authentik_core' }, has(termKey('model_app', 'authentik_core'))],
+    ['context_model_name', { context_model_name: 'user' }, has(termKey('model_name', 'user'))],
+    ['context_model_pk', { context_model_pk: modelPk }, has(termKey('model_pk', modelPk.replaceAll('-', '')))],
+    [
+      'context_authorized_app',
+      { context_authorized_app: authorizedApps[0]?.pk ?? '' },
+      has(termKey('authorized_app', authorizedApps[0]?.pk ?? '')),
+    ],
+    ['client_ip', { client_ip: ipPool[0] ?? '' }, has(termKey('client_ip', ipPool[0] ?? ''))],
+  ];
+  // A 30-day window in the middle of the 300 days, cutting through minutes as a user's would.
+  const window = { from: nowMs - 165 * dayMs + 12_345, to: nowMs - 135 * dayMs + 54_321 };
+  const windowQuery = {
+    created__gte: new Date(window.from).toISOString(),
+    created__lt: new Date(window.to).toISOString(),
+  };
+  const figures: PatternFigures[] = [];
+
+  // Warm up: module code, connections, the seal mark.
+  await search.listEvents(log, search.eventListQuery.parse({ page_size: '100' }));
+
+  for (const [filter, query, matches] of filters) {
+    for (const windowed of [false, true]) {
+      for (const ordering of ['default', 'created'] as const) {
+        const expected = matches(windowed ? window : null);
+        if (ordering === 'default') expected.reverse();
+        const base = {
+          ...query,
+          ...(windowed && windowQuery),
+          ...(ordering === 'created' && { ordering: 'created' }),
+          page_size: '100',
+        };
+        const run = (page: number) =>
+          search.listEvents(log, search.eventListQuery.parse({ ...base, page: String(page) }));
+        let lastPage = 1;
+        for (const at of ['page 1', 'last page'] as const) {
+          const page = at === 'page 1' ? 1 : lastPage;
+          const started = performance.now();
+          let answer: Awaited<ReturnType<typeof run>> | undefined;
+          let error: unknown;
+          const { usage } = await meter.measure(async () => {
+            try {
+              answer = await run(page);
+            } catch (e) {
+              error = e;
+            }
+          });
+          const firstMs = performance.now() - started;
+          const ms = await median3(() => run(page), firstMs);
+          const results = answer?.page.results ?? [];
+          const count = answer?.page.pagination.count ?? -1;
+          if (at === 'page 1') lastPage = answer?.page.pagination.total_pages ?? 1;
+          const want = expected.slice((page - 1) * 100, page * 100).map((m) => m.id);
+          const got = results.map((e) => e.pk);
+          const wrong = error
+            ? `error: ${(error as Error).message}`
+            : count !== expected.length && !answer?.estimated
+              ? `count ${count}, expected ${expected.length}`
+              : got.join() !== want.join()
+                ? `page differs (${got.filter((id, i) => id !== want[i]).length} of ${want.length} ids)`
+                : null;
+          figures.push({
+            dialect: 'authentik',
+            filter,
+            window: windowed,
+            ordering,
+            at,
+            position: page,
+            rcu: usage.total,
+            requests: [...usage.requests.values()].reduce((a, b) => a + b, 0),
+            ms,
+            bytes: answer ? Buffer.byteLength(JSON.stringify(answer.page)) : 0,
+            results: results.length,
+            count,
+            expectedCount: expected.length,
+            estimated: answer?.estimated ?? false,
+            wrong,
+          });
+        }
+      }
+    }
+    console.error(`[scale ${options.part} ${options.count}] authentik ${filter} measured`);
+  }
+
+  const person = String(hotActor.pk);
+  const subjects: [string, Record<string, string>, Meta[]][] = [
+    ['actor', { actor: hotActor.username }, has(termKey('actor', hotActor.username))(null)],
+    ['userId', { userId: person }, has(termKey('person', person))(null)],
+    [
+      'actor+userId',
+      { actor: hotActor.username, userId: person },
+      metas.filter((m) => m.terms.has(termKey('actor', hotActor.username)) && m.terms.has(termKey('person', person))),
+    ],
+  ];
+  for (const [filter, query, matching] of subjects) {
+    const expected = [...matching].reverse();
+    for (const asked of [0, 1000, 99_950]) {
+      const offset = Math.max(0, Math.min(asked, expected.length - 50));
+      const run = () =>
+        search.searchEventsBySubject(
+          log,
+          search.subjectSearchQuery.parse({ ...query, limit: '50', offset: String(offset) }),
+        );
+      const started = performance.now();
+      let answer: Awaited<ReturnType<typeof run>> | undefined;
+      let error: unknown;
+      const { usage } = await meter.measure(async () => {
+        try {
+          answer = await run();
+        } catch (e) {
+          error = e;
+        }
+      });
+      const firstMs = performance.now() - started;
+      const ms = await median3(run, firstMs);
+      const got = answer?.body.resultSet.map((e) => e.event_identifier) ?? [];
+      const want = expected.slice(offset, offset + 50).map((m) => m.id);
+      const count = answer?.body.pagination.totalResults ?? -1;
+      const wrong = error
+        ? `error: ${(error as Error).message}`
+        : count !== expected.length && !answer?.estimated
+          ? `totalResults ${count}, expected ${expected.length}`
+          : got.join() !== want.join()
+            ? `page differs (${got.filter((id, i) => id !== want[i]).length} of ${want.length} ids)`
+            : null;
+      figures.push({
+        dialect: 'onegini',
+        filter,
+        window: false,
+        ordering: 'default',
+        at: `offset ${asked === offset ? asked : `${asked}→${offset}`}`,
+        position: offset,
+        rcu: usage.total,
+        requests: [...usage.requests.values()].reduce((a, b) => a + b, 0),
+        ms,
+        bytes: answer ? Buffer.byteLength(JSON.stringify(answer.body)) : 0,
+        results: got.length,
+        count,
+        expectedCount: expected.length,
+        estimated: answer?.estimated ?? false,
+        wrong,
+      });
+    }
+  }
+  return figures;
+}
+
+/** Every partition key each event's write lands on (the table's pk and each index key), counted. */
+function keyShares(events: readonly Event[]) {
+  const writes = new Map<string, Map<string, number>>();
+  const entries = new Map<string, number>();
+  for (const event of events) {
+    const item = eventItem(event);
+    for (const { index, attribute } of Object.values(termIndexes)) {
+      const key = item[attribute];
+      if (typeof key !== 'string') continue;
+      const target = index ?? 'table';
+      const perKey = writes.get(target) ?? new Map<string, number>();
+      writes.set(target, perKey.set(key, (perKey.get(key) ?? 0) + 1));
+      entries.set(target, (entries.get(target) ?? 0) + 1);
+    }
+  }
+  const busiest: KeyShare[] = [...writes].map(([kind, perKey]) => {
+    let top: [string, number] = ['', 0];
+    for (const entry of perKey) if (entry[1] > top[1]) top = entry;
+    return { kind, key: top[0], writes: top[1], share: top[1] / events.length };
+  });
+  return { busiest, entriesPerEvent: Object.fromEntries([...entries].map(([k, n]) => [k, n / events.length])) };
+}
+
+const burstEvents = (seed: number, hotCount: number, fromMs: number, windowMs: number) => {
+  const events: Event[] = [];
+  for (const batch of mixEvents({
+    seed,
+    count: options.count,
+    hotCount,
+    fromMs,
+    toMs: fromMs + windowMs,
+    batch: 1000,
+  }))
+    events.push(...batch);
+  return events;
+};
+
+async function burstPart(): Promise<BurstFigures> {
+  // 20 000 events in 2 s (10 000 events/s), old enough for the seal's 90 s delay.
+  const windowMs = Math.ceil((options.count / 10_000) * 1000);
+  const fromMs = Date.now() - 5 * minuteMs;
+  const events = burstEvents(options.seed, options.hotCount, fromMs, windowMs);
+  const { busiest, entriesPerEvent } = keyShares(events);
+  const withoutHot = keyShares(burstEvents(options.seed + 1, 0, fromMs, windowMs)).busiest;
+  const terms = new Set<string>();
+  let storedTotal = 0;
+  let storedMax = 0;
+  for (const event of events) {
+    const bytes = (eventItem(event).b as Uint8Array).length;
+    storedTotal += bytes;
+    storedMax = Math.max(storedMax, bytes);
+    for (const term of eventTerms(event)) terms.add(termKey(term.kind, term.value));
+  }
+
+  const putEvents = 1000;
+  const started = performance.now();
+  const put = await meter.measure(async () => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = next++; i < putEvents; i = next++) await eventStore.put(events[i] as Event);
+      }),
+    );
+  });
+  const rest = events.slice(putEvents);
+  const batched = await meter.measure(() =>
+    writeAll(
+      (function* () {
+        for (let i = 0; i < rest.length; i += 250) yield rest.slice(i, i + 250);
+      })(),
+      6,
+      () => undefined,
+    ),
+  );
+  const writeSeconds = (performance.now() - started) / 1000;
+
+  // Reads at this rate: before the seal everything is tail; after it, one sealed minute.
+  const log = eventLog({ readBudget: 1000 });
+  const hotEvents = events.filter((e) => e.user.username === hotActor.username).length;
+  const probes: ProbeFigures[] = [];
+  const probe = async (
+    label: string,
+    expectedCount: number,
+    run: () => Promise<{ results: number; count: number; estimated: boolean }>,
+  ) => {
+    const started = performance.now();
+    let answer: { results: number; count: number; estimated: boolean } | undefined;
+    let error: string | null = null;
+    const { usage } = await meter.measure(async () => {
+      try {
+        answer = await run();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    });
+    probes.push({
+      label,
+      rcu: usage.total,
+      ms: performance.now() - started,
+      results: answer?.results ?? 0,
+      count: answer?.count ?? -1,
+      expectedCount,
+      estimated: answer?.estimated ?? false,
+      error,
+    });
+  };
+  const list = (page: number) => async () => {
+    const { page: found, estimated } = await search.listEvents(
+      log,
+      search.eventListQuery.parse({ page_size: '100', page: String(page) }),
+    );
+    return { results: found.results.length, count: found.pagination.count, estimated };
+  };
+  const actor = (offset: number) => async () => {
+    const { body, estimated } = await search.searchEventsBySubject(
+      log,
+      search.subjectSearchQuery.parse({ actor: hotActor.username, limit: '50', offset: String(offset) }),
+    );
+    return { results: body.resultSet.length, count: body.pagination.totalResults, estimated };
+  };
+  await probe('unsealed: authentik page 1, no filter', events.length, list(1));
+  await probe('unsealed: onegini actor offset 0', hotEvents, actor(0));
+
+  const sealStarted = performance.now();
+  const sealed = await meter.measure(sealAll);
+  const sealSeconds = (performance.now() - sealStarted) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  for (const page of [1, 10, 11, 12, Math.ceil(events.length / 100)])
+    await probe(`sealed: authentik page ${page}, no filter`, events.length, list(page));
+  for (const offset of [0, 1000, 1050, Math.max(0, hotEvents - 50)])
+    await probe(`sealed: onegini actor offset ${offset}`, hotEvents, actor(offset));
+
+  return {
+    part: 'burst',
+    count: events.length,
+    hotCount: options.hotCount,
+    windowMs,
+    busiest,
+    busiestWithoutHot: withoutHot,
+    entriesPerEvent,
+    putEvents,
+    putUsage: plain(put.usage),
+    batchEvents: rest.length,
+    batchUsage: plain(batched.usage),
+    writeSeconds,
+    sealSeconds,
+    sealUsage: plain(sealed.usage),
+    eventMinutes: new Set(events.map((e) => Math.floor(Date.parse(e.created) / minuteMs))).size,
+    distinctTerms: terms.size,
+    storedBytes: { mean: storedTotal / events.length, max: storedMax },
+    probes,
+  };
+}
+
+try {
+  const figures = options.part === 'size' ? await sizePart() : await burstPart();
+  writeFileSync(options.out, JSON.stringify(figures));
+} finally {
+  const client = engineClient(endpoint);
+  await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+  client.destroy();
+}
+process.exit();

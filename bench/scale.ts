@@ -1,0 +1,339 @@
+// The event log at two sizes (issue 11 items 2, 5, 6, 8): every list and search pattern at
+// 10 000 and 200 000 stored events (RCU, local ms, the ratio), the busiest partition key of a
+// 20 000-event burst, and the write units per event, on the request path and in the seal.
+// Each size runs in a child process with a table of its own (bench/scale-part.ts).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Cell, formatNumber, printTable } from './report.ts';
+import { busyMinutes } from './scale-mix.ts';
+import type { BurstFigures, PartOptions, PatternFigures, SizeFigures, UsageFigures } from './scale-part.ts';
+import { benchTables, projectRoot } from './service.ts';
+
+/** `BENCH_SCALE_SIZES=2000,20000` for a quick try; the figures are of 10 000 and 200 000. */
+const sizes = (process.env.BENCH_SCALE_SIZES ?? '10000,200000').split(',').map(Number) as [number, number];
+const burstCount = 20_000;
+/** The hot actor's share: 100 000 of 200 000 (the Onegini target). */
+const hotShare = 0.5;
+/**
+ * The seeded events are created in this many busy minutes spread over the past 300 days (the
+ * same minutes at both sizes), not uniformly: the seal costs ~3 UpdateItems per distinct term
+ * of a minute, and DynamoDB Local applies only ~300–450 of them a second here, so a uniform
+ * spread (200 000 nearly empty minutes, ~12 updates each) would take hours to seal.
+ * `BENCH_SCALE_MINUTES=0` spreads them uniformly instead.
+ */
+const busyMinuteCount = Number(process.env.BENCH_SCALE_MINUTES ?? 24);
+const dayMs = 86_400_000;
+
+async function runPart(endpoint: string, options: Omit<PartOptions, 'out'>, dir: string): Promise<unknown> {
+  const out = join(dir, `${options.part}-${options.count}.json`);
+  const table = `bench-scale-${options.part}-${options.count}-${Date.now()}`;
+  benchTables.push(table);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/scale-part.ts', JSON.stringify({ ...options, out })],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: table },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`scale part ${options.part} ${options.count}: exit ${code ?? signal}`)),
+    );
+  });
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+const perEvent = (usage: UsageFigures, events: number) => usage.total / events;
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+const targets = (usage: UsageFigures) =>
+  Object.entries(usage.byTarget)
+    .sort((a, b) => (a[0] === 'table' ? -1 : b[0] === 'table' ? 1 : a[0].localeCompare(b[0])))
+    .map(([name]) => name);
+
+function patternName(p: PatternFigures) {
+  if (p.dialect === 'onegini') return `onegini ${p.filter}`;
+  return `authentik ${p.filter}${p.window ? ' +created' : ''}${p.ordering === 'created' ? ' ordering=created' : ''}`;
+}
+
+/** A page's read target: 2 × (response bytes / 4 KB) + allowance. */
+const pageBound = (p: PatternFigures, allowance: number) => 2 * (p.bytes / 4096) + allowance;
+
+export async function scaleFigures(endpoint: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
+  try {
+    const anchorMs = Date.now();
+    const minutes =
+      busyMinuteCount > 0 ? busyMinutes(7, busyMinuteCount, anchorMs - 300 * dayMs, anchorMs - 20 * 60_000) : [];
+    const results: SizeFigures[] = [];
+    for (const count of sizes) {
+      const options = {
+        part: 'size' as const,
+        count,
+        hotCount: Math.round(count * hotShare),
+        seed: 11,
+        anchorMs,
+        minutes,
+      };
+      results.push((await runPart(endpoint, options, dir)) as SizeFigures);
+    }
+    const burstOptions = {
+      part: 'burst' as const,
+      count: burstCount,
+      hotCount: Math.round(burstCount * hotShare),
+      seed: 12,
+      anchorMs,
+      minutes: [],
+    };
+    const burst = (await runPart(endpoint, burstOptions, dir)) as BurstFigures;
+    return report(results as [SizeFigures, SizeFigures], burst, minutes.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report([small, large]: [SizeFigures, SizeFigures], burst: BurstFigures, minutes: number) {
+  const n = (count: number) => formatNumber(count);
+
+  // ---- Seeding and seal ----
+  const seedTargets = targets(large.seedUsage);
+  printTable(
+    `Seeding (eventStore.putMany, BatchWriteItem, 6 writers) and sealing (sealMinutes until 0); events created ${minutes > 0 ? `in ${minutes} busy minutes spread over the past 300 days` : 'uniformly over the past 300 days'}`,
+    [
+      'events',
+      'hot actor',
+      'seed s',
+      ...seedTargets.map((t) => `${t} WCU/ev`),
+      'seed WCU/ev',
+      'event minutes',
+      'seal s',
+      'seal WCU',
+      'seal RCU',
+      'seal WCU/ev',
+      'seal RCU/ev',
+      'seal requests',
+    ],
+    [small, large].map((s) => [
+      s.count,
+      s.hotCount,
+      s.seedSeconds,
+      ...seedTargets.map((t) => (s.seedUsage.byTarget[t] ?? 0) / s.count),
+      perEvent(s.seedUsage, s.count),
+      s.eventMinutes,
+      s.sealSeconds,
+      s.sealUsage.writes,
+      s.sealUsage.reads,
+      s.sealUsage.writes / s.count,
+      s.sealUsage.reads / s.count,
+      Object.entries(s.sealUsage.requests)
+        .map(([command, count]) => `${n(count)} ${command}`)
+        .join(' + '),
+    ]),
+  );
+
+  // ---- Every pattern at both sizes ----
+  const rows: Cell[][] = [];
+  const misses: string[] = [];
+  const wrongs: string[] = [];
+  const refusals: string[] = [];
+  const answer = (f: PatternFigures) =>
+    f.wrong?.startsWith('error')
+      ? '400 refused'
+      : f.wrong
+        ? 'WRONG'
+        : f.estimated
+          ? f.count === f.expectedCount
+            ? 'estimated (= true)'
+            : 'estimated'
+          : 'exact';
+  for (const [i, p] of large.patterns.entries()) {
+    const q = small.patterns[i] as PatternFigures;
+    const ratio = p.rcu / q.rcu;
+    const name = `${patternName(p)} ${p.at}`;
+    // A refused page (400) read little, so its ratio says nothing: it misses the target.
+    const refused = p.wrong?.startsWith('error') || q.wrong?.startsWith('error');
+    const flat = ratio <= 1.2 && !refused;
+    if (refused) misses.push(`${name}: refused (${p.wrong ?? q.wrong})`);
+    else if (ratio > 1.2)
+      misses.push(`${name}: ${formatNumber(q.rcu)} → ${formatNumber(p.rcu)} RCU (${ratio.toFixed(2)})`);
+    for (const [size, f] of [
+      [small.count, q],
+      [large.count, p],
+    ] as const) {
+      const where = `${n(size)}: ${name} (${f.dialect === 'authentik' ? 'page' : 'offset'} ${f.position})`;
+      if (f.wrong?.startsWith('error')) refusals.push(`${where}: ${f.wrong.slice('error: '.length)}`);
+      else if (f.wrong) wrongs.push(`${where}: ${f.wrong}`);
+    }
+    rows.push([
+      patternName(p),
+      p.at,
+      q.position,
+      p.position,
+      q.count,
+      p.count,
+      q.rcu,
+      p.rcu,
+      ratio,
+      mark(flat),
+      Math.round(q.ms),
+      Math.round(p.ms),
+      p.ms / q.ms,
+      answer(q) === answer(p) ? answer(p) : `${answer(q)} / ${answer(p)}`,
+    ]);
+  }
+  const [a, b] = [n(small.count), n(large.count)];
+  printTable(
+    `Every pattern at ${a} and ${b} events (page_size=100, limit=50; RCU: all reads of the request, eventually consistent; ms: median of 3, local)`,
+    [
+      'pattern',
+      'at',
+      `page/offset ${a}`,
+      `page/offset ${b}`,
+      `count ${a}`,
+      `count ${b}`,
+      `RCU ${a}`,
+      `RCU ${b}`,
+      'RCU ratio',
+      '≤ 1.2',
+      `ms ${a}`,
+      `ms ${b}`,
+      'ms ratio',
+      'answer',
+    ],
+    rows,
+  );
+  const patterns = large.patterns.length;
+  console.log(
+    `\nratio ≤ 1.2 in RCU: ${patterns - misses.length} of ${patterns} patterns ${mark(misses.length === 0)}` +
+      (misses.length > 0 ? `\n  over: ${misses.join('\n        ')}` : ''),
+  );
+  console.log(
+    `answers checked against the seeded events (count, total_pages/totalResults, the page's ids in order): ` +
+      (wrongs.length === 0 ? 'none wrong ✓' : `${wrongs.length} wrong ✗\n  ${wrongs.join('\n  ')}`),
+  );
+  if (refusals.length > 0)
+    console.log(`refused (400, page.tooDeep), ${refusals.length} ✗:\n  ${refusals.join('\n  ')}`);
+
+  // ---- Page targets ----
+  const targetRows: Cell[][] = [];
+  for (const size of [small, large]) {
+    const page1 = size.patterns.find(
+      (p) =>
+        p.dialect === 'authentik' && p.filter === 'none' && !p.window && p.ordering === 'default' && p.at === 'page 1',
+    ) as PatternFigures;
+    const bound = pageBound(page1, 10);
+    targetRows.push([
+      n(size.count),
+      'authentik page 1, no filter',
+      page1.bytes,
+      page1.rcu,
+      '2 × B/4 KB + 10',
+      bound,
+      mark(page1.rcu <= bound),
+    ]);
+    for (const p of size.patterns.filter((p) => p.dialect === 'onegini' && p.filter === 'actor')) {
+      const limit = pageBound(p, 2);
+      targetRows.push([
+        n(size.count),
+        `onegini actor ${p.at}`,
+        p.bytes,
+        p.rcu,
+        '2 × B/4 KB + 2',
+        limit,
+        mark(p.rcu <= limit),
+      ]);
+    }
+  }
+  printTable('Page targets', ['events', 'page', 'response B', 'RCU', 'target', 'target RCU', ''], targetRows);
+
+  // ---- Burst: busiest key, WCU per event ----
+  printTable(
+    `Busiest partition key of each table/index in a burst of ${n(burst.count)} events in ${burst.windowMs / 1000} s (hot actor ${n(burst.hotCount)} of them), computed from eventItem`,
+    [
+      'table / index',
+      'entries/event',
+      'busiest key',
+      'writes',
+      'share of events',
+      'WCU/s at 10 000 events/s',
+      '≤ 1 000/s',
+      'share without the hot actor',
+    ],
+    burst.busiest
+      .sort((x, y) => y.share - x.share)
+      .map((k) => {
+        const perSecond = k.share * 10_000;
+        const other = burst.busiestWithoutHot.find((o) => o.kind === k.kind);
+        return [
+          k.kind,
+          burst.entriesPerEvent[k.kind] ?? 0,
+          k.key,
+          k.writes,
+          k.share,
+          perSecond,
+          mark(perSecond <= 1000),
+          other ? `${formatNumber(other.share, 4)} (${other.key})` : '',
+        ];
+      }),
+  );
+  const top = [...burst.busiest].sort((x, y) => y.share - x.share)[0];
+  if (top)
+    console.log(`busiest key overall: ${top.kind} ${top.key}, ${(top.share * 100).toFixed(2)} % of the burst's events`);
+
+  const wTargets = targets(burst.putUsage);
+  const sealWcu = burst.sealUsage.writes / burst.count;
+  const putWcu = burst.putUsage.writes / burst.putEvents;
+  printTable(
+    `Write units per event of the burst mix (mean stored body ${Math.round(burst.storedBytes.mean)} B, max ${burst.storedBytes.max} B)`,
+    ['write', 'events', ...wTargets.map((t) => `${t}`), 'WCU/event'],
+    [
+      [
+        'request path: eventStore.put (PutItem)',
+        burst.putEvents,
+        ...wTargets.map((t) => (burst.putUsage.byTarget[t] ?? 0) / burst.putEvents),
+        putWcu,
+      ],
+      [
+        'the same by BatchWriteItem (putMany)',
+        burst.batchEvents,
+        ...wTargets.map((t) => (burst.batchUsage.byTarget[t] ?? 0) / burst.batchEvents),
+        burst.batchUsage.writes / burst.batchEvents,
+      ],
+      [
+        `seal of the burst (${burst.eventMinutes} minutes, ${n(burst.distinctTerms)} distinct terms), amortized`,
+        burst.count,
+        ...wTargets.map(() => ''),
+        sealWcu,
+      ],
+      ['total', burst.count, ...wTargets.map(() => ''), putWcu + sealWcu],
+    ],
+  );
+  console.log(
+    `item 6: ${formatNumber(putWcu + sealWcu)} WCU per event at the mix (request path ${formatNumber(putWcu)} + seal ${formatNumber(sealWcu)}; the seal also reads ${formatNumber(burst.sealUsage.reads / burst.count)} RCU per event): target ≤ 6 ${mark(putWcu + sealWcu <= 6)}`,
+  );
+  for (const s of [small, large]) {
+    console.log(
+      `  seeded history (${n(s.count)} events over 300 days, ${n(s.eventMinutes)} non-empty minutes): seal ${formatNumber(s.sealUsage.writes / s.count)} WCU + ${formatNumber(s.sealUsage.reads / s.count)} RCU per event, ${formatNumber(s.sealSeconds)} s`,
+    );
+  }
+
+  printTable(
+    `Reads at the burst's rate: ${n(burst.count)} events in ${burst.windowMs / 1000} s, before the seal (all of it unsealed tail) and after it (one sealed minute)`,
+    ['request', 'results', 'count', 'true count', 'estimated', 'RCU', 'ms (local)', 'answer'],
+    burst.probes.map((p) => [
+      p.label,
+      p.results,
+      p.count,
+      p.expectedCount,
+      p.estimated ? 'yes' : 'no',
+      p.rcu,
+      Math.round(p.ms),
+      p.error ? `refused: ${p.error}` : p.count === p.expectedCount ? 'exact' : p.estimated ? 'estimate' : 'WRONG',
+    ]),
+  );
+  return { small, large, burst };
+}
