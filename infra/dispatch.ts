@@ -1,4 +1,4 @@
-// Post dispatch in AWS: the dispatcher fed by the table's stream (event INSERTs only, filtered
+// Post dispatch in AWS, for the stream and schedule functions of infra/functions.ts: the dispatcher fed by the table's stream (event INSERTs only, filtered
 // by the mapping), bisect-on-error with bounded retries and an SQS on-failure destination; the
 // retry runner on a one-minute schedule; alarms on dead deliveries, the stream's iterator age
 // and records set aside.
@@ -14,7 +14,15 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { defaultMetricsNamespace } from '../lib/dispatch/metrics.ts';
 import { eventInsertFilter } from '../lib/store/event-stream.ts';
-import { RouteFunction } from './route-function.ts';
+import {
+  constructIdFor,
+  functionNamed,
+  functionsTriggeredBy,
+  type LambdaFunction as LambdaFunctionEntry,
+  onlyFunctionTriggeredBy,
+  rateExpression,
+} from './functions.ts';
+import { RouteFunction, routeFunctionProps } from './route-function.ts';
 
 export interface DispatchProps {
   readonly table: ITable;
@@ -37,6 +45,7 @@ export class Dispatch extends Construct {
   readonly deadDeliveriesAlarm: Alarm;
   readonly iteratorAgeAlarm: Alarm;
   readonly streamFailuresAlarm: Alarm;
+  private readonly functions = new Map<string, RouteFunction>();
 
   constructor(scope: Construct, id: string, props: DispatchProps) {
     super(scope, id);
@@ -53,14 +62,9 @@ export class Dispatch extends Construct {
       reason: 'This queue is itself the failure destination of the stream mapping; nothing consumes it automatically.',
     });
 
-    // One batch: up to 10 events, each running its bindings (a webhook may take its 10 s timeout).
-    this.dispatcher = new RouteFunction(this, 'Dispatcher', {
-      fn: 'dispatcher',
-      table: props.table,
-      access: 'write',
-      timeout: Duration.minutes(3),
-    });
-    this.dispatcher.function.addEnvironment('METRICS_NAMESPACE', this.metricsNamespace);
+    // The stream function and the scheduled jobs of infra/functions.ts.
+    const stream = onlyFunctionTriggeredBy('stream');
+    this.dispatcher = this.addFunction(stream, props);
     Validations.of(this.dispatcher).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -79,32 +83,19 @@ export class Dispatch extends Construct {
       }),
     );
 
-    this.retryRunner = new RouteFunction(this, 'DeliveryRetry', {
-      fn: 'delivery-retry',
-      table: props.table,
-      access: 'write',
-      timeout: Duration.minutes(5),
-    });
-    this.retryRunner.function.addEnvironment('METRICS_NAMESPACE', this.metricsNamespace);
-    // Overlapping runs are safe: each delivery is leased with a conditional write.
-    new Rule(this, 'RetrySchedule', {
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.retryRunner.function, { retryAttempts: 0 })],
-    });
-
-    // The seal keeps the event counts (docs/data-model.md); a lease makes overlapping runs wait.
-    this.sealer = new RouteFunction(this, 'EventsSeal', {
-      fn: 'events-seal',
-      table: props.table,
-      access: 'write',
-      timeout: Duration.minutes(5),
-    });
-    new Rule(this, 'SealSchedule', {
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.sealer.function, { retryAttempts: 0 })],
-    });
-
-    if (props.emailFrom) this.sendMailWithSes(props.emailFrom);
+    for (const job of functionsTriggeredBy('schedule')) {
+      const runner = this.addFunction(job, props);
+      new Rule(this, job.trigger.rule, {
+        schedule: Schedule.expression(rateExpression(job.trigger.everyMinutes)),
+        targets: [new LambdaFunction(runner.function, { retryAttempts: 0 })],
+      });
+    }
+    this.retryRunner = this.functionFor('delivery-retry');
+    this.sealer = this.functionFor('events-seal');
+    if (props.emailFrom) {
+      for (const [fn, runner] of this.functions)
+        if (functionNamed(fn).sendsMail) this.sendMailWithSes(runner, props.emailFrom);
+    }
 
     const alarm = (alarmId: string, metric: Metric, threshold: number, description: string, periods = 1) =>
       new Alarm(this, alarmId, {
@@ -142,18 +133,30 @@ export class Dispatch extends Construct {
     );
   }
 
-  /** Both functions run sendmail: SES v2 from the address's own or its domain's identity, nothing else. */
-  private sendMailWithSes(emailFrom: string) {
+  /** The function of this construct built from the table entry `fn`. */
+  functionFor(fn: string): RouteFunction {
+    const found = this.functions.get(fn);
+    if (!found) throw new Error(`no dispatch function ${fn}`);
+    return found;
+  }
+
+  private addFunction(entry: LambdaFunctionEntry, props: DispatchProps): RouteFunction {
+    const runner = new RouteFunction(this, constructIdFor(entry.fn), routeFunctionProps(entry, props.table));
+    if (entry.metrics) runner.function.addEnvironment('METRICS_NAMESPACE', this.metricsNamespace);
+    this.functions.set(entry.fn, runner);
+    return runner;
+  }
+
+  /** A function that runs sendmail: SES v2 from the address's own or its domain's identity, nothing else. */
+  private sendMailWithSes(runner: RouteFunction, emailFrom: string) {
     const domain = emailFrom.slice(emailFrom.lastIndexOf('@') + 1);
     if (!emailFrom.includes('@') || domain === '') throw new Error(`emailFrom '${emailFrom}' is not an email address`);
     const identity = (name: string) =>
       Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: name });
-    for (const runner of [this.dispatcher, this.retryRunner]) {
-      runner.function.addEnvironment('EMAIL_TRANSPORT', 'ses');
-      runner.function.addEnvironment('EMAIL_FROM', emailFrom);
-      runner.function.addToRolePolicy(
-        new PolicyStatement({ actions: ['ses:SendEmail'], resources: [identity(emailFrom), identity(domain)] }),
-      );
-    }
+    runner.function.addEnvironment('EMAIL_TRANSPORT', 'ses');
+    runner.function.addEnvironment('EMAIL_FROM', emailFrom);
+    runner.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['ses:SendEmail'], resources: [identity(emailFrom), identity(domain)] }),
+    );
   }
 }

@@ -1,4 +1,4 @@
-// The one Lambda shape: every route function and the authorizer get the same runtime, size,
+// The one Lambda shape: every function of infra/functions.ts gets the same runtime, size,
 // log retention, X-Ray active tracing and bundling, and a table grant no wider than the route table says.
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
@@ -9,7 +9,10 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionBundling } from './bundling.ts';
+import { functionMemoryMb, type LambdaFunction, routeTimeoutSeconds } from './functions.ts';
 import type { TableAccess } from './routes.ts';
+
+export { routeTimeoutSeconds };
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -22,10 +25,21 @@ export interface RouteFunctionProps {
   readonly files?: Readonly<Record<string, string>>;
   /** Default 10 s (an HTTP route); the dispatcher and the retry runner call slow peers. */
   readonly timeout?: Duration;
+  /** Default 512 MB (`functionMemoryMb`). */
+  readonly memoryMb?: number;
 }
 
-/** A route function's timeout; the ingest route's pre bindings budget (PRE_BINDINGS_BUDGET_MS) stays well inside it. */
-export const routeTimeoutSeconds = 10;
+/** The props of a function in the table of every function (infra/functions.ts). */
+export function routeFunctionProps(entry: LambdaFunction, table: ITable): RouteFunctionProps {
+  return {
+    fn: entry.fn,
+    table,
+    access: entry.access,
+    files: entry.files?.(),
+    timeout: Duration.seconds(entry.timeoutSeconds),
+    memoryMb: entry.memoryMb,
+  };
+}
 
 const quote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
 
@@ -59,7 +73,7 @@ export class RouteFunction extends Construct {
       depsLockFilePath: `${projectRoot}package-lock.json`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 512,
+      memorySize: props.memoryMb ?? functionMemoryMb,
       timeout: props.timeout ?? Duration.seconds(routeTimeoutSeconds),
       logGroup,
       role,

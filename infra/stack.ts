@@ -1,4 +1,5 @@
-// One stack per environment, derived from the route table and the table definition.
+// One stack per environment, derived from the table of every function (infra/functions.ts), the
+// route table and the table definition.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -22,20 +23,17 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundledDocsFiles } from '../functions/http/docs.ts';
 import { tableDefinition } from '../lib/store/table.ts';
 import { Dispatch } from './dispatch.ts';
-import { RouteFunction } from './route-function.ts';
+import { constructIdFor, functionNamed, lambdaFunctions, onlyFunctionTriggeredBy } from './functions.ts';
+import { RouteFunction, routeFunctionProps } from './route-function.ts';
 import { type Route, routes, splitRouteKey } from './routes.ts';
 
 export interface EventHubStackProps extends StackProps {
   readonly envName: string;
 }
 
-/** `events-create` → `EventsCreate`: stable construct ids, so logical ids follow the route table. */
-export function constructIdFor(fn: string): string {
-  return fn.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase());
-}
+export { constructIdFor };
 
 /** API Gateway refuses route keys ending in `/`: `GET /events/events/` is deployed as `GET /events/events`. */
 export function gatewayRouteKey(key: string): string {
@@ -97,8 +95,10 @@ export const accessLogFields = {
   integrationError: '$context.integrationErrorMessage',
 } as const;
 
-// Files a function reads at run time, copied into its bundle.
-export const bundledFiles: Record<string, () => Record<string, string>> = { 'docs-asset': bundledDocsFiles };
+// Files a function reads at run time, copied into its bundle (from infra/functions.ts).
+export const bundledFiles: Record<string, () => Record<string, string>> = Object.fromEntries(
+  lambdaFunctions.flatMap((entry) => (entry.files ? [[entry.fn, entry.files]] : [])),
+);
 
 export class EventHubStack extends Stack {
   readonly envName: string;
@@ -139,12 +139,12 @@ export class EventHubStack extends Stack {
       });
     }
 
-    // The authorizer only looks admins up by token hash.
-    this.authorizerFunction = new RouteFunction(this, 'Authorizer', {
-      fn: 'authorizer',
-      table: this.table,
-      access: 'read',
-    });
+    const authorizerEntry = onlyFunctionTriggeredBy('authorizer');
+    this.authorizerFunction = new RouteFunction(
+      this,
+      constructIdFor(authorizerEntry.fn),
+      routeFunctionProps(authorizerEntry, this.table),
+    );
     const authorizer = new HttpLambdaAuthorizer('AdminAuthorizer', this.authorizerFunction.function, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
       // Off: a decision cached for one route would be reused on routes needing other actions.
@@ -166,12 +166,11 @@ export class EventHubStack extends Stack {
       },
     });
     for (const route of deployedRoutes()) {
-      const routeFunction = new RouteFunction(this, constructIdFor(route.fn), {
-        fn: route.fn,
-        table: this.table,
-        access: route.access,
-        files: bundledFiles[route.fn]?.(),
-      });
+      const routeFunction = new RouteFunction(
+        this,
+        constructIdFor(route.fn),
+        routeFunctionProps(functionNamed(route.fn), this.table),
+      );
       this.routeFunctions.set(route.key, routeFunction);
       const { method, path } = splitRouteKey(gatewayRouteKey(route.key));
       const added = this.api.addRoutes({
@@ -185,7 +184,7 @@ export class EventHubStack extends Stack {
       if (route.action === null) publicRoutes.push(...added);
     }
 
-    // Post bindings: the dispatcher on the table's stream, the retry runner, their alarms.
+    // Post bindings and the seal: the stream and schedule functions of infra/functions.ts, their alarms.
     this.dispatch = new Dispatch(this, 'Dispatch', {
       table: this.table,
       envName: this.envName,

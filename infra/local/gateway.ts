@@ -1,22 +1,20 @@
-// The local stand-in for API Gateway (HTTP API): registers the route table, turns each request
+// The local stand-in for API Gateway (HTTP API): registers the HTTP functions of
+// infra/functions.ts (the route table) and their authorizer, turns each request
 // into the payload-2.0 event a Lambda gets in AWS, runs the authorizer first and answers its
 // 401 exactly as the real gateway does.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   APIGatewayRequestAuthorizerEventV2,
-  Context,
 } from 'aws-lambda';
 import { securityHeaders } from '../../functions/http/route-handler.ts';
-import { type Route, routes, splitRouteKey } from '../routes.ts';
+import { functionNamed, functionsTriggeredBy, onlyFunctionTriggeredBy } from '../functions.ts';
+import { type Route, splitRouteKey } from '../routes.ts';
+import { type Lambda, lambdaContext, loadHandler } from './handlers.ts';
 
-type Lambda = (event: never, context: Context) => Promise<unknown>;
-
-const functionsDir = new URL('../../functions/', import.meta.url);
 // API Gateway's own limit on a request payload.
 const maxPayloadBytes = 10 * 1024 * 1024;
 
@@ -31,11 +29,6 @@ export const gatewayAnswers = {
   throttled: { status: 429, body: { message: 'Too Many Requests' } },
   internal: { status: 500, body: { message: 'Internal Server Error' } },
 } as const;
-
-async function loadHandler(fn: string): Promise<Lambda> {
-  const module = await import(pathToFileURL(new URL(`${fn}.ts`, functionsDir).pathname).href);
-  return module.handler as Lambda;
-}
 
 interface CompiledRoute {
   route: Route;
@@ -59,30 +52,12 @@ function compile(route: Route): CompiledRoute {
   return { route, method, pattern: new RegExp(`^${source}$`), params };
 }
 
+const httpFunctions = functionsTriggeredBy('http');
 // Like API Gateway: a literal path beats a parameter, so match literal-first.
-const compiled = routes.map(compile).sort((a, b) => a.params.length - b.params.length);
-
-// The deployed functions' timeout (infra/route-function.ts). Tests raise it: on 2 shared cores
-// one process runs every function, which real Lambda never does.
-const functionTimeoutMs = Number(process.env.LOCAL_FUNCTION_TIMEOUT_MS) || 10_000;
-
-function lambdaContext(fn: string): Context {
-  const deadline = Date.now() + functionTimeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: fn,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const compiled = httpFunctions
+  .flatMap((entry) => entry.trigger.routes)
+  .map(compile)
+  .sort((a, b) => a.params.length - b.params.length);
 
 /**
  * The request's path, or null when it cannot be read or does not percent-decode to UTF-8: API
@@ -180,9 +155,10 @@ export interface LocalGateway {
 }
 
 export async function startGateway(options: { port?: number; host?: string } = {}): Promise<LocalGateway> {
-  const authorizer = await loadHandler('authorizer');
+  const authorizerEntry = onlyFunctionTriggeredBy('authorizer');
+  const authorizer = await loadHandler(authorizerEntry);
   const handlers = new Map<string, Lambda>();
-  for (const { fn } of routes) if (!handlers.has(fn)) handlers.set(fn, await loadHandler(fn));
+  for (const entry of httpFunctions) handlers.set(entry.fn, await loadHandler(entry));
 
   const server = createServer(async (request, response) => {
     const send = ({ status, body }: { status: number; body: unknown }) => {
@@ -208,7 +184,7 @@ export async function startGateway(options: { port?: number; host?: string } = {
         try {
           decision = (await authorizer(
             authorizerEvent(event) as never,
-            lambdaContext('authorizer'),
+            lambdaContext(authorizerEntry),
           )) as typeof decision;
         } catch (error) {
           if ((error as Error).message === 'Unauthorized') return send(gatewayAnswers.unauthorized);
@@ -220,7 +196,7 @@ export async function startGateway(options: { port?: number; host?: string } = {
       const handler = handlers.get(match.route.fn) as Lambda;
       const result = (await handler(
         event as never,
-        lambdaContext(match.route.fn),
+        lambdaContext(functionNamed(match.route.fn)),
       )) as APIGatewayProxyStructuredResultV2;
       const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
       response.writeHead(result.statusCode ?? 200, headers);

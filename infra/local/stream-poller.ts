@@ -1,8 +1,8 @@
 // The local stand-in for Lambda's DynamoDB event source mapping: reads DynamoDB Local's stream
 // and hands the dispatcher handler the same DynamoDBStreamEvent batches (Lambda's JSON form,
 // the same filter). Like the mapping in AWS, it retries a failing record a bounded number of
-// times and then sets it aside (recorded), so the events behind it go on. A timer runs the
-// retry runner in place of the scheduled Lambda.
+// times and then sets it aside (recorded), so the events behind it go on. Timers run the
+// scheduled functions of infra/functions.ts in place of their EventBridge rules.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -14,7 +14,9 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { isEventInsert, type SetAsideRecord } from '../../lib/store/event-stream.ts';
+import { functionsTriggeredBy, onlyFunctionTriggeredBy } from '../functions.ts';
 import { engineClient } from './engine.ts';
+import { loadHandler } from './handlers.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
@@ -251,14 +253,17 @@ export interface LocalDispatch {
 }
 
 /**
- * The dispatcher, the retry runner and the seal as `npm start` and the tests run them: the same handlers
- * the Lambdas run. Import after DYNAMODB_ENDPOINT and TABLE_NAME are set.
+ * The stream function and the scheduled functions of infra/functions.ts (the dispatcher, the retry
+ * runner, the seal) as `npm start` and the tests run them: the same handlers the Lambdas run.
+ * Import after DYNAMODB_ENDPOINT and TABLE_NAME are set.
  */
 export async function startLocalDispatch(options: { endpoint: string; tableName: string }): Promise<LocalDispatch> {
   const { envInt } = await import('../../lib/config.ts');
-  const { handler: dispatcher } = await import('../../functions/dispatcher.ts');
-  const { handler: retry } = await import('../../functions/delivery-retry.ts');
-  const { handler: seal } = await import('../../functions/events-seal.ts');
+  const stream = onlyFunctionTriggeredBy('stream');
+  const dispatcher = (await loadHandler(stream)) as unknown as StreamHandler;
+  const jobs = await Promise.all(
+    functionsTriggeredBy('schedule').map(async (job) => ({ job, handler: await loadHandler(job) })),
+  );
   const { streamFailureStore } = await import('../../lib/store/event-stream.ts');
   const poller = await startStreamPoller({
     endpoint: options.endpoint,
@@ -271,13 +276,16 @@ export async function startLocalDispatch(options: { endpoint: string; tableName:
       await streamFailureStore.put(record);
     },
   });
-  const timer = startRetryTimer(() => retry({}), envInt('DELIVERY_RETRY_INTERVAL_MS', 5_000));
-  // 0 turns the seal off (the tests seal when they mean to: its writes would move table digests).
-  const sealIntervalMs = envInt('SEAL_INTERVAL_MS', 60_000);
-  const sealTimer = sealIntervalMs > 0 ? startRetryTimer(() => seal({}), sealIntervalMs) : undefined;
+  // 0 turns a timer off (the tests seal when they mean to: its writes would move table digests).
+  const timers = jobs.flatMap(({ job, handler }) => {
+    const intervalMs = envInt(job.trigger.local.variable, job.trigger.local.defaultMs);
+    // Called without a context, as before (the seal then bounds a run to 50 s itself).
+    const run = handler as unknown as (event: object) => Promise<unknown>;
+    return intervalMs > 0 ? [startRetryTimer(() => run({}), intervalMs)] : [];
+  });
   return {
     async stop() {
-      await Promise.all([poller.stop(), timer.stop(), sealTimer?.stop()]);
+      await Promise.all([poller.stop(), ...timers.map((timer) => timer.stop())]);
     },
   };
 }
