@@ -1,7 +1,7 @@
 // The one DynamoDB client, built at module scope. Only the local bootstrap and the tests set
 // DYNAMODB_ENDPOINT; in AWS the default credential chain and region apply.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { envString } from '../config.ts';
 import { defaultTableName } from './table.ts';
 
@@ -47,4 +47,16 @@ export async function queryAll(
     if (found.length >= limit) break;
   }
   return found;
+}
+
+/** Puts items 25 to a request (BatchWriteItem), retrying what DynamoDB leaves unprocessed. */
+export async function putAll(items: readonly Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
 }

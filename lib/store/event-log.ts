@@ -10,7 +10,17 @@ import { uuid7Time } from '../events/uuid7.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import { rollupPartition, sortKeyBounds, termIndexes, termPartitions } from './event-keys.ts';
-import { type Level, type LevelTag, levels, type Rollup, readRollups, sealedThrough } from './rollups.ts';
+import {
+  type Level,
+  type LevelTag,
+  levels,
+  listedAbove,
+  listedId,
+  listedIds,
+  type Rollup,
+  readRollups,
+  sealedThrough,
+} from './rollups.ts';
 
 const minuteMs = 60_000;
 
@@ -30,17 +40,22 @@ class ReadBudget {
 
 type Item = Record<string, unknown>;
 
+/** Inclusive sort-key bounds of a read. */
+interface KeyBounds {
+  readonly low: string;
+  readonly high: string;
+}
+
 async function* partitionItems(
   term: Term,
   partition: string,
-  range: TimeRange,
+  { low, high }: KeyBounds,
   order: LogOrder,
   nowSeconds: number,
   budget: ReadBudget,
   firstLimit: number,
 ): AsyncGenerator<Item> {
   const { index, attribute } = termIndexes[term.kind];
-  const { low, high } = sortKeyBounds(range.from, range.to);
   let start: Item | undefined;
   let limit = firstLimit;
   do {
@@ -65,7 +80,10 @@ async function* partitionItems(
   } while (start);
 }
 
-/** Every unexpired event of the terms in the range, in order, read as far as the caller goes. */
+/**
+ * Every unexpired event of the terms in the range, in order, read as far as the caller goes;
+ * with `startId`, from that event on (it included).
+ */
 async function* termEvents(
   terms: readonly Term[],
   range: TimeRange,
@@ -73,13 +91,21 @@ async function* termEvents(
   nowMs: number,
   budget: ReadBudget,
   expected: number,
+  startId?: string,
 ): AsyncGenerator<Item> {
   if (range.from >= range.to) return;
   const nowSeconds = Math.floor(nowMs / 1000);
+  const timeBounds = sortKeyBounds(range.from, range.to);
+  const bounds =
+    startId === undefined
+      ? timeBounds
+      : order === 'newest'
+        ? { ...timeBounds, high: startId }
+        : { ...timeBounds, low: startId };
   const partitions = terms.flatMap((term) => termPartitions(term).map((partition) => ({ term, partition })));
   const firstLimit = Math.max(4, Math.min(1000, Math.ceil(expected / partitions.length) + 2));
   const streams = partitions.map(({ term, partition }) =>
-    partitionItems(term, partition, range, order, nowSeconds, budget, firstLimit),
+    partitionItems(term, partition, bounds, order, nowSeconds, budget, firstLimit),
   );
   const heads = await Promise.all(streams.map((stream) => stream.next()));
   const before = order === 'newest' ? (a: string, b: string) => a > b : (a: string, b: string) => a < b;
@@ -191,7 +217,7 @@ function minutes(level: Level, rollup: Rollup, part: TimeRange, nowMs: number): 
     const live = liveOf(rollup.minuteExpiries.get(child) ?? new Map(), minuteMs, nowMs);
     if (from < part.from || to > part.to || !live) {
       segments.push({ from: Math.max(from, part.from), to: Math.min(to, part.to), kind: 'read', count: 0 });
-    } else if (live.live > 0) segments.push({ from, to, kind: 'minute', count: live.live });
+    } else if (live.live > 0) segments.push({ from, to, kind: 'minute', count: live.live, allLive: live.allLive });
   }
   return segments;
 }
@@ -211,6 +237,47 @@ async function refine(terms: readonly Term[], segment: Segment, nowMs: number): 
     .filter((child) => child.count > 0)
     .sort((a, b) => a.from - b.from)
     .map((child) => ({ ...child, kind: level.child as LevelTag, unread: true }) as Segment & { unread?: boolean });
+}
+
+// ---- Listings: the event at a position inside one sealed minute ----
+
+/** Chunks one request may read to merge the listings of several terms. */
+const maxListingChunks = 40;
+
+/**
+ * The id of the event `skip` places into a whole, sealed, live minute in `order`, from the
+ * terms' listings; null where there is none (a term's minute is small: skip by reading).
+ */
+async function listedStart(
+  terms: readonly Term[],
+  segment: Segment,
+  order: LogOrder,
+  skip: number,
+  nowMs: number,
+  budget: ReadBudget,
+) {
+  if (segment.kind !== 'minute' || !segment.allLive) return null;
+  const minute = segment.from / minuteMs;
+  const index = order === 'newest' ? segment.count - 1 - skip : skip;
+  if (terms.length === 1) {
+    const listed = await listedId(rollupPartition(terms[0] as Term), minute, index);
+    return listed?.id ?? null;
+  }
+  const perTerm = await Promise.all(
+    terms.map(async (term) => {
+      const ids = await listedIds(rollupPartition(term), minute, maxListingChunks);
+      if (ids === null || ids.length > 0) return ids;
+      // Not listed: the term has at most `listedAbove` events in the minute; read their ids.
+      const read: string[] = [];
+      for await (const item of termEvents([term], segment, 'oldest', nowMs, budget, listedAbove)) {
+        read.push(item.sk as string);
+      }
+      return read;
+    }),
+  );
+  if (perTerm.some((ids) => ids === null)) return null;
+  const ids = (perTerm as string[][]).flat().sort();
+  return ids.length === segment.count ? (ids[index] as string) : null;
 }
 
 // ---- The log ----
@@ -266,7 +333,7 @@ export function eventLog(options: EventLogOptions): EventLog {
         continue;
       }
       if (segment.kind === 'minute' || segment.kind === 'read') {
-        return { boundary: order === 'newest' ? segment.to : segment.from, skip: offset - before };
+        return { boundary: order === 'newest' ? segment.to : segment.from, skip: offset - before, segment };
       }
       const children = segment.unread
         ? await expand(terms, segment.kind, segment, nowMs)
@@ -281,14 +348,15 @@ export function eventLog(options: EventLogOptions): EventLog {
     terms: readonly Term[],
     range: TimeRange,
     order: LogOrder,
-    page: { skip: number; limit: number },
+    page: { skip: number; limit: number; startId?: string },
     nowMs: number,
     budget: ReadBudget,
     check?: (event: Event) => boolean,
   ) {
     const events: Event[] = [];
     let matched = 0;
-    for await (const item of termEvents(terms, range, order, nowMs, budget, page.skip + page.limit)) {
+    const expected = page.skip + page.limit;
+    for await (const item of termEvents(terms, range, order, nowMs, budget, expected, page.startId)) {
       const event = decodeBody<Event>(item.b as Uint8Array);
       if (!check || check(event)) {
         matched++;
@@ -323,13 +391,18 @@ export function eventLog(options: EventLogOptions): EventLog {
     if (query.offset >= total) return { events: [], count: total, estimated };
     const at = await locate(query.terms, segments, query.order, query.offset, nowMs);
     if (!at) return { events: [], count: total, estimated };
-    // A skip inside one minute (or one read stretch) is bounded by the budget too.
-    if (at.skip > options.readBudget) throw tooDeep();
+    // Inside a sealed minute the listing names the event the page starts with.
+    const startId =
+      at.skip > 0 ? await listedStart(query.terms, at.segment, query.order, at.skip, nowMs, budget) : null;
+    const skip = startId === null ? at.skip : 0;
+    // A skip read inside one minute (or one read stretch) is bounded by the budget too.
+    if (skip > options.readBudget) throw tooDeep();
     const rest =
       query.order === 'newest'
         ? { from: query.range.from, to: at.boundary }
         : { from: at.boundary, to: query.range.to };
-    const found = await read(query.terms, rest, query.order, { skip: at.skip, limit: query.limit }, nowMs, budget);
+    const page = { skip, limit: query.limit, ...(startId !== null && { startId }) };
+    const found = await read(query.terms, rest, query.order, page, nowMs, budget);
     return { events: found.events, count: total, estimated };
   }
 

@@ -2,11 +2,11 @@
 //   idempotency  pk IDEMPOTENCY#<admin>#<key hash>  sk IDEMPOTENCY  ttl
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event } from '../events/event.ts';
 import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, tableName } from './client.ts';
+import { documents, putAll, tableName } from './client.ts';
 import { decodeBody, encodeBody } from './codec.ts';
 import { eventKey, eventShard, termIndexes, termPartition } from './event-keys.ts';
 
@@ -116,14 +116,7 @@ export const eventStore = {
 
   /** Stores events 25 to a request (BatchWriteItem): seeding, backfills. Nothing runs on them. */
   async putMany(events: readonly Event[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 25) {
-      let pending = events.slice(i, i + 25).map((event) => ({ PutRequest: { Item: eventItem(event) } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-        pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-      }
-    }
+    await putAll(events.map(eventItem));
   },
 
   /** The event with this id, or null when unknown, expired or not one of our ids. */

@@ -4,12 +4,14 @@
 //           n (events), c<child> (events per day / hour of a month / day), e<unit> (events per
 //           expiry day / hour), in hours e<expiry minute>_<mm> (events per expiry minute and
 //           minute of creation), s (last sealed minute applied), ttl (after its last expiry)
+//   listing pk R#<kind>#<value>  sk L#<epoch minute>#<chunk>  k (the minute's ids of the term, ascending,
+//           100 to a chunk, concatenated), ttl: written for a minute holding more than 8 of the term
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, queryItems, tableName } from './client.ts';
+import { documents, putAll, queryItems, tableName } from './client.ts';
 import { sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 
 const minuteMs = 60_000;
@@ -152,6 +154,8 @@ interface TermCount {
   n: number;
   expiries: Map<number, number>;
   maxExpiry: number;
+  /** The minute's event ids of the term, as read (unordered). */
+  ids: string[];
 }
 
 /** Seals every minute older than the delay, in order; returns how many it sealed. */
@@ -253,10 +257,11 @@ async function nextEventMinute(fromMinute: number): Promise<number> {
 /** Events per term (by rollup partition) in one minute, read once from the table's timeline. */
 async function countMinute(minute: number): Promise<Map<string, TermCount>> {
   const counts = new Map<string, TermCount>();
-  const add = (partition: string, expiryMinute: number) => {
-    const count = counts.get(partition) ?? { n: 0, expiries: new Map<number, number>(), maxExpiry: 0 };
+  const add = (partition: string, id: string, expiryMinute: number) => {
+    const count = counts.get(partition) ?? { n: 0, expiries: new Map<number, number>(), maxExpiry: 0, ids: [] };
     counts.set(partition, count);
     count.n++;
+    count.ids.push(id);
     bump(count.expiries, expiryMinute, 1);
     count.maxExpiry = Math.max(count.maxExpiry, expiryMinute * 60 + 60);
   };
@@ -272,10 +277,11 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
         ConsistentRead: true,
       })) {
         const expiryMinute = Math.floor((item.ttl as number) / 60);
-        add('R#all', expiryMinute);
+        const id = item.sk as string;
+        add('R#all', id, expiryMinute);
         for (const [kind, { attribute }] of attributes) {
           const key = item[attribute];
-          if (typeof key === 'string') add(`R#${kind}#${key.slice(0, key.lastIndexOf('#'))}`, expiryMinute);
+          if (typeof key === 'string') add(`R#${kind}#${key.slice(0, key.lastIndexOf('#'))}`, id, expiryMinute);
         }
       }
     }),
@@ -285,6 +291,9 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
 
 /** Adds one minute's counts to each term's hour, day and month, at most once per minute. */
 async function applyMinute(minute: number, counts: Map<string, TermCount>) {
+  // Listings first: a reader trusts them once the seal mark says the minute is sealed, and a
+  // rerun writes the same chunks again.
+  await putAll([...counts].flatMap(([partition, count]) => listingItems(partition, minute, count)));
   const ms = minute * minuteMs;
   const updates: (() => Promise<void>)[] = [];
   for (const [partition, count] of counts) {
@@ -349,4 +358,63 @@ async function addToRollup(partition: string, level: Level, ms: number, minute: 
     // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
+}
+
+// ---- Listings: where an offset falls inside one busy minute ----
+
+/** A term's minute with more events than this is listed; a fewer are skipped by reading. */
+export const listedAbove = 8;
+const idsPerChunk = 100;
+const idLength = 36;
+
+const listingKey = (partition: string, minute: number, chunk: number) => ({
+  pk: partition,
+  sk: `L#${minute}#${String(chunk).padStart(5, '0')}`,
+});
+
+function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
+  if (count.n <= listedAbove) return [];
+  const ids = [...count.ids].sort();
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < ids.length; i += idsPerChunk) {
+    items.push({
+      ...listingKey(partition, minute, i / idsPerChunk),
+      k: ids.slice(i, i + idsPerChunk).join(''),
+      ttl: count.maxExpiry + 86_400,
+    });
+  }
+  return items;
+}
+
+const idsOf = (item: Record<string, unknown> | undefined) => {
+  const text = typeof item?.k === 'string' ? item.k : '';
+  return Array.from({ length: text.length / idLength }, (_, i) => text.slice(i * idLength, (i + 1) * idLength));
+};
+
+/**
+ * The id at `index` (ascending) among a sealed minute's events of one term, and the ids after
+ * it in the same chunk; null when the minute is not listed (it holds at most `listedAbove`).
+ */
+export async function listedId(partition: string, minute: number, index: number) {
+  const chunk = Math.floor(index / idsPerChunk);
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName, Key: listingKey(partition, minute, chunk) }),
+  );
+  const ids = idsOf(Item);
+  const at = index - chunk * idsPerChunk;
+  return at < ids.length ? { id: ids[at] as string, ids } : null;
+}
+
+/** Every listed id of a sealed minute of one term, ascending (empty when it is not listed). */
+export async function listedIds(partition: string, minute: number, maxChunks: number): Promise<string[] | null> {
+  const ids: string[] = [];
+  let chunks = 0;
+  for await (const item of queryItems({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+    ExpressionAttributeValues: { ':pk': partition, ':l': `L#${minute}#` },
+  })) {
+    if (++chunks > maxChunks) return null;
+    ids.push(...idsOf(item));
+  }
+  return ids;
 }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTable } from '../../../infra/local/engine.ts';
 import { type Event, eventActor, eventPerson, newEvent } from '../../../lib/events/event.ts';
 import type { EventLog, EventLogQuery, LogOrder } from '../../../lib/events/search.ts';
-import { eventTerms, type Term } from '../../../lib/events/terms.ts';
+import { eventTerms, modelPkTerm, type Term } from '../../../lib/events/terms.ts';
 
 let log: EventLog;
 let store: typeof import('../../../lib/store/events.ts').eventStore;
@@ -44,6 +44,7 @@ const edges = [
   '2026-02-01T00:00:00.250Z',
   '2026-02-01T00:59:59.900Z',
 ];
+const busyMinute = Date.parse('2026-02-02T12:30:00Z');
 const seeded: Event[] = [];
 
 function seed() {
@@ -64,6 +65,9 @@ function seed() {
   for (const edge of edges) for (let k = -3; k < 4; k++) at(Date.parse(edge) + k * 700);
   // A day and an hour later, more, so the months, days and hours hold several buckets.
   for (let k = 0; k < 12; k++) at(Date.parse('2026-02-02T10:15:00Z') + k * 61_000);
+  // One busy minute: more than `listedAbove` events of most terms, so offsets inside it are
+  // found from the minute's listing (model pks stay below it and are skipped by reading).
+  for (let k = 0; k < 40; k++) at(busyMinute + 5_000 + k * 1_000);
   // Already expired, and expiring during the test (within the current minute).
   at(Date.parse('2026-02-02T11:00:00Z'), new Date(nowMs - 120_000).toISOString());
   at(Date.parse('2026-02-02T11:00:01Z'), new Date(nowMs - 1_000).toISOString());
@@ -97,7 +101,7 @@ const filters: [string, Term[], ((e: Event) => boolean)?][] = [
   ['person', [{ kind: 'person', value: `p-2-${tag}` }]],
   ['brand', [{ kind: 'brand', value: brands[0] as string }]],
   ['client_ip', [{ kind: 'client_ip', value: '192.0.2.3' }]],
-  ['model_pk', [{ kind: 'model_pk', value: `m0-${tag}` }]],
+  ['model_pk', [{ kind: 'model_pk', value: modelPkTerm(`m-0-${tag}`) }]],
   ['model_name', [{ kind: 'model_name', value: 'user' }]],
   ['actor + action (checked)', [{ kind: 'actor', value: users[0] as string }], (e) => e.action === 'login'],
   ['brand + person (checked)', [{ kind: 'brand', value: brands[1] as string }], (e) => eventPerson(e) === `p-1-${tag}`],
@@ -121,6 +125,7 @@ async function agreeWithBruteForce(label: string) {
       for (const size of [3]) {
         const got = await everyPage({ terms, range, order, ...(check && { check }) }, size);
         const want = expected(terms, check, order);
+        expect(want.length, `${name} finds events`).toBeGreaterThan(0);
         expect(got.pks, `${label} ${name} ${order} ${size}`).toEqual(want);
         expect(got.count, `${label} ${name} ${order} ${size}`).toBe(want.length);
         expect(got.estimated).toBe(false);
@@ -191,6 +196,46 @@ describe('event log', () => {
     const to = Date.parse('2026-02-02T11:00:00Z');
     const want = expected(terms, (e) => Date.parse(e.created) < to, 'newest');
     expect(await tight.count(terms, { from: 0, to })).toEqual({ count: want.length, estimated: false });
+  });
+
+  it('starts a page inside a busy sealed minute from its listing, reading no events to skip', async () => {
+    // A budget of 2 refuses any skip read of more than 2 events: only the listing reaches these pages.
+    const tight = makeLog({ readBudget: 2, now: () => nowMs });
+    const busy = (e: Event) => Date.parse(e.created) >= busyMinute && Date.parse(e.created) < busyMinute + 60_000;
+    const cases: [string, Term[]][] = [
+      ['all', [{ kind: 'all', value: '' }]],
+      ['actor', [{ kind: 'actor', value: users[1] as string }]],
+      [
+        'actions',
+        [
+          { kind: 'action', value: 'login' },
+          { kind: 'action', value: 'logout' },
+        ],
+      ],
+    ];
+    for (const [name, terms] of cases) {
+      for (const order of ['newest', 'oldest'] as const) {
+        const want = expected(terms, undefined, order);
+        const inBusy = want
+          .map((pk, i) => ({ pk, i }))
+          .filter(({ pk }) => busy(seeded.find((e) => e.pk === pk) as Event));
+        expect(inBusy.length, name).toBeGreaterThan(8);
+        for (const { i } of inBusy.filter((_, k) => k > 2 && k % 3 === 0)) {
+          const page = await tight.find({ terms, range, order, offset: i, limit: 2 });
+          expect(
+            page.events.map((e) => e.pk),
+            `${name} ${order} ${i}`,
+          ).toEqual(want.slice(i, i + 2));
+        }
+      }
+    }
+    // Without the listing (a term with too few events in the minute), the same skip is refused.
+    const small: Term[] = [{ kind: 'model_pk', value: modelPkTerm(`m-0-${tag}`) }];
+    const want = expected(small, undefined, 'newest');
+    await expect(tight.find({ terms: small, range, order: 'newest', offset: 3, limit: 1 })).rejects.toMatchObject({
+      code: 'page.tooDeep',
+    });
+    expect(want.length).toBeGreaterThan(3);
   });
 
   it('estimates a count past the budget, flags it, and refuses a page it cannot reach', async () => {
