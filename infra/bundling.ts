@@ -2,11 +2,14 @@
 // bench/ (which bundles with esbuild directly to measure size and cold import).
 import type { BuildOptions } from 'esbuild';
 
+/** Source maps only when asked: a 1–4 MB map read at every cold start costs 10–40 ms there. */
+export const sourceMaps = process.env.SOURCE_MAPS === '1';
+
 export const functionBundling = {
   format: 'esm',
   target: 'node24',
   minify: true,
-  sourceMap: true,
+  sourceMap: sourceMaps,
   // The SDK inside the bundle: a faster cold import than the runtime's copy (NOTES.md).
   externalModules: [] as string[],
   // Some bundled dependencies are CommonJS and call require(); ESM has none.
@@ -15,6 +18,9 @@ export const functionBundling = {
   mainFields: ['module', 'main'],
   esbuildArgs: {
     '--alias:@aws-sdk/credential-provider-node': './functions/http/lambda-credentials.ts',
+    // node:http without the export facade that loads undici (functions/http/node-http.ts).
+    '--alias:node:http': './functions/http/node-http.ts',
+    '--alias:http': './functions/http/node-http.ts',
     '--legal-comments': 'none',
   },
 } as const;
