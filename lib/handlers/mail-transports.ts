@@ -1,9 +1,9 @@
 // The two ways a notification leaves, both through nodemailer: SMTP (SMTP_URL, STARTTLS when
 // offered) or SES v2 in AWS (EMAIL_TRANSPORT=ses). The SES client is the one AWS SDK import
-// outside lib/store: it is an outbound edge like the table, built once per cold start.
+// outside lib/store: it is an outbound edge like the table, built once, with the first mail.
 
 import { readFileSync } from 'node:fs';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { PermanentFailure } from './failure.ts';
 import { type Mail, type MailTransport, mimeMessage } from './mail.ts';
@@ -136,12 +136,18 @@ export function smtpTransport(settings: {
   };
 }
 
-export function sesTransport(client: SESv2Client = new SESv2Client({})): MailTransport {
+export function sesTransport(client?: SESv2Client): MailTransport {
   return {
     name: 'ses',
     async send(mail: Mail) {
       const body = { Data: mail.body, Charset: 'UTF-8' };
-      const [Mailer, SESTransport] = await Promise.all([mailer(), import('nodemailer/lib/ses-transport')]);
+      // Like nodemailer, the SES client loads with the first mail, not at cold start.
+      const [Mailer, SESTransport, { SESv2Client, SendEmailCommand }] = await Promise.all([
+        mailer(),
+        import('nodemailer/lib/ses-transport'),
+        import('@aws-sdk/client-sesv2'),
+      ]);
+      client ??= new SESv2Client({});
       const ses = new SESTransport.default({ SES: { sesClient: client, SendEmailCommand } });
       const info = await new Mailer(ses).sendMail({
         from: mail.from,

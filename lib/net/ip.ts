@@ -31,18 +31,29 @@ export function parseNetwork(text: string): Network | null {
 // ---- Classification: is an address globally routable unicast? ----
 // ipaddr.js holds the IANA special-purpose tables (its `range()`); what it lacks is added here.
 
-// Not in ipaddr.js 2.5's IPv6 table. IANA IPv6 Special-Purpose Address Registry
-// (https://www.iana.org/assignments/iana-ipv6-special-registry): 100:0:0:1::/64 (RFC 9780);
-// RFC 4291 §2.5.5.1: ::/96, the deprecated IPv4-compatible addresses.
-const extraIpv6Ranges: readonly (readonly [string, ipaddr.IPv6, number])[] = [
-  ['ipv4Compatible', ipaddr.IPv6.parse('::'), 96],
-  ['dummyPrefix', ipaddr.IPv6.parse('100:0:0:1::'), 64],
-];
-// IANA IPv6 Address Space registry (https://www.iana.org/assignments/ipv6-address-space):
-// only 2000::/3 is allocated as global unicast; the rest is reserved or special.
-const globalUnicastIpv6 = [ipaddr.IPv6.parse('2000::'), 3] as const;
-// RFC 6052 well-known NAT64 prefix; its sibling 64:ff9b:1::/48 (RFC 8215) is for local use only.
-const nat64 = [ipaddr.IPv6.parse('64:ff9b::'), 96] as const;
+// Parsed with the first classification, not at cold start: most functions never classify.
+let ipv6Tables:
+  | {
+      extra: readonly (readonly [string, ipaddr.IPv6, number])[];
+      globalUnicast: readonly [ipaddr.IPv6, number];
+      nat64: readonly [ipaddr.IPv6, number];
+    }
+  | undefined;
+const tables = () =>
+  (ipv6Tables ??= {
+    // Not in ipaddr.js 2.5's IPv6 table. IANA IPv6 Special-Purpose Address Registry
+    // (https://www.iana.org/assignments/iana-ipv6-special-registry): 100:0:0:1::/64 (RFC 9780);
+    // RFC 4291 §2.5.5.1: ::/96, the deprecated IPv4-compatible addresses.
+    extra: [
+      ['ipv4Compatible', ipaddr.IPv6.parse('::'), 96],
+      ['dummyPrefix', ipaddr.IPv6.parse('100:0:0:1::'), 64],
+    ],
+    // IANA IPv6 Address Space registry (https://www.iana.org/assignments/ipv6-address-space):
+    // only 2000::/3 is allocated as global unicast; the rest is reserved or special.
+    globalUnicast: [ipaddr.IPv6.parse('2000::'), 3],
+    // RFC 6052 well-known NAT64 prefix; its sibling 64:ff9b:1::/48 (RFC 8215) is for local use only.
+    nat64: [ipaddr.IPv6.parse('64:ff9b::'), 96],
+  });
 
 const ipv4Of = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
 
@@ -50,7 +61,7 @@ const ipv4Of = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high &
 function embeddedIpv4(address: ipaddr.IPv6, range: string): ipaddr.IPv4[] | null {
   const [, p1 = 0, p2 = 0, p3 = 0, , , p6 = 0, p7 = 0] = address.parts;
   if (range === 'ipv4Mapped') return [ipv4Of(p6, p7)];
-  if (range === 'rfc6052' && address.match(nat64[0], nat64[1])) return [ipv4Of(p6, p7)];
+  if (range === 'rfc6052' && address.match(...tables().nat64)) return [ipv4Of(p6, p7)];
   if (range === '6to4') return [ipv4Of(p1, p2)];
   // Teredo (RFC 4380): the server in bits 32–63, the client's address inverted in the last 32.
   if (range === 'teredo') return [ipv4Of(p2, p3), ipv4Of(p6 ^ 0xffff, p7 ^ 0xffff)];
@@ -84,7 +95,7 @@ export function nonGlobalRange(text: string): string | null {
     return null;
   }
   if (range !== 'unicast') return range;
-  const extra = extraIpv6Ranges.find(([, network, bits]) => v6.match(network, bits));
+  const extra = tables().extra.find(([, network, bits]) => v6.match(network, bits));
   if (extra) return extra[0];
-  return v6.match(globalUnicastIpv6[0], globalUnicastIpv6[1]) ? null : 'reserved';
+  return v6.match(...tables().globalUnicast) ? null : 'reserved';
 }
