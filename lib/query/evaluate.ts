@@ -178,7 +178,7 @@ function createdTest(operator: ComparisonOperator, literal: Literal): Test<strin
 
 function compileComparison(comparison: Comparison): EventPredicate {
   const problem = checkComparison(comparison.path, comparison.operator, comparison.operand);
-  if (problem) throw new Error(`not a query of the event fields: ${problem}`);
+  if (problem) throw new Error(`not a query of the event fields: ${problem.message}`);
   const [root = '', ...keys] = comparison.path;
   const kind = fields[root]?.kind;
   const negated = Object.hasOwn(positive, comparison.operator);

@@ -129,12 +129,42 @@ const textOperators = new Set<ComparisonOperator>([
 ]);
 export const isTextOperator = (operator: ComparisonOperator) => textOperators.has(operator);
 
-/** What is wrong with comparing this path to this operand (DjangoQL's message), or null. */
+/** A problem with a comparison: DjangoQL's message, and whether the name or which value (0-based) is wrong. */
+export interface ComparisonProblem {
+  readonly message: string;
+  readonly at: 'name' | number;
+}
+
+/** What is wrong with comparing this path to this operand, or null. */
 export function checkComparison(
   path: readonly string[],
   operator: ComparisonOperator,
   operand: Operand,
-): string | null {
+): ComparisonProblem | null {
+  const problem = checkName(path);
+  if (problem) return { message: problem, at: 'name' };
+  const [root = ''] = path;
+  const spec = fields[root] as FieldSpec;
+  if (operand.kind === 'cidr') {
+    if (root !== 'client_ip' && spec.kind !== 'json')
+      return {
+        message: `Field "${root}" has "${spec.kind}" type. cidr(…) can be used with client_ip and JSON keys only`,
+        at: 0,
+      };
+    const bad = operand.networks.findIndex((network) => !parseNetwork(network));
+    return bad < 0
+      ? null
+      : { message: `${pythonRepr(operand.networks[bad] as string)} is not an IPv4 or IPv6 network`, at: bad };
+  }
+  const values = operand.kind === 'list' ? operand.items : [operand.value];
+  for (const [index, value] of values.entries()) {
+    const message = checkValue(root, spec, operator, value);
+    if (message) return { message, at: index };
+  }
+  return null;
+}
+
+function checkName(path: readonly string[]): string | null {
   const [root = '', ...keys] = path;
   const spec = fields[root];
   if (!spec || !isFieldName(root)) return `Unknown field: ${root}. Possible choices are: ${fieldNames.join(', ')}`;
@@ -142,18 +172,6 @@ export function checkComparison(
     return `Unknown field: ${keys[0]}. Possible choices are: ${fieldNames.join(', ')}`;
   if (spec.kind === 'json' && keys.length === 0)
     return `Field "${root}" holds JSON: compare one of its keys, such as ${root}.${root === 'user' ? 'username' : 'name'}`;
-  if (operand.kind === 'cidr') {
-    if (root !== 'client_ip' && spec.kind !== 'json')
-      return `Field "${root}" has "${spec.kind}" type. cidr(…) can be used with client_ip and JSON keys only`;
-    for (const network of operand.networks)
-      if (!parseNetwork(network)) return `${pythonRepr(network)} is not an IPv4 or IPv6 network`;
-    return null;
-  }
-  const values = operand.kind === 'list' ? operand.items : [operand.value];
-  for (const value of values) {
-    const problem = checkValue(root, spec, operator, value);
-    if (problem) return problem;
-  }
   return null;
 }
 

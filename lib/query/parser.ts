@@ -49,6 +49,8 @@ class Parser {
   private at = 0;
   private terms = 0;
   private values = 0;
+  /** Where each value counted so far starts. */
+  private readonly valueOffsets: number[] = [];
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -117,13 +119,13 @@ class Parser {
     if (++this.terms > queryLimits.terms)
       throw new ParseFailure(`Too many terms: at most ${queryLimits.terms} comparisons`, name.offset, 'limit');
     const operator = this.operator(name);
-    const valueToken = this.peek();
+    const first = this.values;
     const operand = this.operand(operator);
     const path = name.text.split('.');
     const problem = checkComparison(path, operator, operand);
     if (problem) {
-      const unknownField = problem.startsWith('Unknown field');
-      throw new ParseFailure(problem, unknownField ? name.offset : valueToken.offset, 'schema');
+      const offset = problem.at === 'name' ? name.offset : (this.valueOffsets[first + problem.at] ?? name.offset);
+      throw new ParseFailure(problem.message, offset, 'schema');
     }
     return { type: 'comparison', path, operator, operand };
   }
@@ -179,6 +181,7 @@ class Parser {
   private countValue(token: Token) {
     if (++this.values > queryLimits.values)
       throw new ParseFailure(`Too many values: at most ${queryLimits.values} in one query`, token.offset, 'limit');
+    this.valueOffsets.push(token.offset);
   }
 
   private operand(operator: ComparisonOperator): Operand {
