@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { parseNetwork } from '../net/ip.ts';
-import { actionDisplayName, isEventAction } from './actions.ts';
+import { actionDisplayName, eventActions, isEventAction } from './actions.ts';
 import { type Event, eventActor, eventPerson, parseDrfDatetime } from './event.ts';
 import { allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
 
@@ -37,6 +37,8 @@ export interface FoundEvents {
 export interface EventLog {
   count(terms: readonly Term[], range: TimeRange): Promise<{ count: number; estimated: boolean }>;
   find(query: EventLogQuery): Promise<FoundEvents>;
+  /** Every action of a sealed event (a custom action first used in the unsealed tail is not yet here). */
+  actionsSeen(): Promise<string[]>;
 }
 
 /**
@@ -50,6 +52,7 @@ async function findBySelective(
   check: (event: Event) => boolean,
   indexed: boolean,
 ): Promise<FoundEvents> {
+  if (filters.some((terms) => terms.length === 0)) return { events: [], count: 0, estimated: false };
   if (filters.length === 0) return log.find({ ...query, terms: [allEvents], ...(!indexed && { check }) });
   if (filters.length === 1 && indexed) return log.find({ ...query, terms: filters[0] as Term[] });
   const counts = await Promise.all(filters.map((terms) => log.count(terms, query.range)));
@@ -82,12 +85,8 @@ export const pageSizeParam = z
 export const eventListQuery = z.object({
   page: optionalText,
   page_size: pageSizeParam,
-  action: z
-    .string()
-    .refine(isEventAction, {
-      error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
-    })
-    .optional(),
+  // A case-insensitive substring, as authentik's `icontains` (2026.8); empty is no filter.
+  action: optionalText,
   // API Gateway joins a repeated parameter with commas.
   actions: z
     .string()
@@ -105,6 +104,7 @@ export const eventListQuery = z.object({
   context_model_name: optionalText,
   context_model_app: optionalText,
   context_authorized_app: optionalText,
+  context_device: optionalText,
   brand_name: optionalText,
   created__gte: dateFilter,
   created__lt: dateFilter,
@@ -124,6 +124,8 @@ export interface Page<T> {
     end_index: number;
   };
   results: T[];
+  /** Always empty: authentik 2026.8 requires it on every list. */
+  autocomplete: Record<string, never>;
 }
 
 export const defaultPageSize = 100;
@@ -151,6 +153,7 @@ function pageFrom<T>(results: T[], count: number, page: number, pageSize: number
       end_index: results.length === 0 ? 0 : start + results.length,
     },
     results,
+    autocomplete: {},
   };
 }
 
@@ -172,8 +175,10 @@ const same = (value: unknown, wanted: string) => value !== undefined && value !=
 function eventFilter(query: EventListQuery): (event: Event) => boolean {
   const network = query.client_ip === undefined ? null : parseNetwork(query.client_ip);
   const modelPk = query.context_model_pk?.replaceAll('-', '');
+  const devicePk = query.context_device?.replaceAll('-', '');
+  const action = query.action?.toLowerCase();
   return (event) =>
-    (query.action === undefined || event.action === query.action) &&
+    (!action || event.action.toLowerCase().includes(action)) &&
     (query.actions === undefined || query.actions.includes(event.action)) &&
     (network === null || (event.client_ip !== null && network.contains(event.client_ip))) &&
     (query.username === undefined || eventActor(event) === query.username) &&
@@ -181,6 +186,7 @@ function eventFilter(query: EventListQuery): (event: Event) => boolean {
     (query.context_model_name === undefined ||
       same(path(event.context, 'model', 'model_name'), query.context_model_name)) &&
     (query.context_model_app === undefined || same(path(event.context, 'model', 'app'), query.context_model_app)) &&
+    (devicePk === undefined || String(path(event.context, 'device', 'pk') ?? '').replaceAll('-', '') === devicePk) &&
     (query.context_authorized_app === undefined ||
       same(path(event.context, 'authorized_application', 'pk'), query.context_authorized_app)) &&
     (query.brand_name === undefined || same(event.brand.name, query.brand_name)) &&
@@ -188,13 +194,23 @@ function eventFilter(query: EventListQuery): (event: Event) => boolean {
     (query.created__lt === undefined || Date.parse(event.created) < query.created__lt.getTime());
 }
 
+/** The actions containing `text`, any case: every known one, every one sealed, and the text itself. */
+async function actionsContaining(log: EventLog, text: string): Promise<Term[]> {
+  const wanted = text.toLowerCase();
+  const candidates = new Set([...eventActions, ...(await log.actionsSeen())]);
+  if (isEventAction(text)) candidates.add(text);
+  return [...candidates]
+    .filter((action) => action.toLowerCase().includes(wanted) && isEventAction(action))
+    .map((value) => ({ kind: 'action', value }));
+}
+
 /** The filters of a list query that an index answers, each as its set of terms. */
-function indexedFilters(query: EventListQuery): Term[][] {
+async function indexedFilters(log: EventLog, query: EventListQuery): Promise<Term[][]> {
   const filters: Term[][] = [];
   const one = (kind: Term['kind'], value: string | undefined) => {
     if (value !== undefined) filters.push([{ kind, value }]);
   };
-  one('action', query.action);
+  if (query.action) filters.push(await actionsContaining(log, query.action));
   if (query.actions !== undefined)
     filters.push([...new Set(query.actions)].map((value) => ({ kind: 'action', value })));
   one('actor', query.username);
@@ -203,6 +219,7 @@ function indexedFilters(query: EventListQuery): Term[][] {
   one('model_name', query.context_model_name);
   one('model_pk', query.context_model_pk === undefined ? undefined : modelPkTerm(query.context_model_pk));
   one('authorized_app', query.context_authorized_app);
+  one('device', query.context_device === undefined ? undefined : modelPkTerm(query.context_device));
   one('client_ip', query.client_ip === undefined ? undefined : (singleAddress(query.client_ip) ?? undefined));
   return filters;
 }
@@ -224,7 +241,7 @@ export interface ListedEvents {
 export async function listEvents(log: EventLog, query: EventListQuery, nowMs = Date.now()): Promise<ListedEvents> {
   const size = query.page_size ?? defaultPageSize;
   const page = pageNumber(query.page);
-  const filters = indexedFilters(query);
+  const filters = await indexedFilters(log, query);
   const range = {
     from: query.created__gte?.getTime() ?? 0,
     to: query.created__lt?.getTime() ?? latest(nowMs),

@@ -14,6 +14,7 @@ export const termKinds = [
   'model_name',
   'model_pk',
   'authorized_app',
+  'device',
 ] as const;
 
 export type TermKind = (typeof termKinds)[number];
@@ -38,7 +39,7 @@ const at = (value: unknown, ...keys: string[]): unknown =>
 const scalar = (value: unknown): string | undefined =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 
-/** The model pk as `context_model_pk` compares it: without dashes. */
+/** A model or device pk as `context_model_pk` and `context_device` compare it: without dashes. */
 export const modelPkTerm = (value: string) => value.replaceAll('-', '');
 
 /** An address as one spelling: `2001:DB8::1` and `2001:db8:0::1` are the same term. */
@@ -47,6 +48,7 @@ export const ipTerm = (ip: string) => (ipaddr.isValid(ip) ? ipaddr.parse(ip).toS
 /** Every term of an event, `all` first. */
 export function eventTerms(event: Event): Term[] {
   const modelPk = scalar(at(event.context, 'model', 'pk'));
+  const devicePk = scalar(at(event.context, 'device', 'pk'));
   const values: [TermKind, string | undefined][] = [
     ['action', event.action],
     ['actor', eventActor(event)],
@@ -57,6 +59,7 @@ export function eventTerms(event: Event): Term[] {
     ['model_name', scalar(at(event.context, 'model', 'model_name'))],
     ['model_pk', modelPk === undefined ? undefined : modelPkTerm(modelPk)],
     ['authorized_app', scalar(at(event.context, 'authorized_application', 'pk'))],
+    ['device', devicePk === undefined ? undefined : modelPkTerm(devicePk)],
   ];
   const terms: Term[] = [allEvents];
   for (const [kind, value] of values) if (value !== undefined) terms.push({ kind, value });

@@ -27,6 +27,7 @@ export const pageShape = (item: z.ZodType) =>
       end_index: z.int(),
     }),
     results: z.array(item),
+    autocomplete: z.object({}),
   });
 
 export const actionListShape = z.array(

@@ -28,6 +28,7 @@ export const termIndexes: Readonly<Record<TermKind, TermIndex>> = {
   model_name: { index: 'by-model-name', attribute: 'xmn', shards: 4 },
   model_pk: { index: 'by-model-pk', attribute: 'xmp', shards: 4 },
   authorized_app: { index: 'by-authorized-app', attribute: 'xaa', shards: 4 },
+  device: { index: 'by-device', attribute: 'xd', shards: 4 },
 };
 
 /** The shard of an event id: its last byte, which is random. */

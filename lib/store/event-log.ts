@@ -11,6 +11,7 @@ import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import { rollupPartition, sortKeyBounds, termIndexes, termPartitions } from './event-keys.ts';
 import {
+  actionsSeen,
   type Level,
   type LevelTag,
   levels,
@@ -406,7 +407,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     return { events: found.events, count: total, estimated };
   }
 
-  return { count, find };
+  return { count, find, actionsSeen: () => actionsSeen(Math.floor(now() / 1000)) };
 }
 
 const tooDeepMessage =

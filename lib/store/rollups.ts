@@ -6,6 +6,7 @@
 //           minute of creation), s (last sealed minute applied), ttl (after its last expiry)
 //   listing pk R#<kind>#<value>  sk L#<epoch minute>#<chunk>  k (the minute's ids of the term, ascending,
 //           100 to a chunk, concatenated), ttl: written for a minute holding more than 8 of the term
+//   actions pk ACTIONS  sk <action>  ttl: every action sealed, written with its first minute in a month
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -341,6 +342,9 @@ async function addToRollup(partition: string, level: Level, ms: number, minute: 
         ReturnValues: 'UPDATED_NEW',
       }),
     );
+    if (level.tag === 'M' && Attributes?.n === count.n && partition.startsWith(actionPartitionPrefix)) {
+      await recordAction(partition.slice(actionPartitionPrefix.length), count.maxExpiry + 86_400);
+    }
     // The rollup lives until its last event expires (rare: a later minute holds a later expiry).
     if ((Attributes?.ttl as number) < count.maxExpiry + 86_400) {
       await documents.send(
@@ -358,6 +362,42 @@ async function addToRollup(partition: string, level: Level, ms: number, minute: 
     // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
+}
+
+// ---- Actions seen: what `action` (a substring) can match ----
+
+const actionPartitionPrefix = 'R#action#';
+
+/** Records an action, living as long as its latest month's events (an earlier ttl is raised). */
+export async function recordAction(action: string, ttl: number) {
+  await documents
+    .send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: 'ACTIONS', sk: action },
+        UpdateExpression: 'SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl < :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':ttl': ttl },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/** Every action of a sealed, unexpired event (one Query; one item per distinct action). */
+export async function actionsSeen(nowSeconds: number): Promise<string[]> {
+  const found: string[] = [];
+  for await (const item of queryItems({
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: '#ttl > :now',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':pk': 'ACTIONS', ':now': nowSeconds },
+  })) {
+    found.push(item.sk as string);
+  }
+  return found;
 }
 
 // ---- Listings: where an offset falls inside one busy minute ----

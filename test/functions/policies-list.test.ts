@@ -29,7 +29,7 @@ describe('GET /policies/event_matcher/', () => {
   it('answers the pagination envelope, ordered by name', async () => {
     const answer = await service.call('GET', base);
     expect(answer.status).toBe(200);
-    expect(Object.keys(answer.body)).toEqual(['pagination', 'results']);
+    expect(Object.keys(answer.body)).toEqual(['pagination', 'results', 'autocomplete']);
     expect(answer.body.pagination).toEqual({
       next: 0,
       previous: 0,
@@ -108,6 +108,7 @@ describe('GET /policies/event_matcher/', () => {
     expect(answer.body).toEqual({
       pagination: { next: 0, previous: 0, count: 0, current: 1, total_pages: 1, start_index: 0, end_index: 0 },
       results: [],
+      autocomplete: {},
     });
   });
 

@@ -31,14 +31,17 @@ describe('paginate', () => {
     expect(paginate(five, undefined, 2)).toEqual({
       pagination: { next: 2, previous: 0, count: 5, current: 1, total_pages: 3, start_index: 1, end_index: 2 },
       results: ['a', 'b'],
+      autocomplete: {},
     });
     expect(paginate(five, '2', 2)).toEqual({
       pagination: { next: 3, previous: 1, count: 5, current: 2, total_pages: 3, start_index: 3, end_index: 4 },
       results: ['c', 'd'],
+      autocomplete: {},
     });
     expect(paginate(five, '3', 2)).toEqual({
       pagination: { next: 0, previous: 2, count: 5, current: 3, total_pages: 3, start_index: 5, end_index: 5 },
       results: ['e'],
+      autocomplete: {},
     });
   });
 

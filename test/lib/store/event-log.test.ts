@@ -164,6 +164,8 @@ describe('event log', () => {
     const sealed = await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 100_000 });
     expect(sealed).toBeGreaterThan(0);
     await sealTrusted();
+    // The seal records each action once, so `action` (a substring) knows what it can match.
+    expect((await log.actionsSeen()).sort()).toEqual([...actions].sort());
     await agreeWithBruteForce('sealed');
     await rangesAgree('sealed');
 
