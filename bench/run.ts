@@ -6,7 +6,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
 import { benchTables } from './service.ts';
 
-const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch'] as const;
+const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query'] as const;
 type Section = (typeof sections)[number];
 
 const { values, positionals } = parseArgs({
@@ -63,6 +63,7 @@ try {
     bundles: async () => (await import('./bundles.ts')).bundleFigures(),
     load: async () => (await import('./load.ts')).mixedLoad(endpoint, duration),
     dispatch: async () => (await import('./dispatch.ts')).dispatchFigures(endpoint),
+    query: async () => (await import('./query.ts')).queryFigures(),
   };
   let failed = false;
   for (const section of chosen) {
