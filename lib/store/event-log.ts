@@ -9,15 +9,22 @@ import type { Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
-import { rollupPartition, sortKeyBounds, termIndexes, termPartitions } from './event-keys.ts';
+import {
+  eventShard,
+  rollupPartition,
+  sortKeyBounds,
+  termIndexes,
+  termPartition,
+  termPartitions,
+} from './event-keys.ts';
 import {
   actionsSeen,
   type Level,
   type LevelTag,
   levels,
   listedAbove,
-  listedId,
   listedIds,
+  listedRange,
   type Rollup,
   readRollups,
   sealedThrough,
@@ -81,9 +88,19 @@ async function* partitionItems(
   } while (start);
 }
 
+/** Where a page starts inside a sealed minute, and its first events there, from the listings. */
+interface PagePlan {
+  /** The page's first event. */
+  readonly startId: string;
+  /** The page's events in that minute, in order, with the index partition each is in. */
+  readonly ids: readonly { readonly id: string; readonly partition: string }[];
+  /** `ids` is the whole page: each partition is read to its last page event and no further. */
+  readonly complete: boolean;
+}
+
 /**
  * Every unexpired event of the terms in the range, in order, read as far as the caller goes;
- * with `startId`, from that event on (it included).
+ * with a plan, from its first event on, each partition asked for what the plan says it holds.
  */
 async function* termEvents(
   terms: readonly Term[],
@@ -92,22 +109,31 @@ async function* termEvents(
   nowMs: number,
   budget: ReadBudget,
   expected: number,
-  startId?: string,
+  plan?: PagePlan,
 ): AsyncGenerator<Item> {
   if (range.from >= range.to) return;
   const nowSeconds = Math.floor(nowMs / 1000);
   const timeBounds = sortKeyBounds(range.from, range.to);
-  const bounds =
-    startId === undefined
-      ? timeBounds
-      : order === 'newest'
-        ? { ...timeBounds, high: startId }
-        : { ...timeBounds, low: startId };
+  const bounds = !plan
+    ? timeBounds
+    : order === 'newest'
+      ? { ...timeBounds, high: plan.startId }
+      : { ...timeBounds, low: plan.startId };
+  const known = new Map<string, { n: number; last: string }>();
+  for (const { id, partition } of plan?.ids ?? [])
+    known.set(partition, { n: (known.get(partition)?.n ?? 0) + 1, last: id });
   const partitions = terms.flatMap((term) => termPartitions(term).map((partition) => ({ term, partition })));
-  const firstLimit = Math.max(4, Math.min(1000, Math.ceil(expected / partitions.length) + 2));
-  const streams = partitions.map(({ term, partition }) =>
-    partitionItems(term, partition, bounds, order, nowSeconds, budget, firstLimit),
-  );
+  const unknown = Math.max(0, expected - (plan?.ids.length ?? 0));
+  const guess = Math.max(4, Math.min(1000, Math.ceil(unknown / partitions.length) + 2));
+  const streams = partitions.flatMap(({ term, partition }) => {
+    const mine = known.get(partition);
+    if (plan?.complete) {
+      if (!mine) return [];
+      const last = order === 'newest' ? { low: mine.last } : { high: mine.last };
+      return [partitionItems(term, partition, { ...bounds, ...last }, order, nowSeconds, budget, mine.n + 1)];
+    }
+    return [partitionItems(term, partition, bounds, order, nowSeconds, budget, (mine?.n ?? 0) + guess)];
+  });
   const heads = await Promise.all(streams.map((stream) => stream.next()));
   const before = order === 'newest' ? (a: string, b: string) => a > b : (a: string, b: string) => a < b;
   for (;;) {
@@ -246,39 +272,52 @@ async function refine(terms: readonly Term[], segment: Segment, nowMs: number): 
 const maxListingChunks = 40;
 
 /**
- * The id of the event `skip` places into a whole, sealed, live minute in `order`, from the
- * terms' listings; null where there is none (a term's minute is small: skip by reading).
+ * The plan of a page that starts `skip` places into a whole, sealed, live minute, in `order`,
+ * from the terms' listings; null where there is none (a term's minute is small: read it).
  */
-async function listedStart(
+async function pagePlan(
   terms: readonly Term[],
   segment: Segment,
   order: LogOrder,
-  skip: number,
+  page: { skip: number; limit: number },
   nowMs: number,
   budget: ReadBudget,
-) {
-  if (segment.kind !== 'minute' || !segment.allLive) return null;
+): Promise<PagePlan | null> {
+  if (segment.kind !== 'minute' || !segment.allLive || segment.count <= listedAbove) return null;
+  // At a minute's start a small page reads no more than the plan would cost.
+  if (page.skip === 0 && page.limit <= listedAbove) return null;
   const minute = segment.from / minuteMs;
-  const index = order === 'newest' ? segment.count - 1 - skip : skip;
+  const inMinute = Math.min(page.limit, segment.count - page.skip);
+  // Ascending positions of the page's events in the minute.
+  const first = order === 'newest' ? segment.count - page.skip - inMinute : page.skip;
+  const last = first + inMinute - 1;
+  let listed: { id: string; partition: string }[];
   if (terms.length === 1) {
-    const listed = await listedId(rollupPartition(terms[0] as Term), minute, index);
-    return listed?.id ?? null;
+    const term = terms[0] as Term;
+    const ids = await listedRange(rollupPartition(term), minute, first, last);
+    if (ids.length !== inMinute) return null;
+    listed = ids.map((id) => ({ id, partition: termPartition(term, eventShard(id)) }));
+  } else {
+    const perTerm = await Promise.all(terms.map((term) => minuteIds(term, segment, nowMs, budget)));
+    if (perTerm.some((ids) => ids === null)) return null;
+    const all = (perTerm as { id: string; partition: string }[][]).flat().sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (all.length !== segment.count) return null;
+    listed = all.slice(first, last + 1);
   }
-  const perTerm = await Promise.all(
-    terms.map(async (term) => {
-      const ids = await listedIds(rollupPartition(term), minute, maxListingChunks);
-      if (ids === null || ids.length > 0) return ids;
-      // Not listed: the term has at most `listedAbove` events in the minute; read their ids.
-      const read: string[] = [];
-      for await (const item of termEvents([term], segment, 'oldest', nowMs, budget, listedAbove)) {
-        read.push(item.sk as string);
-      }
-      return read;
-    }),
-  );
-  if (perTerm.some((ids) => ids === null)) return null;
-  const ids = (perTerm as string[][]).flat().sort();
-  return ids.length === segment.count ? (ids[index] as string) : null;
+  const ids = order === 'newest' ? listed.reverse() : listed;
+  return { startId: (ids[0] as { id: string }).id, ids, complete: inMinute === page.limit };
+}
+
+/** A term's ids in a sealed minute, each with its partition: its listing, or (≤ `listedAbove`) read. */
+async function minuteIds(term: Term, segment: Segment, nowMs: number, budget: ReadBudget) {
+  const tag = (id: string) => ({ id, partition: termPartition(term, eventShard(id)) });
+  const ids = await listedIds(rollupPartition(term), segment.from / minuteMs, maxListingChunks);
+  if (ids === null || ids.length > 0) return ids?.map(tag) ?? null;
+  const read: { id: string; partition: string }[] = [];
+  for await (const item of termEvents([term], segment, 'oldest', nowMs, budget, listedAbove)) {
+    read.push(tag(item.sk as string));
+  }
+  return read;
 }
 
 // ---- The log ----
@@ -349,7 +388,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     terms: readonly Term[],
     range: TimeRange,
     order: LogOrder,
-    page: { skip: number; limit: number; startId?: string },
+    page: { skip: number; limit: number; plan?: PagePlan },
     nowMs: number,
     budget: ReadBudget,
     check?: (event: Event) => boolean,
@@ -357,7 +396,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     const events: Event[] = [];
     let matched = 0;
     const expected = page.skip + page.limit;
-    for await (const item of termEvents(terms, range, order, nowMs, budget, expected, page.startId)) {
+    for await (const item of termEvents(terms, range, order, nowMs, budget, expected, page.plan)) {
       const event = decodeBody<Event>(item.b as Uint8Array);
       if (!check || check(event)) {
         matched++;
@@ -392,17 +431,23 @@ export function eventLog(options: EventLogOptions): EventLog {
     if (query.offset >= total) return { events: [], count: total, estimated };
     const at = await locate(query.terms, segments, query.order, query.offset, nowMs);
     if (!at) return { events: [], count: total, estimated };
-    // Inside a sealed minute the listing names the event the page starts with.
-    const startId =
-      at.skip > 0 ? await listedStart(query.terms, at.segment, query.order, at.skip, nowMs, budget) : null;
-    const skip = startId === null ? at.skip : 0;
+    // Inside a sealed minute the listings name the page's events there: none is read to skip.
+    const plan = await pagePlan(
+      query.terms,
+      at.segment,
+      query.order,
+      { skip: at.skip, limit: query.limit },
+      nowMs,
+      budget,
+    );
+    const skip = plan === null ? at.skip : 0;
     // A skip read inside one minute (or one read stretch) is bounded by the budget too.
     if (skip > options.readBudget) throw tooDeep();
     const rest =
       query.order === 'newest'
         ? { from: query.range.from, to: at.boundary }
         : { from: at.boundary, to: query.range.to };
-    const page = { skip, limit: query.limit, ...(startId !== null && { startId }) };
+    const page = { skip, limit: query.limit, ...(plan !== null && { plan }) };
     const found = await read(query.terms, rest, query.order, page, nowMs, budget);
     return { events: found.events, count: total, estimated };
   }

@@ -432,17 +432,24 @@ const idsOf = (item: Record<string, unknown> | undefined) => {
 };
 
 /**
- * The id at `index` (ascending) among a sealed minute's events of one term, and the ids after
- * it in the same chunk; null when the minute is not listed (it holds at most `listedAbove`).
+ * The ids at ascending positions `from`..`to` (inclusive) among a sealed minute's events of one
+ * term, read from the chunks holding them (one Query); empty when the minute is not listed (it
+ * holds at most `listedAbove` of the term).
  */
-export async function listedId(partition: string, minute: number, index: number) {
-  const chunk = Math.floor(index / idsPerChunk);
-  const { Item } = await documents.send(
-    new GetCommand({ TableName: tableName, Key: listingKey(partition, minute, chunk) }),
-  );
-  const ids = idsOf(Item);
-  const at = index - chunk * idsPerChunk;
-  return at < ids.length ? { id: ids[at] as string, ids } : null;
+export async function listedRange(partition: string, minute: number, from: number, to: number): Promise<string[]> {
+  const first = Math.floor(from / idsPerChunk);
+  const ids: string[] = [];
+  for await (const item of queryItems({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+    ExpressionAttributeValues: {
+      ':pk': partition,
+      ':a': listingKey(partition, minute, first).sk,
+      ':b': listingKey(partition, minute, Math.floor(to / idsPerChunk)).sk,
+    },
+  })) {
+    ids.push(...idsOf(item));
+  }
+  return ids.slice(from - first * idsPerChunk, to - first * idsPerChunk + 1);
 }
 
 /** Every listed id of a sealed minute of one term, ascending (empty when it is not listed). */
