@@ -4,7 +4,7 @@ import { DomainError } from '../errors.ts';
 import { parseNetwork } from '../net/ip.ts';
 import { actionDisplayName, eventActions, isEventAction } from './actions.ts';
 import { type Event, eventActor, eventPerson, parseDrfDatetime } from './event.ts';
-import { allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
+import { actorPersonTerm, allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
 
 // ---- The port: how the event log is read (lib/store/event-log.ts implements it) ----
 
@@ -318,9 +318,13 @@ export function eventInfo(event: Event): EventInfo {
 }
 
 export async function searchEventsBySubject(log: EventLog, search: SubjectSearch, nowMs = Date.now()) {
-  const filters: Term[][] = [];
-  if (search.actor !== undefined) filters.push([{ kind: 'actor', value: search.actor }]);
-  if (search.person !== undefined) filters.push([{ kind: 'person', value: search.person }]);
+  // Both together are one term of their own (counted and listed by the seal).
+  const filters: Term[][] =
+    search.actor !== undefined && search.person !== undefined
+      ? [[actorPersonTerm(search.actor, search.person)]]
+      : search.actor !== undefined
+        ? [[{ kind: 'actor', value: search.actor }]]
+        : [[{ kind: 'person', value: search.person as string }]];
   const found = await findBySelective(
     log,
     filters,

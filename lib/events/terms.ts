@@ -15,6 +15,8 @@ export const termKinds = [
   'model_pk',
   'authorized_app',
   'device',
+  // Onegini's actor and userId together; the seal derives it from `actor` and `person`.
+  'actor_person',
 ] as const;
 
 export type TermKind = (typeof termKinds)[number];
@@ -25,6 +27,15 @@ export interface Term {
 }
 
 export const allEvents: Term = { kind: 'all', value: '' };
+
+/** The events of one actor about one person (Onegini `actor` and `userId` together). */
+export const actorPersonTerm = (actor: string, person: string): Term => ({
+  kind: 'actor_person',
+  value: JSON.stringify([actor, person]),
+});
+
+/** The actor and person of an `actor_person` term. */
+export const actorPersonOf = (term: Term) => JSON.parse(term.value) as [actor: string, person: string];
 
 const at = (value: unknown, ...keys: string[]): unknown =>
   keys.reduce<unknown>(
@@ -45,7 +56,7 @@ export const modelPkTerm = (value: string) => value.replaceAll('-', '');
 /** An address as one spelling: `2001:DB8::1` and `2001:db8:0::1` are the same term. */
 export const ipTerm = (ip: string) => (ipaddr.isValid(ip) ? ipaddr.parse(ip).toString() : ip);
 
-/** Every term of an event, `all` first. */
+/** Every term of an event that an index holds, `all` first (`actor_person` is derived from two of them). */
 export function eventTerms(event: Event): Term[] {
   const modelPk = scalar(at(event.context, 'model', 'pk'));
   const devicePk = scalar(at(event.context, 'device', 'pk'));

@@ -3,7 +3,7 @@
 //   rollup   pk R#<kind>#<value> sk H#<hour> | D#<day> | M#<month>
 // s is the event's shard, taken from its id, so an event is found by its id with one GetItem.
 import { createHash } from 'node:crypto';
-import type { Term, TermKind } from '../events/terms.ts';
+import { actorPersonOf, type Term, type TermKind } from '../events/terms.ts';
 
 export interface TermIndex {
   /** The GSI, or null for `all` (the table itself). */
@@ -17,7 +17,10 @@ export interface TermIndex {
 /** Shards of the table's own timeline (`all`); every event id maps to one of them. */
 export const timelineShards = 16;
 
-export const termIndexes: Readonly<Record<TermKind, TermIndex>> = {
+/** The kinds an index of their own holds. */
+export type IndexedKind = Exclude<TermKind, 'actor_person'>;
+
+export const termIndexes: Readonly<Record<IndexedKind, TermIndex>> = {
   all: { index: null, attribute: 'pk', shards: timelineShards },
   action: { index: 'by-action', attribute: 'xa', shards: 16 },
   brand: { index: 'by-brand', attribute: 'xb', shards: 16 },
@@ -40,18 +43,34 @@ export const eventKey = (id: string) => ({ pk: `EV#${eventShard(id)}`, sk: id })
 const valueKey = (value: string) =>
   Buffer.byteLength(value) <= 512 ? value : `~${createHash('sha256').update(value).digest('hex')}`;
 
+/** The term whose index a term is read from: an `actor_person` pair is read from its actor's. */
+export function indexedTerm(term: Term): { kind: IndexedKind; value: string } {
+  return term.kind === 'actor_person' ? { kind: 'actor', value: actorPersonOf(term)[0] } : { ...term, kind: term.kind };
+}
+
 /** The index partition key of a term for an event of shard `shard`. */
 export function termPartition(term: Term, shard: number): string {
-  const { shards } = termIndexes[term.kind];
-  return term.kind === 'all' ? `EV#${shard % shards}` : `${valueKey(term.value)}#${shard % shards}`;
+  const { kind, value } = indexedTerm(term);
+  const { shards } = termIndexes[kind];
+  return kind === 'all' ? `EV#${shard % shards}` : `${valueKey(value)}#${shard % shards}`;
 }
 
 /** Every index partition key of a term, one per shard. */
 export const termPartitions = (term: Term) =>
-  Array.from({ length: termIndexes[term.kind].shards }, (_, shard) => termPartition(term, shard));
+  Array.from({ length: termIndexes[indexedTerm(term).kind].shards }, (_, shard) => termPartition(term, shard));
 
-export const rollupPartition = (term: Term) =>
-  term.kind === 'all' ? 'R#all' : `R#${term.kind}#${valueKey(term.value)}`;
+/** The rollup partition of an actor and person pair, from their values as keys hold them. */
+export const actorPersonRollup = (actorKey: string, personKey: string) =>
+  `R#actor_person#${valueKey(JSON.stringify([actorKey, personKey]))}`;
+
+export function rollupPartition(term: Term): string {
+  if (term.kind === 'all') return 'R#all';
+  if (term.kind === 'actor_person') {
+    const [actor, person] = actorPersonOf(term);
+    return actorPersonRollup(valueKey(actor), valueKey(person));
+  }
+  return `R#${term.kind}#${valueKey(term.value)}`;
+}
 
 /** The sort-key prefix of every UUIDv7 made in millisecond `ms`: `xxxxxxxx-xxxx`. */
 function msPrefix(ms: number): string {

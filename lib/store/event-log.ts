@@ -3,20 +3,22 @@
 // where the rollups say the offset falls. Every read is charged to the request's budget.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors.ts';
-import type { Event } from '../events/event.ts';
+import { type Event, eventPerson } from '../events/event.ts';
 import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/search.ts';
-import type { Term } from '../events/terms.ts';
+import { actorPersonOf, type Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import {
   eventShard,
+  indexedTerm,
   rollupPartition,
   sortKeyBounds,
   termIndexes,
   termPartition,
   termPartitions,
 } from './event-keys.ts';
+import { eventStore } from './events.ts';
 import {
   actionsSeen,
   type Level,
@@ -63,7 +65,7 @@ async function* partitionItems(
   budget: ReadBudget,
   firstLimit: number,
 ): AsyncGenerator<Item> {
-  const { index, attribute } = termIndexes[term.kind];
+  const { index, attribute } = termIndexes[indexedTerm(term).kind];
   let start: Item | undefined;
   let limit = firstLimit;
   do {
@@ -88,12 +90,19 @@ async function* partitionItems(
   } while (start);
 }
 
+interface PlannedEvent {
+  readonly id: string;
+  readonly partition: string;
+  /** The item, where planning read it (an unlisted stretch of an actor and person pair). */
+  readonly item?: Item;
+}
+
 /** Where a page starts inside a sealed minute, and its first events there, from the listings. */
 interface PagePlan {
   /** The page's first event. */
   readonly startId: string;
-  /** The page's events in that minute, in order, with the index partition each is in. */
-  readonly ids: readonly { readonly id: string; readonly partition: string }[];
+  /** The page's events from there on, in order, with the index partition each is in. */
+  readonly ids: readonly PlannedEvent[];
   /** `ids` is the whole page: each partition is read to its last page event and no further. */
   readonly complete: boolean;
 }
@@ -125,14 +134,18 @@ async function* termEvents(
   const partitions = terms.flatMap((term) => termPartitions(term).map((partition) => ({ term, partition })));
   const unknown = Math.max(0, expected - (plan?.ids.length ?? 0));
   const guess = Math.max(4, Math.min(1000, Math.ceil(unknown / partitions.length) + 2));
+  const read = (term: Term, stream: AsyncGenerator<Item>) =>
+    term.kind === 'actor_person' ? ofPerson(stream, actorPersonOf(term)[1], budget) : stream;
   const streams = partitions.flatMap(({ term, partition }) => {
     const mine = known.get(partition);
     if (plan?.complete) {
       if (!mine) return [];
       const last = order === 'newest' ? { low: mine.last } : { high: mine.last };
-      return [partitionItems(term, partition, { ...bounds, ...last }, order, nowSeconds, budget, mine.n + 1)];
+      return [
+        read(term, partitionItems(term, partition, { ...bounds, ...last }, order, nowSeconds, budget, mine.n + 1)),
+      ];
     }
-    return [partitionItems(term, partition, bounds, order, nowSeconds, budget, (mine?.n ?? 0) + guess)];
+    return [read(term, partitionItems(term, partition, bounds, order, nowSeconds, budget, (mine?.n ?? 0) + guess))];
   });
   const heads = await Promise.all(streams.map((stream) => stream.next()));
   const before = order === 'newest' ? (a: string, b: string) => a > b : (a: string, b: string) => a < b;
@@ -148,6 +161,14 @@ async function* termEvents(
     budget.spend(1);
     yield (heads[best] as IteratorYieldResult<Item>).value;
     heads[best] = await (streams[best] as AsyncGenerator<Item>).next();
+  }
+}
+
+/** The items of a pair's actor that are about its person (the index holds the actor only). */
+async function* ofPerson(items: AsyncGenerator<Item>, person: string, budget: ReadBudget): AsyncGenerator<Item> {
+  for await (const item of items) {
+    if (eventPerson(decodeBody<Event>(item.b as Uint8Array)) === person) yield item;
+    else budget.spend(1);
   }
 }
 
@@ -271,41 +292,93 @@ async function refine(terms: readonly Term[], segment: Segment, nowMs: number): 
 /** Chunks one request may read to merge the listings of several terms. */
 const maxListingChunks = 40;
 
+const isPair = (terms: readonly Term[]) => terms.length === 1 && terms[0]?.kind === 'actor_person';
+
+/** A segment the listings answer: a whole, sealed, live minute holding enough of the terms. */
+const listable = (terms: readonly Term[], segment: Segment) =>
+  segment.kind === 'minute' && segment.allLive === true && (segment.count > listedAbove || isPair(terms));
+
+interface Position {
+  readonly segment: Segment;
+  readonly skip: number;
+}
+
 /**
- * The plan of a page that starts `skip` places into a whole, sealed, live minute, in `order`,
- * from the terms' listings; null where there is none (a term's minute is small: read it).
+ * The plan of a page from the listings of the minutes it covers, starting `skip` places into
+ * the first; null where the first has none (a small minute or a read stretch: read it). A pair
+ * also plans through read stretches (by reading them): its index is its actor's.
  */
 async function pagePlan(
   terms: readonly Term[],
-  segment: Segment,
+  first: Position,
+  rest: AsyncGenerator<Position>,
   order: LogOrder,
-  page: { skip: number; limit: number },
+  limit: number,
   nowMs: number,
   budget: ReadBudget,
 ): Promise<PagePlan | null> {
-  if (segment.kind !== 'minute' || !segment.allLive || segment.count <= listedAbove) return null;
+  const pair = isPair(terms);
+  const plannable = (segment: Segment) => listable(terms, segment) || (pair && segment.kind === 'read');
+  if (!plannable(first.segment)) return null;
   // At a minute's start a small page reads no more than the plan would cost.
-  if (page.skip === 0 && page.limit <= listedAbove) return null;
-  const minute = segment.from / minuteMs;
-  const inMinute = Math.min(page.limit, segment.count - page.skip);
-  // Ascending positions of the page's events in the minute.
-  const first = order === 'newest' ? segment.count - page.skip - inMinute : page.skip;
+  if (!pair && first.skip === 0 && limit <= listedAbove) return null;
+  const ids: PlannedEvent[] = [];
+  let at = first;
+  let exhausted = false;
+  for (;;) {
+    const part = await minutePart(terms, at, order, limit - ids.length, nowMs, budget);
+    if (!part) break;
+    ids.push(...part);
+    if (ids.length >= limit) break;
+    const next = await rest.next();
+    if (next.done) {
+      exhausted = true;
+      break;
+    }
+    at = next.value;
+    if (!plannable(at.segment)) break;
+  }
+  if (ids.length === 0) return null;
+  return { startId: (ids[0] as PlannedEvent).id, ids, complete: ids.length >= limit || exhausted };
+}
+
+/** Up to `want` events of a segment from `skip` on, in order: from listings, or read. */
+async function minutePart(
+  terms: readonly Term[],
+  { segment, skip }: Position,
+  order: LogOrder,
+  want: number,
+  nowMs: number,
+  budget: ReadBudget,
+): Promise<PlannedEvent[] | null> {
+  if (segment.kind === 'read') {
+    // A pair's unlisted stretch, read: its skip is bounded by the budget like any other.
+    if (skip > budget.limit) throw tooDeep();
+    const read: PlannedEvent[] = [];
+    for await (const item of termEvents(terms, segment, order, nowMs, budget, skip + want)) {
+      if (read.length >= skip + want) break;
+      read.push({ id: item.sk as string, partition: '', item });
+    }
+    return read.slice(skip);
+  }
+  const inMinute = Math.min(want, segment.count - skip);
+  // Ascending positions of these events in the minute.
+  const first = order === 'newest' ? segment.count - skip - inMinute : skip;
   const last = first + inMinute - 1;
-  let listed: { id: string; partition: string }[];
+  let listed: PlannedEvent[];
   if (terms.length === 1) {
     const term = terms[0] as Term;
-    const ids = await listedRange(rollupPartition(term), minute, first, last);
+    const ids = await listedRange(rollupPartition(term), segment.from / minuteMs, first, last);
     if (ids.length !== inMinute) return null;
     listed = ids.map((id) => ({ id, partition: termPartition(term, eventShard(id)) }));
   } else {
     const perTerm = await Promise.all(terms.map((term) => minuteIds(term, segment, nowMs, budget)));
     if (perTerm.some((ids) => ids === null)) return null;
-    const all = (perTerm as { id: string; partition: string }[][]).flat().sort((a, b) => (a.id < b.id ? -1 : 1));
+    const all = (perTerm as PlannedEvent[][]).flat().sort((a, b) => (a.id < b.id ? -1 : 1));
     if (all.length !== segment.count) return null;
     listed = all.slice(first, last + 1);
   }
-  const ids = order === 'newest' ? listed.reverse() : listed;
-  return { startId: (ids[0] as { id: string }).id, ids, complete: inMinute === page.limit };
+  return order === 'newest' ? listed.reverse() : listed;
 }
 
 /** A term's ids in a sealed minute, each with its partition: its listing, or (≤ `listedAbove`) read. */
@@ -318,6 +391,16 @@ async function minuteIds(term: Term, segment: Segment, nowMs: number, budget: Re
     read.push(tag(item.sk as string));
   }
   return read;
+}
+
+/** The planned events: those read while planning as they are, the others by id (BatchGetItem). */
+async function eventsOf(planned: readonly PlannedEvent[], budget: ReadBudget): Promise<Event[]> {
+  const fetched = await eventStore.getMany(planned.filter((p) => !p.item).map((p) => p.id));
+  budget.spend(planned.length);
+  return planned.flatMap((p) => {
+    const event = p.item ? decodeBody<Event>(p.item.b as Uint8Array) : fetched.get(p.id);
+    return event ? [event] : [];
+  });
 }
 
 // ---- The log ----
@@ -362,25 +445,33 @@ export function eventLog(options: EventLogOptions): EventLog {
     return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated };
   }
 
-  /** Where offset `offset` falls: the boundary to read from and how many to skip there. */
-  async function locate(terms: readonly Term[], segments: Segment[], order: LogOrder, offset: number, nowMs: number) {
+  /** The minutes and read stretches from where `offset` falls on, in order, the first with its skip. */
+  async function* positions(
+    terms: readonly Term[],
+    segments: Segment[],
+    order: LogOrder,
+    offset: number,
+    nowMs: number,
+  ): AsyncGenerator<Position> {
     const queue = order === 'newest' ? [...segments].reverse() : [...segments];
     let before = 0;
+    let found = false;
     while (queue.length > 0) {
       const segment = queue.shift() as Segment & { unread?: boolean };
-      if (before + segment.count <= offset) {
+      if (segment.count === 0 || (!found && before + segment.count <= offset)) {
         before += segment.count;
         continue;
       }
       if (segment.kind === 'minute' || segment.kind === 'read') {
-        return { boundary: order === 'newest' ? segment.to : segment.from, skip: offset - before, segment };
+        yield { segment, skip: found ? 0 : offset - before };
+        found = true;
+        continue;
       }
       const children = segment.unread
         ? await expand(terms, segment.kind, segment, nowMs)
         : await refine(terms, segment, nowMs);
       queue.unshift(...(order === 'newest' ? children.reverse() : children));
     }
-    return null;
   }
 
   /** Reads from the start of `range` in order: skips `skip` matches, keeps `limit`, counts with a check. */
@@ -429,24 +520,29 @@ export function eventLog(options: EventLogOptions): EventLog {
     const { segments, estimated } = await segmentsOf(query.terms, query.range, nowMs, budget);
     const total = segments.reduce((sum, s) => sum + s.count, 0);
     if (query.offset >= total) return { events: [], count: total, estimated };
-    const at = await locate(query.terms, segments, query.order, query.offset, nowMs);
-    if (!at) return { events: [], count: total, estimated };
-    // Inside a sealed minute the listings name the page's events there: none is read to skip.
-    const plan = await pagePlan(
-      query.terms,
-      at.segment,
-      query.order,
-      { skip: at.skip, limit: query.limit },
-      nowMs,
-      budget,
-    );
+    const cursor = positions(query.terms, segments, query.order, query.offset, nowMs);
+    const located = await cursor.next();
+    if (located.done) return { events: [], count: total, estimated };
+    const at = located.value;
+    // Where listings cover the page, they name its events: none is read to skip.
+    const plan = await pagePlan(query.terms, at, cursor, query.order, query.limit, nowMs, budget);
+    const boundary = query.order === 'newest' ? at.segment.to : at.segment.from;
+    const rest =
+      query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to: query.range.to };
+    if (plan && isPair(query.terms)) {
+      // A pair has no index of its own: its planned events are fetched by id.
+      const events = await eventsOf(plan.ids, budget);
+      if (!plan.complete) {
+        // The rest from the last planned event on (that one is read again and skipped).
+        const from = { startId: (plan.ids[plan.ids.length - 1] as PlannedEvent).id, ids: [], complete: false };
+        const page = { skip: 1, limit: query.limit - events.length, plan: from };
+        events.push(...(await read(query.terms, rest, query.order, page, nowMs, budget)).events);
+      }
+      return { events, count: total, estimated };
+    }
     const skip = plan === null ? at.skip : 0;
     // A skip read inside one minute (or one read stretch) is bounded by the budget too.
     if (skip > options.readBudget) throw tooDeep();
-    const rest =
-      query.order === 'newest'
-        ? { from: query.range.from, to: at.boundary }
-        : { from: at.boundary, to: query.range.to };
     const page = { skip, limit: query.limit, ...(plan !== null && { plan }) };
     const found = await read(query.terms, rest, query.order, page, nowMs, budget);
     return { events: found.events, count: total, estimated };

@@ -2,7 +2,7 @@
 //   idempotency  pk IDEMPOTENCY#<admin>#<key hash>  sk IDEMPOTENCY  ttl
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event } from '../events/event.ts';
 import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
@@ -22,7 +22,9 @@ export function eventItem(event: Event) {
     b: encodeBody(event),
   };
   for (const term of eventTerms(event)) {
-    if (term.kind !== 'all') item[termIndexes[term.kind].attribute] = termPartition(term, shard);
+    if (term.kind !== 'all' && term.kind !== 'actor_person') {
+      item[termIndexes[term.kind].attribute] = termPartition(term, shard);
+    }
   }
   return item;
 }
@@ -117,6 +119,24 @@ export const eventStore = {
   /** Stores events 25 to a request (BatchWriteItem): seeding, backfills. Nothing runs on them. */
   async putMany(events: readonly Event[]): Promise<void> {
     await putAll(events.map(eventItem));
+  },
+
+  /** Events by id (BatchGetItem, 100 to a request): the unexpired ones found, by id. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Event>> {
+    const found = new Map<string, Event>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(eventKey);
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+        for (const item of result.Responses?.[tableName] ?? []) {
+          if ((item.ttl as number) > nowSeconds())
+            found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
+        }
+        keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   },
 
   /** The event with this id, or null when unknown, expired or not one of our ids. */

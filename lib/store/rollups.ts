@@ -13,7 +13,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, putAll, queryItems, tableName } from './client.ts';
-import { sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
+import { actorPersonRollup, sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 
 const minuteMs = 60_000;
 const hourMs = 3_600_000;
@@ -280,10 +280,17 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
         const expiryMinute = Math.floor((item.ttl as number) / 60);
         const id = item.sk as string;
         add('R#all', id, expiryMinute);
-        for (const [kind, { attribute }] of attributes) {
+        const keyValue = (attribute: string) => {
           const key = item[attribute];
-          if (typeof key === 'string') add(`R#${kind}#${key.slice(0, key.lastIndexOf('#'))}`, id, expiryMinute);
+          return typeof key === 'string' ? key.slice(0, key.lastIndexOf('#')) : undefined;
+        };
+        for (const [kind, { attribute }] of attributes) {
+          const value = keyValue(attribute);
+          if (value !== undefined) add(`R#${kind}#${value}`, id, expiryMinute);
         }
+        const actor = keyValue(termIndexes.actor.attribute);
+        const person = keyValue(termIndexes.person.attribute);
+        if (actor !== undefined && person !== undefined) add(actorPersonRollup(actor, person), id, expiryMinute);
       }
     }),
   );
@@ -402,8 +409,13 @@ export async function actionsSeen(nowSeconds: number): Promise<string[]> {
 
 // ---- Listings: where an offset falls inside one busy minute ----
 
-/** A term's minute with more events than this is listed; a fewer are skipped by reading. */
+/**
+ * A term's minute with more events than this is listed; fewer are skipped by reading. An
+ * actor and person pair is always listed: it has no index of its own to skip in.
+ */
 export const listedAbove = 8;
+const pairPrefix = 'R#actor_person#';
+export const listsEvery = (partition: string) => partition.startsWith(pairPrefix);
 const idsPerChunk = 100;
 const idLength = 36;
 
@@ -413,7 +425,7 @@ const listingKey = (partition: string, minute: number, chunk: number) => ({
 });
 
 function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
-  if (count.n <= listedAbove) return [];
+  if (count.n <= listedAbove && !listsEvery(partition)) return [];
   const ids = [...count.ids].sort();
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < ids.length; i += idsPerChunk) {

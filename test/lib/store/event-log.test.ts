@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTable } from '../../../infra/local/engine.ts';
 import { type Event, eventActor, eventPerson, newEvent } from '../../../lib/events/event.ts';
 import type { EventLog, EventLogQuery, LogOrder } from '../../../lib/events/search.ts';
-import { eventTerms, modelPkTerm, type Term } from '../../../lib/events/terms.ts';
+import { actorPersonOf, actorPersonTerm, eventTerms, modelPkTerm, type Term } from '../../../lib/events/terms.ts';
 
 let log: EventLog;
 let store: typeof import('../../../lib/store/events.ts').eventStore;
@@ -57,7 +57,11 @@ function seed() {
       user: { username: users[n % 3], pk: `p-${n % 3}-${tag}` },
       brand: { name: brands[n % 2] },
       client_ip: `192.0.2.${n % 4}`,
-      context: n % 5 === 0 ? { model: { app: 'authentik_core', model_name: 'user', pk: `m-${n % 2}-${tag}` } } : {},
+      context: {
+        ...(n % 5 === 0 && { model: { app: 'authentik_core', model_name: 'user', pk: `m-${n % 2}-${tag}` } }),
+        // Some events are about another person than their user: a sparse actor and person pair.
+        ...(n % 7 === 0 && { person_id: `p-x-${tag}` }),
+      },
       ...(expires && { expires }),
     };
     seeded.push(newEvent(input, new Date(ms), 365 * 3));
@@ -77,8 +81,10 @@ function seed() {
 
 /** What a brute-force reading answers: matching live events, newest (or oldest) first. */
 function expected(terms: readonly Term[], check: ((e: Event) => boolean) | undefined, order: LogOrder) {
+  const pairs = terms.filter((t) => t.kind === 'actor_person').map(actorPersonOf);
   const has = (event: Event) =>
-    eventTerms(event).some((t) => terms.some((wanted) => wanted.kind === t.kind && wanted.value === t.value));
+    eventTerms(event).some((t) => terms.some((wanted) => wanted.kind === t.kind && wanted.value === t.value)) ||
+    pairs.some(([actor, person]) => eventActor(event) === actor && eventPerson(event) === person);
   const live = seeded.filter((e) => Math.floor(Date.parse(e.expires) / 1000) > Math.floor(nowMs / 1000));
   const found = live.filter((e) => has(e) && (!check || check(e))).map((e) => e.pk);
   found.sort();
@@ -103,6 +109,8 @@ const filters: [string, Term[], ((e: Event) => boolean)?][] = [
   ['client_ip', [{ kind: 'client_ip', value: '192.0.2.3' }]],
   ['model_pk', [{ kind: 'model_pk', value: modelPkTerm(`m-0-${tag}`) }]],
   ['model_name', [{ kind: 'model_name', value: 'user' }]],
+  ['actor and person, a dense pair', [actorPersonTerm(users[1] as string, `p-1-${tag}`)]],
+  ['actor and person, a sparse pair', [actorPersonTerm(users[0] as string, `p-x-${tag}`)]],
   ['actor + action (checked)', [{ kind: 'actor', value: users[0] as string }], (e) => e.action === 'login'],
   ['brand + person (checked)', [{ kind: 'brand', value: brands[1] as string }], (e) => eventPerson(e) === `p-1-${tag}`],
 ];
@@ -207,6 +215,7 @@ describe('event log', () => {
     const cases: [string, Term[]][] = [
       ['all', [{ kind: 'all', value: '' }]],
       ['actor', [{ kind: 'actor', value: users[1] as string }]],
+      ['actor and person', [actorPersonTerm(users[1] as string, `p-1-${tag}`)]],
       [
         'actions',
         [
