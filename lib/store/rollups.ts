@@ -172,10 +172,17 @@ export async function sealMinutes(options: SealOptions): Promise<number> {
       new UpdateCommand({
         TableName: tableName,
         Key: sealKey,
-        UpdateExpression: 'SET through = :m, #at = :at, stable = :stable',
+        // Each step renews the lease: a long run (a backlog) keeps it while it makes progress.
+        UpdateExpression: 'SET through = :m, #at = :at, stable = :stable, lease = :until',
         ConditionExpression: 'holder = :holder',
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':m': minute, ':at': Date.now(), ':stable': stable, ':holder': holder },
+        ExpressionAttributeValues: {
+          ':m': minute,
+          ':at': Date.now(),
+          ':stable': stable,
+          ':holder': holder,
+          ':until': Date.now() + leaseMs,
+        },
       }),
     );
   let through = stable;
