@@ -238,21 +238,43 @@ export interface ListedEvents {
   estimated: boolean;
 }
 
+/**
+ * The events a list query selects, as the event log reads them: the indexed filters (each a
+ * set of terms), the check every event must pass, whether the indexes answer every filter, and
+ * the created range. The list, and anything else taking the list's filters, reads through it.
+ */
+export interface EventSelection {
+  readonly filters: Term[][];
+  readonly check: (event: Event) => boolean;
+  readonly indexed: boolean;
+  readonly range: TimeRange;
+}
+
+export async function eventSelection(log: EventLog, query: EventListQuery, nowMs: number): Promise<EventSelection> {
+  return {
+    filters: await indexedFilters(log, query),
+    check: eventFilter(query),
+    indexed: query.client_ip === undefined || singleAddress(query.client_ip) !== null,
+    range: {
+      from: query.created__gte?.getTime() ?? 0,
+      to: query.created__lt?.getTime() ?? latest(nowMs),
+    },
+  };
+}
+
+/** Finds a page of selected events (the most selective filter read, the rest checked). */
+export const findSelected = (
+  log: EventLog,
+  selection: EventSelection,
+  page: Omit<EventLogQuery, 'terms' | 'check' | 'range'>,
+) => findBySelective(log, selection.filters, { ...page, range: selection.range }, selection.check, selection.indexed);
+
 export async function listEvents(log: EventLog, query: EventListQuery, nowMs = Date.now()): Promise<ListedEvents> {
   const size = query.page_size ?? defaultPageSize;
   const page = pageNumber(query.page);
-  const filters = await indexedFilters(log, query);
-  const range = {
-    from: query.created__gte?.getTime() ?? 0,
-    to: query.created__lt?.getTime() ?? latest(nowMs),
-  };
-  const found = await findBySelective(
-    log,
-    filters,
-    { range, order: query.ordering === 'created' ? 'oldest' : 'newest', offset: (page - 1) * size, limit: size },
-    eventFilter(query),
-    query.client_ip === undefined || singleAddress(query.client_ip) !== null,
-  );
+  const selection = await eventSelection(log, query, nowMs);
+  const order = query.ordering === 'created' ? 'oldest' : 'newest';
+  const found = await findSelected(log, selection, { order, offset: (page - 1) * size, limit: size });
   return { page: pageFrom(found.events, found.count, page, size), estimated: found.estimated };
 }
 
