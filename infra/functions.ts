@@ -3,6 +3,7 @@
 // poller, timers), the bundling and docs/deploying.md all loop over it. No AWS or CDK imports:
 // the local runner reads it too.
 import { bundledDocsFiles } from '../functions/http/docs.ts';
+import { bundledConsoleFiles } from '../ui/build.ts';
 import { type Route, routes, type TableAccess } from './routes.ts';
 
 /** A route function's timeout; the ingest route's pre bindings budget (PRE_BINDINGS_BUDGET_MS) stays well inside it. */
@@ -46,7 +47,11 @@ export interface LambdaFunction {
 }
 
 /** Files bundled per HTTP function. */
-const routeFiles: Readonly<Record<string, () => Record<string, string>>> = { 'docs-asset': bundledDocsFiles };
+const routeFiles: Readonly<Record<string, () => Record<string, string>>> = {
+  'docs-asset': bundledDocsFiles,
+  // The console, built with esbuild at synth time (ui/build.ts).
+  'ui-asset': bundledConsoleFiles,
+};
 
 function httpFunctions(table: readonly Route[]): LambdaFunction[] {
   const byFn = new Map<string, Route[]>();
