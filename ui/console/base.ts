@@ -1,0 +1,84 @@
+// Light DOM components: one stylesheet (console.css) styles them all, and labels, focus order
+// and axe-core see one document.
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { can, consoleEvents, errorText } from './api.ts';
+
+export class ConsoleElement extends LitElement {
+  private readonly onDenied = () => this.requestUpdate();
+
+  override createRenderRoot() {
+    return this;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    consoleEvents.addEventListener('denied', this.onDenied);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    consoleEvents.removeEventListener('denied', this.onDenied);
+  }
+
+  // Narrow screens show each row as a card: every cell is labelled with its column's header.
+  protected override updated() {
+    for (const table of this.querySelectorAll('table')) {
+      const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+      for (const row of table.querySelectorAll('tbody tr')) {
+        [...row.children].forEach((cell, i) => {
+          if (headers[i] && cell.getAttribute('data-label') !== headers[i]) cell.setAttribute('data-label', headers[i]);
+        });
+      }
+    }
+  }
+}
+
+/** A failure in words, announced to screen readers. */
+export function errorBox(error: unknown): TemplateResult | typeof nothing {
+  if (!error) return nothing;
+  return html`<p class="error" role="alert">${errorText(error)}</p>`;
+}
+
+export function notice(text: string): TemplateResult | typeof nothing {
+  if (!text) return nothing;
+  return html`<p class="notice" role="status">${text}</p>`;
+}
+
+/** Why a control is disabled, for a policy action a 403 showed missing. */
+export function lacking(action: string): TemplateResult | typeof nothing {
+  return can(action) ? nothing : html`<span class="lacking">(needs ${action})</span>`;
+}
+
+/** Asks before a destructive step, in a modal <dialog> (Escape cancels, focus returns). */
+export function confirmStep(question: string, confirmLabel: string): Promise<boolean> {
+  const dialog = document.createElement('dialog');
+  dialog.setAttribute('aria-labelledby', 'confirm-question');
+  const text = document.createElement('p');
+  text.id = 'confirm-question';
+  text.textContent = question;
+  const form = document.createElement('form');
+  form.method = 'dialog';
+  const cancel = document.createElement('button');
+  cancel.value = 'cancel';
+  cancel.textContent = 'Cancel';
+  const ok = document.createElement('button');
+  ok.value = 'confirm';
+  ok.className = 'danger';
+  ok.textContent = confirmLabel;
+  form.append(cancel, ok);
+  dialog.append(text, form);
+  const opener = document.activeElement as HTMLElement | null;
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      resolve(dialog.returnValue === 'confirm');
+      dialog.remove();
+      opener?.focus();
+    });
+    dialog.showModal();
+    cancel.focus();
+  });
+}
+
+export const formatTime = (iso: string | null | undefined) =>
+  iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–';

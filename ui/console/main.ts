@@ -1,0 +1,14 @@
+// The admin console's entry: registers its elements; the page (ui/serve.ts) holds <ieh-console>.
+import './console.css';
+import { ConsoleApp } from './app.ts';
+import { BindingsView } from './bindings-view.ts';
+import { CountersView, DeliveriesView } from './deliveries-view.ts';
+import { EventsView } from './events-view.ts';
+import { PoliciesView } from './policies-view.ts';
+
+customElements.define('ieh-events', EventsView);
+customElements.define('ieh-bindings', BindingsView);
+customElements.define('ieh-policies', PoliciesView);
+customElements.define('ieh-deliveries', DeliveriesView);
+customElements.define('ieh-counters', CountersView);
+customElements.define('ieh-console', ConsoleApp);
