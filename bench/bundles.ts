@@ -5,9 +5,11 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions, sourceMaps } from '../infra/bundling.ts';
 import { lambdaFunctions } from '../infra/functions.ts';
+import { buildConsole } from '../ui/build.ts';
 import { type Cell, median, printTable } from './report.ts';
 import { projectRoot } from './service.ts';
 
@@ -103,5 +105,17 @@ export async function bundleFigures() {
   console.log(
     `bundles ≤ ${sizeTargetKb} KB: ${sizes.filter((kb) => kb <= sizeTargetKb).length} of ${entries.length}; largest ${Math.max(...sizes).toFixed(1)} KB`,
   );
+  consoleFigure();
   return figures;
+}
+
+/** Issue 15: the admin console (ui/build.ts), every file the browser loads, ≤ 150 KB gzipped. */
+function consoleFigure() {
+  const files = Object.entries(buildConsole());
+  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  const raw = files.reduce((sum, [, text]) => sum + Buffer.byteLength(text), 0);
+  const gzipped = files.reduce((sum, [, text]) => sum + gzipSync(text).length, 0);
+  console.log(
+    `admin console (${files.map(([name]) => name).join(' + ')}): ${kb(raw)} KB, ${kb(gzipped)} KB gzipped; target ≤ 150 KB gzipped: ${gzipped <= 150 * 1024 ? 'yes' : 'NO'}`,
+  );
 }
