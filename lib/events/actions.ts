@@ -29,8 +29,6 @@ export const eventActions = [
   'custom_',
 ] as const;
 
-export type EventAction = (typeof eventActions)[number];
-
 const known = new Set<string>(eventActions);
 
 const maxActionLength = 128;

@@ -86,8 +86,6 @@ export const eventInput = z.strictObject(
 
 export type EventInput = z.infer<typeof eventInput>;
 
-export const defaultRetentionDays = 365;
-
 /** The event with the secrets in its context, user and brand masked (lib/events/secrets.ts). */
 export function maskedEvent(event: Event): Event {
   return {

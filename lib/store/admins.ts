@@ -4,6 +4,7 @@
 
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, queryAll, tableName } from './client.ts';
+import { refIndex } from './table.ts';
 
 export interface AdminRecord {
   name: string;
@@ -35,7 +36,7 @@ export const adminStore = {
     const { Items } = await documents.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: 'by-ref',
+        IndexName: refIndex,
         KeyConditionExpression: 'rpk = :rpk AND rsk = :name',
         ExpressionAttributeValues: { ':rpk': 'ADMINS', ':name': name },
       }),
@@ -45,7 +46,7 @@ export const adminStore = {
 
   async all(): Promise<AdminRecord[]> {
     const items = await queryAll({
-      IndexName: 'by-ref',
+      IndexName: refIndex,
       KeyConditionExpression: 'rpk = :rpk',
       ExpressionAttributeValues: { ':rpk': 'ADMINS' },
     });

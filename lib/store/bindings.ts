@@ -13,6 +13,7 @@ import { documents, queryAll, queryItems, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
+import { refIndex } from './table.ts';
 
 const pad = (n: number) => String(n).padStart(10, '0');
 const collection = (id: number) => `BINDING#${id}`;
@@ -54,7 +55,7 @@ const linkedPolicies = (current: Record<string, unknown>[]) =>
 async function lowestFreeId(): Promise<number> {
   let expected = 1;
   for await (const item of queryItems({
-    IndexName: 'by-ref',
+    IndexName: refIndex,
     KeyConditionExpression: 'rpk = :rpk',
     ExpressionAttributeValues: { ':rpk': 'BINDINGS' },
     ProjectionExpression: 'rsk',
@@ -127,7 +128,7 @@ export const bindingStore = {
   async all(): Promise<StoredBinding[]> {
     return (
       await queryAll({
-        IndexName: 'by-ref',
+        IndexName: refIndex,
         KeyConditionExpression: 'rpk = :rpk',
         ExpressionAttributeValues: { ':rpk': 'BINDINGS' },
       })
@@ -137,7 +138,7 @@ export const bindingStore = {
   /** Active bindings for one event name and position, in ordering then id order. */
   async forEvent(position: Position, eventName: string): Promise<Binding[]> {
     const found = await queryAll({
-      IndexName: 'by-ref',
+      IndexName: refIndex,
       KeyConditionExpression: 'rpk = :rpk',
       ExpressionAttributeValues: { ':rpk': `ON#${position}#${eventName}` },
     });
@@ -147,7 +148,7 @@ export const bindingStore = {
   /** The bindings whose matcher_policy condition names this policy. */
   async usingPolicy(policyUuid: string): Promise<{ id: number; name: string }[]> {
     const found = await queryAll({
-      IndexName: 'by-ref',
+      IndexName: refIndex,
       KeyConditionExpression: 'rpk = :rpk',
       ExpressionAttributeValues: { ':rpk': `POLICY#${policyUuid.toLowerCase()}` },
     });

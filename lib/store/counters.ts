@@ -7,6 +7,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { applyCounterOps, type CounterChange } from '../dispatch/pre-counters.ts';
 import { documents, queryAll, tableName } from './client.ts';
+import { refIndex } from './table.ts';
 
 const keyOf = (name: string) => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' });
 
@@ -68,7 +69,7 @@ export const counterStore = {
 
   async all(): Promise<CounterValue[]> {
     const items = await queryAll({
-      IndexName: 'by-ref',
+      IndexName: refIndex,
       KeyConditionExpression: 'rpk = :rpk',
       ExpressionAttributeValues: { ':rpk': 'COUNTERS' },
     });

@@ -6,9 +6,10 @@
 // The id `<event uuid>.<binding id>.<action>` maps onto (pk, sk), so a claim is a conditional
 // Put on that key: a redelivered stream record finds it and runs nothing. Every later change
 // is conditioned on the status and attempt it read, so two runners never both own a run.
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Delivery, type DeliveryStatus, parseDeliveryId } from '../dispatch/delivery.ts';
 import { documents, type QueryInput, queryAll, tableName } from './client.ts';
+import { refIndex } from './table.ts';
 
 const pad = (n: number) => String(n).padStart(10, '0');
 const keyOf = (event: string, binding: number, action: string) => ({
@@ -119,7 +120,7 @@ export function deliveryStore(options: { retentionDays: number }) {
     async due(now: Date, limit: number): Promise<Delivery[]> {
       return query(
         {
-          IndexName: 'by-ref',
+          IndexName: refIndex,
           KeyConditionExpression: 'rpk = :rpk AND rsk <= :now',
           ExpressionAttributeValues: { ':rpk': dueIndex, ':now': `${now.toISOString()}#~` },
           Limit: limit,
@@ -155,7 +156,7 @@ export function deliveryStore(options: { retentionDays: number }) {
         partitions.map((partition) =>
           query(
             {
-              IndexName: 'by-ref',
+              IndexName: refIndex,
               KeyConditionExpression: 'rpk = :rpk',
               ...filterInput,
               ExpressionAttributeValues: {
@@ -169,15 +170,6 @@ export function deliveryStore(options: { retentionDays: number }) {
         ),
       );
       return lists.flat().filter(keep).sort(newestFirst).slice(0, filter.limit);
-    },
-
-    /** Test and maintenance helper: forget a delivery. */
-    async remove(id: string): Promise<void> {
-      const parts = parseDeliveryId(id);
-      if (parts)
-        await documents.send(
-          new DeleteCommand({ TableName: tableName, Key: keyOf(parts.event, parts.binding, parts.action) }),
-        );
     },
   };
 }

@@ -7,6 +7,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event } from '../events/event.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
+import { refIndex } from './table.ts';
 
 /** The Lambda event filter pattern for the dispatcher's event source mapping (and the local poller). */
 export const eventInsertFilter = {
@@ -79,7 +80,7 @@ export const streamFailureStore = {
     const { Items } = await documents.send(
       new QueryCommand({
         TableName: tableName,
-        IndexName: 'by-ref',
+        IndexName: refIndex,
         KeyConditionExpression: 'rpk = :rpk',
         ExpressionAttributeValues: { ':rpk': 'STREAM_FAILURES' },
       }),

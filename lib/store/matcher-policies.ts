@@ -12,6 +12,7 @@ import type { MatcherPolicy, StoredMatcherPolicy } from '../matchers/policy.ts';
 import { documents, queryAll, tableName } from './client.ts';
 import { type TransactItems, transactWrite, VersionConflict } from './conflicts.ts';
 import { eventPut } from './events.ts';
+import { refIndex } from './table.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
   pk: `MATCHER_POLICY#${uuid.toLowerCase()}`,
@@ -81,7 +82,7 @@ export const matcherPolicyStore = {
   /** Every policy, in name order (the index's sort key). */
   async all(): Promise<StoredMatcherPolicy[]> {
     const items = await queryAll({
-      IndexName: 'by-ref',
+      IndexName: refIndex,
       KeyConditionExpression: 'rpk = :rpk',
       ExpressionAttributeValues: { ':rpk': listKey },
     });

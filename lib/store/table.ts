@@ -12,6 +12,9 @@ export interface IndexDefinition {
   readonly projection: 'all' | readonly string[];
 }
 
+/** The overloaded index of everything that is not an event. */
+export const refIndex = 'by-ref';
+
 export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
@@ -26,7 +29,7 @@ export const tableDefinition = {
     ),
     // Overloaded index for everything that is not an event (admins by name, bindings by
     // event name, bindings by matcher policy, due deliveries); events never carry rpk.
-    { name: 'by-ref', partitionKey: 'rpk', sortKey: 'rsk', projection: 'all' },
+    { name: refIndex, partitionKey: 'rpk', sortKey: 'rsk', projection: 'all' },
   ] satisfies IndexDefinition[],
 } as const;
 
