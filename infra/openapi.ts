@@ -189,10 +189,12 @@ const headerRefs = Object.fromEntries(
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const json = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+  // A parameter's own description is what swagger-ui shows next to it.
+  return Object.entries(json.properties ?? {}).map(([name, { description, ...property }]) => ({
     name,
     in: where,
     required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof description === 'string' && { description }),
     schema: property,
   }));
 }

@@ -1,10 +1,12 @@
 // Finding events again: authentik's filtered, paginated list and Onegini's search by subject.
 import * as z from 'zod';
-import { DomainError } from '../errors.ts';
+import { DomainError, invalid } from '../errors.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { compilePlainSearch, compileQuery, indexTerms, planSearch, type Query } from '../query/akql.ts';
 import { actionDisplayName, eventActions, isEventAction } from './actions.ts';
 import { type Event, eventActor, eventPerson, parseDrfDatetime } from './event.ts';
 import { actorPersonTerm, allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
+import { uuid7Time } from './uuid7.ts';
 
 // ---- The port: how the event log is read (lib/store/event-log.ts implements it) ----
 
@@ -81,6 +83,31 @@ export const pageSizeParam = z
   .refine((n) => n <= 1000, { error: 'Ensure this value is less than or equal to 1000.' })
   .optional();
 
+const searchDescription = [
+  "authentik's query language (AKQL, DjangoQL): `name op value` joined by `and`/`or`, with parentheses.",
+  'Operators `= != > >= < <=`, `~`/`!~` (contains, any case), `startswith`, `endswith` and their `not` forms,',
+  '`in (…)`, `not in (…)`; values are "strings", numbers, `True`, `False`, `None`.',
+  'Fields: `action`, `app`, `event_uuid`, `client_ip`, `created` ("YYYY-MM-DD[ HH:MM[:SS]]" UTC, or ISO 8601),',
+  'and keys of `user`, `brand`, `context` (`context.geo.country`).',
+  '`and` and `or` have one precedence and group to the right, as in DjangoQL:',
+  '`a and b or c` is `a and (b or c)`; use parentheses.',
+  'Beyond authentik: `client_ip in cidr("10.0.0.0/8", "2001:db8::/32")` (also `not in cidr(…)`, and on JSON keys).',
+  'A text that does not parse is searched plainly over the event id, user, action, app, context and client_ip,',
+  'as authentik falls back; one that starts like a query (a field, then an operator) answers 400 naming the position.',
+  'Top-level `and`ed terms on action, user.username, client_ip, event_uuid and a created range use the indexes;',
+  'any other term is checked on every event read, within the read budget.',
+].join(' ');
+
+/** `search`: a query, or plain words; a query-shaped text that does not parse is refused. */
+const searchParam = z
+  .string()
+  .superRefine((text, context) => {
+    const plan = planSearch(text);
+    if (plan.mode === 'plain' && plan.queryShaped) context.addIssue({ code: 'custom', message: plan.error.message });
+  })
+  .optional()
+  .meta({ description: searchDescription });
+
 /** Query of the event list; unknown parameters are ignored, as django-filter does. */
 export const eventListQuery = z.object({
   page: optionalText,
@@ -109,6 +136,7 @@ export const eventListQuery = z.object({
   created__gte: dateFilter,
   created__lt: dateFilter,
   ordering: optionalText,
+  search: searchParam,
 });
 
 export type EventListQuery = z.infer<typeof eventListQuery>;
@@ -251,15 +279,54 @@ export interface EventSelection {
 }
 
 export async function eventSelection(log: EventLog, query: EventListQuery, nowMs: number): Promise<EventSelection> {
+  const filters = await indexedFilters(log, query);
+  const filter = eventFilter(query);
+  const range = { from: query.created__gte?.getTime() ?? 0, to: query.created__lt?.getTime() ?? latest(nowMs) };
+  const indexed = query.client_ip === undefined || singleAddress(query.client_ip) !== null;
+  const plan = planSearch(query.search ?? '');
+  if (plan.mode === 'all') return { filters, check: filter, indexed, range };
+  if (plan.mode === 'plain') {
+    if (plan.queryShaped) throw invalid('search', plan.error.message);
+    const words = compilePlainSearch(query.search ?? '');
+    return { filters, check: (event) => filter(event) && words(event), indexed: false, range };
+  }
+  const matches = compileQuery(plan.query);
+  const searched = searchSelection(plan.query, range);
   return {
-    filters: await indexedFilters(log, query),
-    check: eventFilter(query),
-    indexed: query.client_ip === undefined || singleAddress(query.client_ip) !== null,
-    range: {
-      from: query.created__gte?.getTime() ?? 0,
-      to: query.created__lt?.getTime() ?? latest(nowMs),
-    },
+    filters: [...filters, ...searched.filters],
+    check: (event) => filter(event) && matches(event),
+    indexed: indexed && searched.complete,
+    range: searched.range,
   };
+}
+
+/**
+ * What a query's index terms add to the selection: a filter per action, username and client IP
+ * term, the range narrowed by `created` and by the time an event id carries (ids are UUIDv7 of
+ * the event's creation), and whether the indexes answer the whole query. A filter with no terms
+ * selects nothing.
+ */
+function searchSelection(query: Query, range: TimeRange) {
+  const terms = indexTerms(query);
+  const filters: Term[][] = [];
+  // No stored event has an action that is none (ingest refuses it).
+  if (terms.actions) filters.push(terms.actions.filter(isEventAction).map((value) => ({ kind: 'action', value })));
+  if (terms.usernames) filters.push(terms.usernames.map((value) => ({ kind: 'actor', value })));
+  if (terms.clientIps) filters.push(terms.clientIps.map((value) => ({ kind: 'client_ip', value: ipTerm(value) })));
+  let { from, to } = range;
+  if (terms.created?.from !== undefined) from = Math.max(from, terms.created.from);
+  if (terms.created?.to !== undefined) to = Math.min(to, terms.created.to);
+  if (terms.eventUuids) {
+    const times = terms.eventUuids.map(uuid7Time).filter((time) => time !== null);
+    if (times.length === 0) filters.push([]);
+    else {
+      from = Math.max(from, Math.min(...times));
+      to = Math.min(to, Math.max(...times) + 1);
+    }
+  }
+  if (from >= to) filters.push([]);
+  // An event id narrows the range only: several events share a millisecond, so it stays checked.
+  return { filters, range: { from, to }, complete: terms.complete && terms.eventUuids === undefined };
 }
 
 /** Finds a page of selected events (the most selective filter read, the rest checked). */
