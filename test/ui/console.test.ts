@@ -207,6 +207,43 @@ describe('the admin console in headless Chromium', () => {
       await page.getByText('The event passes.').waitFor();
       await capture(page, 'policies');
 
+      // A bound policy's deletion is refused with the bindings that use it; Escape cancels a confirmation.
+      const [policy] = (await service.call('GET', '/policies/event_matcher/')).body.results;
+      const user = await service.call('POST', '/event', {
+        json: {
+          name: 'uses the policy',
+          event: 'login_failed',
+          handlermodule: 'Logging',
+          action: 'logging',
+          position: 'post',
+          conditions: { matcher_policy: policy.pk },
+        },
+      });
+      expect(user.status).toBe(200);
+      await page.reload();
+      await page.getByRole('button', { name: 'Delete failed logins' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('"failed logins" is used by this binding').waitFor();
+      await page.getByRole('link', { name: `Binding ${user.body.result.value} ("uses the policy")` }).click();
+      const userRow = page.getByRole('row', { name: /uses the policy/ });
+      await userRow.getByRole('button', { name: 'Delete uses the policy' }).click();
+      await page.getByRole('dialog').waitFor();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      expect(await userRow.count()).toBe(1);
+      await userRow.getByRole('button', { name: 'Delete uses the policy' }).click();
+      // The dialog opens on Cancel; Tab moves to its Delete button.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText('("uses the policy") deleted.').waitFor();
+      expect((await service.call('GET', '/event/')).body.result.value.map((b: any) => b.name)).toEqual([
+        'console hook',
+      ]);
+      await page.getByRole('link', { name: 'Matcher policies' }).click();
+      await page.getByRole('button', { name: 'Delete failed logins' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('Policy "failed logins" deleted.').waitFor();
+
       await page.getByRole('link', { name: 'Counters' }).click();
       await page.getByRole('heading', { name: 'Counters' }).waitFor();
       await capture(page, 'counters');
@@ -264,10 +301,38 @@ describe('the admin console in headless Chromium', () => {
       });
       await page.goto(`${service.url}/ui/#events?search=login`);
       await page.getByLabel('Admin token').fill(token);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.keyboard.press('Enter');
       await page.getByText('Event volume: 6 events in 2 intervals').waitFor();
       expect(volumeQueries.at(-1)).toContain('search=login');
       await expect.poll(() => page.getByLabel('Search').inputValue()).toBe('login');
+
+      // Keyboard: the first Tab reaches the skip link, with a visible focus ring; then the sections.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+      expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Events');
+
+      // Paging: 23 events of one user, 20 a page; the last page by keyboard, the position in the hash.
+      const username = `pager-${Date.now()}`;
+      for (let i = 0; i < 23; i++) {
+        const answer = await service.call('POST', '/events/events/', {
+          json: { action: 'login', app: 'authentik.core', user: { username }, context: { i } },
+        });
+        expect(answer.status).toBe(201);
+      }
+      await page.goto(`${service.url}/ui/#events?username=${username}`);
+      await eventually(async () => {
+        if (await page.getByText('23 events, showing 1–20').isVisible()) return true;
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return false;
+      });
+      await page.getByLabel('Go to page').fill('2');
+      await page.keyboard.press('Enter');
+      await page.getByText('23 events, showing 21–23').waitFor();
+      await page.getByText('Page 2 of 2').waitFor();
+      expect(new URL(page.url()).hash).toBe(`#events?username=${username}&page=2`);
+      expect(await page.getByRole('row').count()).toBe(4);
       await page.getByText('(no policy_read)').waitFor();
 
       await page.getByRole('link', { name: 'Bindings' }).click();
@@ -289,6 +354,9 @@ describe('the admin console in headless Chromium', () => {
 
       expect(elsewhere).toEqual([]);
       expect(problems).toEqual([]);
+    } catch (error) {
+      await browser.pages()[0]?.screenshot({ path: join(artifacts, 'ui-failure.png'), fullPage: true });
+      throw error;
     } finally {
       await closeBrowser(browser);
     }

@@ -242,7 +242,11 @@ export class BindingsView extends ConsoleElement {
       this.close();
       await this.load();
     } catch (error) {
-      if (error instanceof ApiError && error.status === 412) this.conflict = true;
+      if (error instanceof ApiError && error.status === 412) {
+        this.conflict = true;
+        // The list shows the other admin's version too.
+        void this.load();
+      }
       this.formError = error;
     }
   }

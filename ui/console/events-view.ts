@@ -123,6 +123,8 @@ export class EventsView extends ConsoleElement {
       if (value) query.set(key, key.startsWith('created__') ? isoOf(value) : value);
     }
     if (!query.has('ordering')) query.set('ordering', '-created');
+    // The size the form shows, not the API's default.
+    if (!query.has('page_size')) query.set('page_size', '20');
     if (page && this.params.page) query.set('page', this.params.page);
     return query.toString();
   }
