@@ -1,5 +1,6 @@
 // The event log as the list routes read it, built once per container.
 import { envInt } from '../lib/config.ts';
+import { tallies } from '../lib/store/analytics.ts';
 import { eventLog } from '../lib/store/event-log.ts';
 
 /** Events one request may read beyond its page before counts are estimated (docs/data-model.md). */
@@ -14,3 +15,6 @@ export const estimatedCountHeader = {
 };
 
 export const estimatedHeaders = (estimated: boolean) => (estimated ? { 'x-count-estimated': 'true' } : undefined);
+
+/** What the analytics routes read: the event log, the seal's tallies and the budget. */
+export const analyticsDeps = { log: eventLogReader, tallies, readBudget };

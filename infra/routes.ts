@@ -39,6 +39,27 @@ export const routes = [
     access: 'read',
   },
   {
+    key: 'GET /events/events/volume/',
+    fn: 'events-volume',
+    action: 'auditlog_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'GET /events/events/stats/',
+    fn: 'events-stats',
+    action: 'auditlog_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'GET /events/events/top_per_user/',
+    fn: 'events-top-per-user',
+    action: 'auditlog_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
     key: 'GET /events/events/{event_uuid}/',
     fn: 'events-get',
     action: 'auditlog_read',

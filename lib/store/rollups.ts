@@ -8,11 +8,14 @@
 //           100 to a chunk, concatenated), ttl: written for a minute holding more than 8 of the term
 //   actions pk ACTIONS  sk <action>  ttl: every action sealed, written with its first minute in a month
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UserSketch, userHash, userKey } from '../events/analytics.ts';
+import type { Event } from '../events/event.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, putAll, queryItems, tableName } from './client.ts';
+import { decodeBody } from './codec.ts';
 import { actorPersonRollup, sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 
 const minuteMs = 60_000;
@@ -157,6 +160,10 @@ interface TermCount {
   maxExpiry: number;
   /** The minute's event ids of the term, as read (unordered). */
   ids: string[];
+  /** Analytics: hashes of the minute's users, for partitions that keep a user sketch. */
+  users?: Set<string>;
+  /** Analytics: an action × app pair's application object (of the minute's last event read). */
+  app?: unknown;
 }
 
 /** Seals every minute older than the delay, in order; returns how many it sealed. */
@@ -280,7 +287,7 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
       for await (const item of queryItems({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
         ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':a': low, ':b': high },
-        ProjectionExpression: ['sk', '#ttl', ...attributes.map(([, { attribute }]) => attribute)].join(', '),
+        ProjectionExpression: ['sk', '#ttl', 'b', ...attributes.map(([, { attribute }]) => attribute)].join(', '),
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ConsistentRead: true,
       })) {
@@ -298,6 +305,7 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
         const actor = keyValue(termIndexes.actor.attribute);
         const person = keyValue(termIndexes.person.attribute);
         if (actor !== undefined && person !== undefined) add(actorPersonRollup(actor, person), id, expiryMinute);
+        analyticsOfEvent(item, keyValue, (partition) => add(partition, id, expiryMinute), counts);
       }
     }),
   );
@@ -315,6 +323,10 @@ async function applyMinute(minute: number, counts: Map<string, TermCount>) {
     for (const level of Object.values(levels)) updates.push(() => addToRollup(partition, level, ms, minute, count));
   }
   // A few at a time: each is one small UpdateItem.
+  for (const [partition, count] of counts) {
+    if (!count.users?.size) continue;
+    for (const tag of ['D', 'M'] as const) updates.push(() => addUsers(partition, tag, ms, minute, count));
+  }
   const workers = Array.from({ length: 16 }, async () => {
     for (let next = updates.shift(); next; next = updates.shift()) await next();
   });
@@ -358,6 +370,9 @@ async function addToRollup(partition: string, level: Level, ms: number, minute: 
     );
     if (level.tag === 'M' && Attributes?.n === count.n && partition.startsWith(actionPartitionPrefix)) {
       await recordAction(partition.slice(actionPartitionPrefix.length), count.maxExpiry + 86_400);
+    }
+    if (level.tag === 'M' && Attributes?.n === count.n && partition.startsWith(actionAppPrefix)) {
+      await recordApp(partition, count, count.maxExpiry + 86_400);
     }
     // The rollup lives until its last event expires (rare: a later minute holds a later expiry).
     if ((Attributes?.ttl as number) < count.maxExpiry + 86_400) {
@@ -432,7 +447,7 @@ const listingKey = (partition: string, minute: number, chunk: number) => ({
 });
 
 function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
-  if (count.n <= listedAbove && !listsEvery(partition)) return [];
+  if ((count.n <= listedAbove && !listsEvery(partition)) || partition.startsWith(actionAppPrefix)) return [];
   const ids = [...count.ids].sort();
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < ids.length; i += idsPerChunk) {
@@ -483,4 +498,101 @@ export async function listedIds(partition: string, minute: number, maxChunks: nu
     ids.push(...idsOf(item));
   }
   return ids;
+}
+
+// ---- Analytics (lib/events/analytics.ts, docs/data-model.md "Analytics") ----
+// Kept by the same minute pass as the rollups, with the same rerun rule (`s < minute`):
+//   pair     pk R#action_app#<[action key, app key]>  rollups like any term (no listings)
+//   app      pk R#action#<action key>  sk A#<app key>  app (the application object, JSON), ttl
+//   users    pk <partition>  sk U#D#<yyyy-mm-dd> | U#M#<yyyy-mm>  u | h (UserSketch), s, ttl
+
+export const actionAppPrefix = 'R#action_app#';
+
+/** The pair partition of an action and an application pk, from their values as keys hold them. */
+export function actionAppPartition(actionKey: string, appKey: string): string {
+  const pair = JSON.stringify([actionKey, appKey]);
+  return `${actionAppPrefix}${Buffer.byteLength(pair) <= 512 ? pair : `~${createHash('sha256').update(pair).digest('hex')}`}`;
+}
+
+/** Partitions whose users are sketched: not actors and persons (one user each, the most numerous terms). */
+const sketchesUsers = (partition: string) => !/^R#(actor|person|actor_person)#/.test(partition);
+
+/** One event's analytics: its action × app pair counted, its user added to each sketched partition. */
+function analyticsOfEvent(
+  item: Record<string, unknown>,
+  keyValue: (attribute: string) => string | undefined,
+  add: (partition: string) => void,
+  counts: Map<string, TermCount>,
+) {
+  const action = keyValue(termIndexes.action.attribute);
+  const app = keyValue(termIndexes.authorized_app.attribute);
+  const event = item.b instanceof Uint8Array ? decodeBody<Event>(item.b) : undefined;
+  if (action !== undefined && app !== undefined) {
+    const pair = actionAppPartition(action, app);
+    add(pair);
+    const count = counts.get(pair) as TermCount;
+    count.app = (event?.context as Record<string, unknown> | undefined)?.authorized_application;
+  }
+  const user = event && userKey(event);
+  if (user === undefined) return;
+  const hash = userHash(user);
+  const mine = new Set([
+    'R#all',
+    ...Object.entries(termIndexes)
+      .filter(([kind]) => kind !== 'all')
+      .flatMap(([kind, { attribute }]) => {
+        const value = keyValue(attribute);
+        return value === undefined ? [] : [`R#${kind}#${value}`];
+      }),
+    ...(action !== undefined && app !== undefined ? [actionAppPartition(action, app)] : []),
+  ]);
+  for (const partition of mine) {
+    if (!sketchesUsers(partition)) continue;
+    const count = counts.get(partition);
+    if (!count) continue;
+    count.users ??= new Set();
+    count.users.add(hash);
+  }
+}
+
+/** The sort key of a day's or a month's user sketch. */
+export const usersSortKey = (tag: 'D' | 'M', start: number) => `U#${levels[tag].sortKey(start)}`;
+
+/** Adds a minute's users to a day's or month's sketch, once: a read, a merge, a put conditioned on `s < minute`. */
+async function addUsers(partition: string, tag: 'D' | 'M', ms: number, minute: number, count: TermCount) {
+  const key = { pk: partition, sk: usersSortKey(tag, levels[tag].start(ms)) };
+  const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  if (typeof Item?.s === 'number' && Item.s >= minute) return;
+  const sketch = Item ? UserSketch.decode(Item) : UserSketch.empty();
+  for (const hash of count.users ?? []) sketch.add(hash);
+  const ttl = Math.max(typeof Item?.ttl === 'number' ? Item.ttl : 0, count.maxExpiry + 86_400);
+  await documents
+    .send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...key, ...sketch.encode(), s: minute, ttl },
+        ConditionExpression: 'attribute_not_exists(s) OR s < :m',
+        ExpressionAttributeValues: { ':m': minute },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/** Records an action's application (with a month's first minute of the pair), living as long as its events. */
+async function recordApp(partition: string, count: TermCount, ttl: number) {
+  const [actionKey, appKey] = JSON.parse(
+    partition.slice(actionAppPrefix.length).startsWith('~') ? '[]' : partition.slice(actionAppPrefix.length),
+  ) as string[];
+  if (actionKey === undefined || appKey === undefined) return;
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: `${actionPartitionPrefix}${actionKey}`, sk: `A#${appKey}` },
+      UpdateExpression: 'SET app = :app, #ttl = :ttl',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':app': JSON.stringify(count.app ?? { pk: appKey }), ':ttl': ttl },
+    }),
+  );
 }

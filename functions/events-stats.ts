@@ -1,0 +1,21 @@
+import { eventStats, statsQuery, statsShape } from '../lib/events/analytics.ts';
+import { analyticsDeps, estimatedCountHeader, estimatedHeaders } from './event-log.ts';
+import { routeHandler } from './http/route-handler.ts';
+
+export const handler = routeHandler(
+  'GET /events/events/stats/',
+  {
+    query: statsQuery,
+    errors: ['page.tooDeep'],
+    response: {
+      status: 200,
+      body: statsShape,
+      description: 'Distinct users of the selected events and their count per step.',
+      headers: estimatedCountHeader,
+    },
+  },
+  async ({ query }) => {
+    const { body, estimated } = await eventStats(analyticsDeps, query);
+    return { status: 200, body, headers: estimatedHeaders(estimated) };
+  },
+);

@@ -1,0 +1,572 @@
+// authentik 2026.8's event analytics: volume/, stats/ and top_per_user/ (docs/data-model.md,
+// "Analytics"). Counts and distinct users come from what the seal keeps (rollups and user
+// sketches); what it does not keep (the unsealed tail, a cut first minute, filters no rollup
+// answers) is read as events through the event log, within the read budget.
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { DomainError } from '../errors.ts';
+import type { Event } from './event.ts';
+import {
+  type EventLog,
+  type EventSelection,
+  eventListQuery,
+  eventSelection,
+  findSelected,
+  type TimeRange,
+} from './search.ts';
+import type { Term } from './terms.ts';
+
+// ---- Distinct users: exact below a threshold, HyperLogLog above ----
+
+/** A user as authentik counts one: `user.pk` as text (KeyTextTransform); none is not counted. */
+export function userKey(event: Event): string | undefined {
+  const pk = (event.user as Record<string, unknown>).pk;
+  if (pk === undefined || pk === null) return undefined;
+  return typeof pk === 'object' ? JSON.stringify(pk) : String(pk);
+}
+
+/** 64 bits of SHA-256 of the user key, as 16 hex digits. */
+export const userHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+/** Exact up to this many users; a sketch of ≤ 1 KB either way. */
+export const exactUsersUpTo = 64;
+const precision = 10;
+const registerCount = 1 << precision;
+
+/** Distinct users: a set of hashes, or HyperLogLog registers once it outgrows `exactUsersUpTo`. */
+export class UserSketch {
+  private constructor(
+    private hashes: Set<string> | null,
+    private registers: Uint8Array | null,
+  ) {}
+
+  static empty() {
+    return new UserSketch(new Set(), null);
+  }
+
+  /** From its stored form: `u` concatenated hashes, or `h` the registers. */
+  static decode(stored: { u?: unknown; h?: unknown }): UserSketch {
+    if (stored.h instanceof Uint8Array && stored.h.length === registerCount)
+      return new UserSketch(null, Uint8Array.from(stored.h));
+    const text = typeof stored.u === 'string' ? stored.u : '';
+    return new UserSketch(
+      new Set(Array.from({ length: text.length / 16 }, (_, i) => text.slice(i * 16, i * 16 + 16))),
+      null,
+    );
+  }
+
+  encode(): { u: string } | { h: Uint8Array } {
+    return this.registers ? { h: this.registers } : { u: [...(this.hashes ?? [])].sort().join('') };
+  }
+
+  add(hash: string) {
+    if (this.hashes) {
+      this.hashes.add(hash);
+      if (this.hashes.size > exactUsersUpTo) this.toRegisters();
+    } else this.set(hash);
+  }
+
+  merge(other: UserSketch) {
+    if (other.hashes) for (const hash of other.hashes) this.add(hash);
+    else {
+      if (this.hashes) this.toRegisters();
+      const mine = this.registers as Uint8Array;
+      (other.registers as Uint8Array).forEach((rank, i) => {
+        if (rank > (mine[i] as number)) mine[i] = rank;
+      });
+    }
+    return this;
+  }
+
+  /** Exact while a set; else the HyperLogLog estimate (linear counting while small). */
+  get count(): number {
+    if (this.hashes) return this.hashes.size;
+    const registers = this.registers as Uint8Array;
+    let sum = 0;
+    let zeros = 0;
+    for (const rank of registers) {
+      sum += 2 ** -rank;
+      if (rank === 0) zeros++;
+    }
+    const alpha = 0.7213 / (1 + 1.079 / registerCount);
+    const raw = (alpha * registerCount * registerCount) / sum;
+    return Math.round(raw <= 2.5 * registerCount && zeros > 0 ? registerCount * Math.log(registerCount / zeros) : raw);
+  }
+
+  get exact() {
+    return this.hashes !== null;
+  }
+
+  private toRegisters() {
+    const hashes = this.hashes ?? new Set<string>();
+    this.hashes = null;
+    this.registers = new Uint8Array(registerCount);
+    for (const hash of hashes) this.set(hash);
+  }
+
+  private set(hash: string) {
+    // First 10 bits pick the register, the next 54 give the rank (leading zeros + 1).
+    const bits = BigInt(`0x${hash}`);
+    const index = Number(bits >> 54n);
+    let rest = bits & ((1n << 54n) - 1n);
+    let rank = 1;
+    for (let bit = 53n; bit >= 0n && !(rest & (1n << bit)); bit--) rank++;
+    rest = 0n;
+    const registers = this.registers as Uint8Array;
+    if (rank > (registers[index] as number)) registers[index] = rank;
+  }
+}
+
+// ---- The port: what the seal keeps, as the analytics read it (lib/store/analytics.ts) ----
+
+/** One thing the seal tallies: a term, or an action with one authorized application (by pk). */
+export type Tallied = Term | { readonly kind: 'action_app'; readonly action: string; readonly app: string };
+
+/** Tallied things counted together (a union: different actions never share an event). */
+export interface TallyGroup {
+  readonly label: string;
+  readonly of: readonly Tallied[];
+}
+
+export interface Tallies {
+  /** Where sealed data ends (ms): the rollups and sketches cover what is before. */
+  sealedEnd(): Promise<number>;
+  /** Live sealed events of each group in a minute-aligned range, per step (the step's start). */
+  stepCounts(
+    groups: readonly TallyGroup[],
+    range: TimeRange,
+    step: (ms: number) => number,
+    nowMs: number,
+  ): Promise<{ counts: Map<string, Map<number, number>>; estimated: boolean }>;
+  /** Distinct users of each group's sealed events in a range (whole days; a cut day is estimated). */
+  users(
+    groups: readonly TallyGroup[],
+    range: TimeRange,
+    nowMs: number,
+  ): Promise<{ users: Map<string, UserSketch>; estimated: boolean }>;
+  /** The applications sealed events of an action were authorized for: pk → the application object. */
+  appsOf(action: string): Promise<Map<string, Record<string, unknown>>>;
+}
+
+export interface AnalyticsDeps {
+  log: EventLog;
+  tallies: Tallies;
+  /** Events one request may read (EVENT_READ_BUDGET). */
+  readBudget: number;
+}
+
+// ---- Parameters ----
+
+/** DRF's IntegerField: optional sign, digits, `.0…` allowed; whitespace around it is trimmed. */
+function drfInteger(field: string) {
+  return z
+    .string()
+    .transform((text, context) => {
+      const trimmed = text.trim();
+      if (trimmed.length > 1000) {
+        context.addIssue({ code: 'custom', message: 'String value too large.' });
+        return z.NEVER;
+      }
+      if (!/^-?\d+(\.0*)?$/.test(trimmed)) {
+        context.addIssue({ code: 'custom', message: 'A valid integer is required.' });
+        return z.NEVER;
+      }
+      return Number.parseInt(trimmed, 10);
+    })
+    .meta({ description: field });
+}
+
+const allowedDeltaKeys = new Set(['microseconds', 'milliseconds', 'seconds', 'minutes', 'hours', 'days', 'weeks']);
+const deltaUnitMs: Record<string, number> = {
+  microseconds: 0.001,
+  milliseconds: 1,
+  seconds: 1000,
+  minutes: 60_000,
+  hours: 3_600_000,
+  days: 86_400_000,
+  weeks: 604_800_000,
+};
+// Python's float(): sign, digits with single underscores, a point, an exponent.
+const pythonFloat = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+// datetime.timedelta's limit: 999 999 999 days.
+const maxDeltaMs = 999_999_999 * 86_400_000;
+
+/** authentik's `timedelta_from_string` ('hours=1;minutes=3'), in ms; null where it raises. */
+export function timedeltaMs(expr: string): number | null {
+  const kwargs = new Map<string, number>();
+  for (const pair of expr.split(';')) {
+    const parts = pair.split('=');
+    if (parts.length !== 2) return null;
+    const key = (parts[0] as string).toLowerCase();
+    if (!allowedDeltaKeys.has(key)) continue;
+    const text = (parts[1] as string).trim();
+    if (!pythonFloat.test(text)) return null;
+    kwargs.set(key, Number(text.replaceAll('_', '')));
+  }
+  if (kwargs.size === 0) return null;
+  let ms = 0;
+  for (const [key, value] of kwargs) ms += value * (deltaUnitMs[key] as number);
+  return Number.isFinite(ms) && Math.abs(ms) <= maxDeltaMs ? ms : null;
+}
+
+const countSteps = z
+  .string({ error: (issue) => (issue.input === undefined ? 'This field is required.' : undefined) })
+  // API Gateway joins a repeated parameter with commas (authentik's client repeats it).
+  .transform((text) => text.split(','))
+  .superRefine((steps, context) => {
+    for (const step of steps) {
+      if (step === '') context.addIssue({ code: 'custom', message: 'This field may not be blank.' });
+      else if (timedeltaMs(step) === null)
+        context.addIssue({ code: 'custom', message: `${step} is not in the correct format of 'hours=3;minutes=1'.` });
+    }
+  })
+  .meta({
+    description:
+      "Timedelta, format of 'weeks=3;days=2;hours=3', repeatable (`count_steps=hours=24&count_steps=days=7`)",
+  });
+
+export const volumeQuery = eventListQuery.extend({
+  history_days: drfInteger('Days back from now, at most 60 (default 7).').optional(),
+});
+export const statsQuery = eventListQuery.extend({ count_steps: countSteps });
+export const topPerUserQuery = eventListQuery.extend({
+  top_n: drfInteger('How many applications (default 15).')
+    .refine((n) => n >= 0, { error: 'Ensure this value is greater than or equal to 0.' })
+    .optional(),
+});
+
+export type VolumeQuery = z.infer<typeof volumeQuery>;
+export type StatsQuery = z.infer<typeof statsQuery>;
+export type TopPerUserQuery = z.infer<typeof topPerUserQuery>;
+
+// ---- Answers ----
+
+export const volumeShape = z.array(
+  z.object({ action: z.string(), time: z.string().meta({ format: 'date-time' }), count: z.number().int() }),
+);
+export const statsShape = z.object({
+  unique_users: z.number().int(),
+  count_step: z.record(z.string(), z.number().int()),
+});
+export const topPerUserShape = z.array(
+  z.object({
+    application: z.record(z.string(), z.unknown()),
+    counted_events: z.number().int(),
+    unique_users: z.number().int(),
+  }),
+);
+
+export interface Answer<T> {
+  body: T;
+  /** Some figure is an estimate (a sketch, or more reads than one request may make). */
+  estimated: boolean;
+}
+
+// ---- How a selection maps onto what the seal tallies ----
+
+const minuteMs = 60_000;
+const dayMs = 86_400_000;
+const sixHoursMs = 6 * 3_600_000;
+const ceilMinute = (ms: number) => Math.ceil(ms / minuteMs) * minuteMs;
+
+/** The actions and the one application a selection is limited to, when the indexes say all of it. */
+interface TallyShape {
+  /** null: any action. */
+  actions: string[] | null;
+  /** null: any application. */
+  app: string | null;
+  /** Another single filter (stats and volume's count only): its terms. */
+  other: Term[] | null;
+}
+
+function tallyShape(selection: EventSelection): TallyShape | null {
+  if (!selection.indexed) return null;
+  let actions: string[] | null = null;
+  let app: string | null | undefined = null;
+  const others: Term[][] = [];
+  for (const filter of selection.filters) {
+    const kinds = new Set(filter.map((term) => term.kind));
+    if (filter.length === 0) return { actions: [], app: null, other: null };
+    if (kinds.size === 1 && kinds.has('action')) {
+      const values = filter.map((term) => term.value);
+      actions = actions === null ? values : actions.filter((action) => values.includes(action));
+    } else if (kinds.size === 1 && kinds.has('authorized_app') && filter.length === 1) {
+      const value = (filter[0] as Term).value;
+      app = app === null || app === value ? value : undefined;
+    } else others.push(filter);
+  }
+  if (app === undefined) return { actions: [], app: null, other: null };
+  if (others.length > 1 || (others.length === 1 && (actions !== null || app !== null))) return null;
+  return { actions, app, other: others[0] ?? null };
+}
+
+/** The events of a selection in a range, read through the event log; `complete` when all of them were. */
+async function readSelected(deps: AnalyticsDeps, selection: EventSelection, range: TimeRange) {
+  const from = Math.max(range.from, selection.range.from);
+  const to = Math.min(range.to, selection.range.to);
+  if (from >= to) return { events: [] as Event[], complete: true };
+  try {
+    const found = await findSelected(
+      deps.log,
+      { ...selection, range: { from, to } },
+      { order: 'newest', offset: 0, limit: deps.readBudget },
+    );
+    return { events: found.events, complete: !found.estimated && found.events.length >= found.count };
+  } catch (error) {
+    // Nothing matched within the budget: what was read is all there is to say.
+    if (error instanceof DomainError && error.code === 'page.tooDeep')
+      return { events: [] as Event[], complete: false };
+    throw error;
+  }
+}
+
+/** The range's edges that rollups cannot answer: a cut first minute and the unsealed tail. */
+function edgesOf(range: TimeRange, sealedEnd: number): { inner: TimeRange; outer: TimeRange[] } {
+  const innerFrom = Math.min(ceilMinute(range.from), range.to);
+  const innerTo = Math.max(innerFrom, Math.min(range.to, sealedEnd));
+  return {
+    inner: { from: innerFrom, to: innerTo },
+    outer: [
+      { from: range.from, to: innerFrom },
+      { from: innerTo, to: range.to },
+    ].filter((part) => part.from < part.to),
+  };
+}
+
+const appOf = (event: Event): Record<string, unknown> | undefined => {
+  const app = (event.context as Record<string, unknown>).authorized_application;
+  return app !== null && typeof app === 'object' && !Array.isArray(app) ? (app as Record<string, unknown>) : undefined;
+};
+const appPkOf = (event: Event): string | undefined => {
+  const pk = appOf(event)?.pk;
+  return typeof pk === 'string' || typeof pk === 'number' || typeof pk === 'boolean' ? String(pk) : undefined;
+};
+
+/** Groups per action (or action × app) for a shape; the actions are the filter's or every one seen. */
+async function actionGroups(deps: AnalyticsDeps, shape: TallyShape): Promise<TallyGroup[]> {
+  const actions = shape.actions ?? [...new Set(await deps.log.actionsSeen())];
+  return actions.map((action) => ({
+    label: action,
+    of: [shape.app === null ? { kind: 'action', value: action } : { kind: 'action_app', action, app: shape.app }],
+  }));
+}
+
+/** The one group of a whole selection (its count and users), or null when no tally answers it. */
+async function selectionGroup(deps: AnalyticsDeps, shape: TallyShape): Promise<TallyGroup> {
+  if (shape.other) return { label: '', of: shape.other };
+  if (shape.actions === null && shape.app === null) return { label: '', of: [{ kind: 'all', value: '' }] };
+  if (shape.actions === null) return { label: '', of: [{ kind: 'authorized_app', value: shape.app as string }] };
+  return { label: '', of: (await actionGroups(deps, shape)).flatMap((group) => group.of) };
+}
+
+/** Counts per group per step: rollups inside, events read at the edges. */
+async function countsPerStep(
+  deps: AnalyticsDeps,
+  selection: EventSelection,
+  groups: readonly TallyGroup[],
+  labelOf: (event: Event) => string | undefined,
+  range: TimeRange,
+  step: (ms: number) => number,
+  nowMs: number,
+) {
+  const { inner, outer } = edgesOf(range, await deps.tallies.sealedEnd());
+  const { counts, estimated } = await deps.tallies.stepCounts(groups, inner, step, nowMs);
+  let complete = true;
+  for (const part of outer) {
+    const read = await readSelected(deps, selection, part);
+    complete &&= read.complete;
+    for (const event of read.events) {
+      const label = labelOf(event);
+      if (label === undefined) continue;
+      const perStep = counts.get(label) ?? new Map<number, number>();
+      counts.set(label, perStep);
+      const at = step(Date.parse(event.created));
+      perStep.set(at, (perStep.get(at) ?? 0) + 1);
+    }
+  }
+  return { counts, estimated: estimated || !complete };
+}
+
+const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** Steps of six hours from UTC midnight, as authentik's TruncHour(created) − (hour % 6) hours. */
+const sixHours = (ms: number) => Math.floor(ms / sixHoursMs) * sixHoursMs;
+
+// ---- GET /events/events/volume/ ----
+
+const tooManyReads = (field: string, narrow: string) => {
+  const message = `This needs more reads than one request may make: ${narrow}.`;
+  return new DomainError('page.tooDeep', message, [{ field, message }]);
+};
+
+export async function eventVolume(deps: AnalyticsDeps, query: VolumeQuery, nowMs = Date.now()) {
+  const selection = await eventSelection(deps.log, query, nowMs);
+  const days = Math.min(query.history_days ?? 7, 60);
+  const range = { from: Math.max(selection.range.from, nowMs - days * dayMs), to: selection.range.to };
+  const shape = tallyShape(selection);
+  let counts: Map<string, Map<number, number>>;
+  let estimated = false;
+  if (shape && shape.other === null) {
+    const groups = await actionGroups(deps, shape);
+    const wanted = new Set(groups.map((group) => group.label));
+    const labelOf = (event: Event) => (shape.actions === null || wanted.has(event.action) ? event.action : undefined);
+    ({ counts, estimated } = await countsPerStep(deps, selection, groups, labelOf, range, sixHours, nowMs));
+  } else {
+    // No rollup splits this selection by action: its events are read, all of them or none.
+    const read = await readSelected(deps, selection, range);
+    if (!read.complete) throw tooManyReads('history_days', 'narrow history_days or add a more selective filter');
+    counts = new Map();
+    for (const event of read.events) {
+      const perStep = counts.get(event.action) ?? new Map<number, number>();
+      counts.set(event.action, perStep);
+      const at = sixHours(Date.parse(event.created));
+      perStep.set(at, (perStep.get(at) ?? 0) + 1);
+    }
+  }
+  const rows = [...counts].flatMap(([action, perStep]) =>
+    [...perStep].filter(([, count]) => count > 0).map(([time, count]) => ({ action, time, count })),
+  );
+  rows.sort((a, b) => a.time - b.time || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
+  return { body: rows.map((row) => ({ ...row, time: isoSecond(row.time) })), estimated };
+}
+
+// ---- GET /events/events/stats/ ----
+
+/** The key of a step in `count_step`: its text without `=` (authentik's client reads `hours24`). */
+export const stepKey = (step: string) => step.replaceAll('=', '');
+
+export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs = Date.now()) {
+  const selection = await eventSelection(deps.log, query, nowMs);
+  const shape = tallyShape(selection);
+  const group = shape ? await selectionGroup(deps, shape) : null;
+  // One user each, the most numerous terms: the seal keeps no user sketch of them.
+  const sketched = group?.of.every((tallied) => !['actor', 'person', 'actor_person'].includes(tallied.kind));
+  const inGroup = () => '';
+  let estimated = false;
+  const countStep: Record<string, number> = {};
+  for (const step of query.count_steps) {
+    const range = {
+      from: Math.max(selection.range.from, nowMs - (timedeltaMs(step) as number)),
+      to: selection.range.to,
+    };
+    let count: number;
+    if (group) {
+      const found = await countsPerStep(deps, selection, [group], inGroup, range, () => 0, nowMs);
+      count = found.counts.get('')?.get(0) ?? 0;
+      estimated ||= found.estimated;
+    } else {
+      const found = await countSelected(deps, selection, range);
+      count = found.count;
+      estimated ||= found.estimated;
+    }
+    countStep[stepKey(step)] = count;
+  }
+  const users = await usersOf(deps, selection, group && sketched ? [group] : null, inGroup, nowMs);
+  estimated ||= users.estimated;
+  return { body: { unique_users: users.users.get('')?.count ?? 0, count_step: countStep }, estimated };
+}
+
+/** A count as the list counts (its estimate past the budget). */
+async function countSelected(deps: AnalyticsDeps, selection: EventSelection, range: TimeRange) {
+  if (range.from >= range.to) return { count: 0, estimated: false };
+  try {
+    const found = await findSelected(deps.log, { ...selection, range }, { order: 'newest', offset: 0, limit: 1 });
+    return { count: found.count, estimated: found.estimated };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'page.tooDeep') return { count: 0, estimated: true };
+    throw error;
+  }
+}
+
+/** Distinct users per group: sketches of sealed days, the rest read; without groups, all read. */
+async function usersOf(
+  deps: AnalyticsDeps,
+  selection: EventSelection,
+  groups: readonly TallyGroup[] | null,
+  labelOf: (event: Event) => string | undefined,
+  nowMs: number,
+) {
+  const range = selection.range;
+  let users = new Map<string, UserSketch>();
+  let estimated = false;
+  let unread = [range];
+  if (groups) {
+    const sealedEnd = await deps.tallies.sealedEnd();
+    const sealed = { from: range.from, to: Math.max(range.from, Math.min(range.to, sealedEnd)) };
+    ({ users, estimated } = await deps.tallies.users(groups, sealed, nowMs));
+    unread = [{ from: sealed.to, to: range.to }];
+  }
+  for (const part of unread) {
+    const read = await readSelected(deps, selection, part);
+    estimated ||= !read.complete;
+    for (const event of read.events) {
+      const label = labelOf(event);
+      const key = userKey(event);
+      if (label === undefined || key === undefined) continue;
+      const sketch = users.get(label) ?? UserSketch.empty();
+      users.set(label, sketch);
+      sketch.add(userHash(key));
+    }
+  }
+  for (const sketch of users.values()) estimated ||= !sketch.exact;
+  return { users, estimated };
+}
+
+// ---- GET /events/events/top_per_user/ ----
+
+export async function topPerUser(deps: AnalyticsDeps, query: TopPerUserQuery, nowMs = Date.now()) {
+  // authentik filters `action` exactly here (default login), besides the list's substring filter.
+  const action = query.action ?? 'login';
+  const top = query.top_n ?? 15;
+  const base = await eventSelection(deps.log, query, nowMs);
+  const selection: EventSelection = {
+    ...base,
+    filters: [...base.filters, [{ kind: 'action', value: action }]],
+    check: (event) => base.check(event) && event.action === action && appPkOf(event) !== undefined,
+  };
+  const shape = tallyShape(selection);
+  const objects = new Map<string, Record<string, unknown>>();
+  const counted = new Map<string, number>();
+  let users = new Map<string, UserSketch>();
+  let estimated = false;
+  const labelOf = (event: Event) => {
+    const pk = appPkOf(event);
+    // An application first seen in what was read (the tail): the newest event's object.
+    if (pk !== undefined && !objects.has(pk)) objects.set(pk, appOf(event) as Record<string, unknown>);
+    return pk;
+  };
+  if (shape && shape.other === null && (shape.actions ?? [action]).includes(action)) {
+    const seen = await deps.tallies.appsOf(action);
+    const apps = shape.app === null ? seen : new Map([[shape.app, seen.get(shape.app) ?? { pk: shape.app }]]);
+    for (const [pk, object] of apps) objects.set(pk, object);
+    const groups = [...apps.keys()].map((app) => ({ label: app, of: [{ kind: 'action_app' as const, action, app }] }));
+    const found = await countsPerStep(deps, selection, groups, labelOf, selection.range, () => 0, nowMs);
+    for (const [app, perStep] of found.counts) counted.set(app, perStep.get(0) ?? 0);
+    const sketches = await usersOf(deps, selection, groups, labelOf, nowMs);
+    users = sketches.users;
+    estimated = found.estimated || sketches.estimated;
+  } else if (!shape || shape.other !== null) {
+    const read = await readSelected(deps, selection, selection.range);
+    estimated = !read.complete;
+    for (const event of read.events) {
+      const pk = labelOf(event) as string;
+      counted.set(pk, (counted.get(pk) ?? 0) + 1);
+      const key = userKey(event);
+      const sketch = users.get(pk) ?? UserSketch.empty();
+      users.set(pk, sketch);
+      if (key !== undefined) sketch.add(userHash(key));
+    }
+  }
+  const rows = [...counted]
+    .filter(([, count]) => count > 0)
+    .map(([app, count]) => ({
+      application: objects.get(app) ?? { pk: app },
+      counted_events: count,
+      unique_users: users.get(app)?.count ?? 0,
+      app,
+    }))
+    .sort((a, b) => b.counted_events - a.counted_events || (a.app < b.app ? -1 : a.app > b.app ? 1 : 0))
+    .slice(0, top)
+    .map(({ app: _, ...row }) => row);
+  return { body: rows, estimated };
+}
