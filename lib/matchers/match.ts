@@ -2,6 +2,7 @@
 // test endpoint, the `matcher_policy` binding condition and dispatch.
 import type { Event } from '../events/event.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { compileQuery, type EventPredicate, parseQuery } from '../query/akql.ts';
 
 /** The criteria of a policy; null means "not set" (skipped). */
 export interface MatcherCriteria {
@@ -9,6 +10,8 @@ export interface MatcherCriteria {
   client_ip: string | null;
   app: string | null;
   model: string | null;
+  /** authentik 2026.8's query (AKQL), checked when the policy is written; a policy stored before it has none. */
+  query: string | null;
 }
 
 export interface MatchResult {
@@ -37,6 +40,22 @@ export function eventModel(event: Pick<Event, 'context'>): string | undefined {
   return typeof app === 'string' && typeof name === 'string' ? `${app}.${name}` : undefined;
 }
 
+// Dispatch evaluates the same few queries for every event: each is parsed once per container.
+// Bounded, so that the queries of deleted policies cannot grow it without end.
+const compiledQueries = new Map<string, EventPredicate | null>();
+
+/** The query as a predicate, or null when it does not parse (validation refuses such a query). */
+export function queryPredicate(text: string): EventPredicate | null {
+  let predicate = compiledQueries.get(text);
+  if (predicate === undefined) {
+    const parsed = parseQuery(text);
+    predicate = parsed.ok ? compileQuery(parsed.query) : null;
+    if (compiledQueries.size >= 1_000) compiledQueries.clear();
+    compiledQueries.set(text, predicate);
+  }
+  return predicate;
+}
+
 const checks: {
   criterion: keyof MatcherCriteria;
   message: string;
@@ -46,6 +65,7 @@ const checks: {
   { criterion: 'client_ip', message: 'Client IP matched.', holds: (w, e) => clientIpHolds(w, e.client_ip) },
   { criterion: 'app', message: 'App matched.', holds: (w, e) => w === e.app },
   { criterion: 'model', message: 'Model matched.', holds: (w, e) => w === eventModel(e) },
+  { criterion: 'query', message: 'Query matched.', holds: (w, e) => queryPredicate(w)?.(e) === true },
 ];
 
 /** AND over the criteria that are set; no criterion set passes (validation forbids that). */

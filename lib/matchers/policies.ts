@@ -50,8 +50,11 @@ async function existing(
   const uuid = normalUuid(uuidText);
   const policy = uuid === null ? null : await deps.policies.get(uuid);
   if (!policy) throw notFound('event matcher policy');
-  return policy;
+  return withQuery(policy);
 }
+
+/** A policy stored before authentik 2026.8's `query` has none: null, as a new one without it. */
+const withQuery = <T extends MatcherPolicy>(policy: T): T => ({ ...policy, query: policy.query ?? null });
 
 /** Object-level rules, after the fields are valid: a criterion is set, the name is free. */
 async function checkPolicy(deps: PolicyDeps, policy: MatcherPolicy) {
@@ -101,8 +104,11 @@ export async function listPolicies(deps: PolicyDeps, query: PolicyListQuery): Pr
     .toLowerCase()
     .split(/[\s,]+/)
     .filter(Boolean);
-  const exact = (['name', 'action', 'client_ip', 'app', 'model'] as const).filter((key) => query[key] !== undefined);
+  const exact = (['name', 'action', 'client_ip', 'app', 'model', 'query'] as const).filter(
+    (key) => query[key] !== undefined,
+  );
   const found = (await deps.policies.all())
+    .map(withQuery)
     .filter(
       (policy) =>
         exact.every((key) => policy[key] === query[key]) &&

@@ -5,6 +5,7 @@ import { isEventAction } from '../events/actions.ts';
 import { drf, eventInput } from '../events/event.ts';
 import { pageSizeParam } from '../events/search.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { parseQuery } from '../query/akql.ts';
 import type { MatcherCriteria } from './match.ts';
 
 export interface MatcherPolicy extends MatcherCriteria {
@@ -20,7 +21,7 @@ export interface StoredMatcherPolicy extends MatcherPolicy {
   version: number;
 }
 
-export const criteriaNames = ['action', 'client_ip', 'app', 'model'] as const;
+export const criteriaNames = ['action', 'client_ip', 'app', 'model', 'query'] as const;
 
 /** Names become part of an index sort key (at most 1024 bytes), hence a bound (ours). */
 export const maxNameLength = 200;
@@ -55,6 +56,11 @@ const clientIp = z
   .refine((v) => parseNetwork(v) !== null, { error: drf.ip });
 const app = text();
 const model = text().regex(/^[^.\s]+\.[^.\s]+$/, { error: messages.model });
+// authentik's query language, parsed (and bounded) at write time so that dispatch never meets a bad one.
+const query = text().superRefine((value, context) => {
+  const parsed = parseQuery(value);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error.message });
+});
 
 // A client may send back what it read: the read-only fields are accepted and ignored.
 const readOnly = {
@@ -96,6 +102,10 @@ const optionalFields = {
   client_ip: clientIp.nullable().optional(),
   app: app.nullable().optional(),
   model: model.nullable().optional(),
+  query: query.nullable().optional().meta({
+    description:
+      "authentik 2026.8's query: the event list's `search` language (see GET /events/events/), cidr() included, evaluated in memory on the event; a text that does not parse is refused.",
+  }),
 };
 
 /** POST and PUT: `name` required; an omitted criterion is null, `execution_logging` false. */
@@ -117,6 +127,7 @@ export const policyInput = z.preprocess(
       client_ip: body.client_ip ?? null,
       app: body.app ?? null,
       model: body.model ?? null,
+      query: body.query ?? null,
     })),
 );
 
@@ -178,6 +189,7 @@ export const policyListQuery = z.object({
   client_ip: z.string().optional(),
   app: z.string().optional(),
   model: z.string().optional(),
+  query: z.string().optional(),
   // django-filter's BooleanFilter: other values filter nothing.
   execution_logging: z
     .string()
@@ -241,6 +253,7 @@ export const policyShape = z.object({
   client_ip: z.string().nullable(),
   app: z.string().nullable(),
   model: z.string().nullable(),
+  query: z.string().nullable(),
 });
 
 export type PolicyView = z.infer<typeof policyShape>;
@@ -259,6 +272,7 @@ export function policyView(policy: MatcherPolicy, boundTo: number): PolicyView {
     client_ip: policy.client_ip,
     app: policy.app,
     model: policy.model,
+    query: policy.query ?? null,
   };
 }
 

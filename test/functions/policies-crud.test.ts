@@ -46,6 +46,7 @@ describe('create and read', () => {
       'client_ip',
       'app',
       'model',
+      'query',
     ]);
     expect(created).toEqual({
       pk: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
@@ -57,6 +58,7 @@ describe('create and read', () => {
       client_ip: null,
       app: null,
       model: null,
+      query: null,
     });
     const read = await service.call('GET', `${base}${created.pk}/`);
     expect(read.status).toBe(200);

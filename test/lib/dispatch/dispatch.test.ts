@@ -181,6 +181,7 @@ describe('loops', () => {
       client_ip: '192.0.2.0/24',
       app: null,
       model: null,
+      query: null,
     };
     const { deps, recorded } = fakeDeps({
       bindings: [binding({ event: ['login_failed', 'policy_execution'], conditions: { matcher_policy: policy.pk } })],

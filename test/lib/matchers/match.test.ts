@@ -14,7 +14,7 @@ const event: Event = {
   brand: {},
 };
 
-const none: MatcherCriteria = { action: null, client_ip: null, app: null, model: null };
+const none: MatcherCriteria = { action: null, client_ip: null, app: null, model: null, query: null };
 const criteria = (set: Partial<MatcherCriteria>): MatcherCriteria => ({ ...none, ...set });
 const withEvent = (changes: Partial<Event>): Event => ({ ...event, ...changes });
 
@@ -142,4 +142,35 @@ describe('matchEvent: combined criteria (AND)', () => {
 describe('eventModel', () => {
   it('joins app and model_name', () => expect(eventModel(event)).toBe('authentik_core.user'));
   it('is undefined without context.model', () => expect(eventModel({ context: {} })).toBeUndefined());
+});
+
+describe('matchEvent: query (authentik 2026.8)', () => {
+  it.each<[string, string, boolean]>([
+    ['a comparison that holds', 'user.username = "alice"', true],
+    ['a comparison that does not', 'user.username = "bob"', false],
+    ['a JSON path', 'context.model.pk = 7 and context.model.name ~ "ALI"', true],
+    ['cidr() over IPv4', 'client_ip in cidr("192.168.0.0/16", "2001:db8::/32")', true],
+    ['not in cidr()', 'client_ip not in cidr("192.168.0.0/16")', false],
+    ['right-grouped and/or', 'action = "logout" and app = "x" or action = "login_failed"', false],
+    ['parentheses', '(action = "logout" and app = "x") or action = "login_failed"', true],
+  ])('%s', (_name, query, passing) => {
+    expect(matchEvent(criteria({ query }), event)).toEqual({ passing, messages: passing ? ['Query matched.'] : [] });
+  });
+
+  it('is AND-ed with the other criteria, its message last', () => {
+    expect(matchEvent(criteria({ action: 'login_failed', query: 'app = "authentik.core"' }), event)).toEqual({
+      passing: true,
+      messages: ['Action matched.', 'Query matched.'],
+    });
+    expect(matchEvent(criteria({ action: 'login', query: 'app = "authentik.core"' }), event)).toEqual({
+      passing: false,
+      messages: ['Query matched.'],
+    });
+  });
+
+  it('never holds for a text that does not parse, and ignores a policy stored without query', () => {
+    expect(matchEvent(criteria({ query: 'action = ' }), event).passing).toBe(false);
+    const { query: _query, ...old } = criteria({ action: 'login_failed' });
+    expect(matchEvent(old as MatcherCriteria, event)).toEqual({ passing: true, messages: ['Action matched.'] });
+  });
 });

@@ -31,6 +31,7 @@ const newPolicy = (name: string): MatcherPolicy => ({
   client_ip: '192.0.2.0/24',
   app: null,
   model: null,
+  query: null,
 });
 const audit = (policy: MatcherPolicy): Event =>
   modelEvent('model_updated', 'test', { model_name: 'eventmatcherpolicy', pk: policy.pk, name: policy.name });
