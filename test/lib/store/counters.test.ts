@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../../infra/local/engine.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CounterStore } from '../../../lib/store/counters.ts';
+import { useFreshTable } from '../../helpers/table.ts';
 
 let counters: CounterStore;
 beforeAll(async () => {
-  const endpoint = inject('dynamoEndpoint');
-  const tableName = `test-${randomUUID()}`;
-  process.env.DYNAMODB_ENDPOINT = endpoint;
-  process.env.TABLE_NAME = tableName;
-  await ensureTable(endpoint, tableName);
+  await useFreshTable();
   ({ counterStore: counters } = await import('../../../lib/store/counters.ts'));
 });
 

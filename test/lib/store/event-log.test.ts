@@ -2,11 +2,11 @@
 // the same events, before and after the seal, across month/day/hour/minute and shard edges,
 // with expiry before and after, each term alone and combined, and under a repeated seal.
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../../infra/local/engine.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, eventActor, eventPerson, newEvent } from '../../../lib/events/event.ts';
 import type { EventLog, EventLogQuery, LogOrder } from '../../../lib/events/search.ts';
 import { actorPersonOf, actorPersonTerm, eventTerms, modelPkTerm, type Term } from '../../../lib/events/terms.ts';
+import { useFreshTable } from '../../helpers/table.ts';
 
 let log: EventLog;
 let store: typeof import('../../../lib/store/events.ts').eventStore;
@@ -16,11 +16,7 @@ let documents: typeof import('../../../lib/store/client.ts').documents;
 let tableName: string;
 
 beforeAll(async () => {
-  const endpoint = inject('dynamoEndpoint');
-  tableName = `test-${randomUUID()}`;
-  process.env.DYNAMODB_ENDPOINT = endpoint;
-  process.env.TABLE_NAME = tableName;
-  await ensureTable(endpoint, tableName);
+  tableName = await useFreshTable();
   ({ eventStore: store } = await import('../../../lib/store/events.ts'));
   rollups = await import('../../../lib/store/rollups.ts');
   ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));

@@ -1,8 +1,7 @@
 // The seal against DynamoDB Local: one sealer at a time under the lease, each minute applied once.
-import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTable } from '../../../infra/local/engine.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newEvent } from '../../../lib/events/event.ts';
+import { useFreshTable } from '../../helpers/table.ts';
 
 let rollups: typeof import('../../../lib/store/rollups.ts');
 let store: typeof import('../../../lib/store/events.ts').eventStore;
@@ -11,11 +10,7 @@ let documents: typeof import('../../../lib/store/client.ts').documents;
 let tableName: string;
 
 beforeAll(async () => {
-  const endpoint = inject('dynamoEndpoint');
-  tableName = `test-${randomUUID()}`;
-  process.env.DYNAMODB_ENDPOINT = endpoint;
-  process.env.TABLE_NAME = tableName;
-  await ensureTable(endpoint, tableName);
+  tableName = await useFreshTable();
   rollups = await import('../../../lib/store/rollups.ts');
   ({ eventStore: store } = await import('../../../lib/store/events.ts'));
   ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
