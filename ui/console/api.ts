@@ -4,7 +4,7 @@
 // requests that take over 300 ms.
 import { routes } from '../../infra/routes.ts';
 
-const tokenKey = 'idp-event-hub.token';
+export const tokenKey = 'idp-event-hub.token';
 
 /** Everything the views listen to: 'session', 'busy', 'denied'. */
 export const consoleEvents = new EventTarget();

@@ -1,6 +1,6 @@
 // <ieh-console>: sign-in, navigation between the views (from the hash), the loading indicator.
 import { html, nothing } from 'lit';
-import { api, can, consoleEvents, errorText, isBusy, session } from './api.ts';
+import { api, can, consoleEvents, errorText, isBusy, session, tokenKey } from './api.ts';
 import { ConsoleElement } from './base.ts';
 import { readHash, type View } from './hash.ts';
 
@@ -71,7 +71,8 @@ export class ConsoleApp extends ConsoleElement {
       return;
     }
     this.signInError = '';
-    sessionStorage.setItem('idp-event-hub.token', token);
+    // Tried before the session begins: a refused token never reaches the views.
+    sessionStorage.setItem(tokenKey, token);
     try {
       // Any route with an authorizer tells whether the token is known; 403 still means signed in.
       await api('GET', '/event/handlermodules', { allow: [403] });
@@ -79,7 +80,7 @@ export class ConsoleApp extends ConsoleElement {
       // Said once, as this form's error, not also as the reason of a session that never began.
       session.reason = '';
       this.signInError = errorText(error);
-      sessionStorage.removeItem('idp-event-hub.token');
+      sessionStorage.removeItem(tokenKey);
       return;
     }
     session.signIn(token);

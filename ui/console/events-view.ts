@@ -7,16 +7,17 @@ import { readHash, writeHash } from './hash.ts';
 
 /** The list's filters, in the order of the form; each is a query parameter of GET /events/events/. */
 const filters = [
-  { name: 'search', label: 'Search', hint: 'Words or a query over the events' },
-  { name: 'action', label: 'Action contains' },
-  { name: 'username', label: 'Username' },
-  { name: 'client_ip', label: 'Client IP' },
-  { name: 'brand_name', label: 'Brand name' },
-  { name: 'context_model_app', label: 'Model app' },
-  { name: 'context_model_name', label: 'Model name' },
-  { name: 'context_model_pk', label: 'Model pk' },
-  { name: 'context_authorized_app', label: 'Authorized application' },
-  { name: 'context_device', label: 'Device' },
+  { name: 'search', label: 'Search', more: false },
+  { name: 'action', label: 'Action contains', more: false },
+  { name: 'username', label: 'Username', more: false },
+  { name: 'client_ip', label: 'Client IP', more: false },
+  { name: 'actions', label: 'Actions, any of (a,b)', more: true },
+  { name: 'brand_name', label: 'Brand name', more: true },
+  { name: 'context_model_app', label: 'Model app', more: true },
+  { name: 'context_model_name', label: 'Model name', more: true },
+  { name: 'context_model_pk', label: 'Model pk', more: true },
+  { name: 'context_authorized_app', label: 'Authorized application', more: true },
+  { name: 'context_device', label: 'Device', more: true },
 ] as const;
 const timeFilters = [
   { name: 'created__gte', label: 'Created from' },
@@ -181,17 +182,18 @@ export class EventsView extends ConsoleElement {
     writeHash('events', { ...this.params, page: String(page), event: undefined });
   }
 
+  private renderFilter(name: string, label: string) {
+    return html`<div class="field">
+      <label for="filter-${name}">${label}</label>
+      <input id="filter-${name}" name=${name} type=${name === 'search' ? 'search' : 'text'} .value=${this.params[name] ?? ''} />
+    </div>`;
+  }
+
   private renderFilters() {
     const p = this.params;
     return html`<form class="filters" @submit=${this.apply} aria-label="Event filters">
       <div class="fields">
-        ${filters.map(
-          (f) => html`<div class="field">
-            <label for="filter-${f.name}">${f.label}</label>
-            <input id="filter-${f.name}" name=${f.name} type=${f.name === 'search' ? 'search' : 'text'}
-              .value=${p[f.name] ?? ''} />
-          </div>`,
-        )}
+        ${filters.filter((f) => !f.more).map((f) => this.renderFilter(f.name, f.label))}
         ${timeFilters.map(
           (f) => html`<div class="field">
             <label for="filter-${f.name}">${f.label}</label>
@@ -212,6 +214,10 @@ export class EventsView extends ConsoleElement {
           </select>
         </div>
       </div>
+      <details ?open=${filters.some((f) => f.more && p[f.name])}>
+        <summary>More filters</summary>
+        <div class="fields">${filters.filter((f) => f.more).map((f) => this.renderFilter(f.name, f.label))}</div>
+      </details>
       <div class="buttons">
         <button type="submit">Apply filters</button>
         <button type="button" class="secondary" @click=${() => this.load()}>Refresh</button>
@@ -229,9 +235,9 @@ export class EventsView extends ConsoleElement {
     const step = width / bars.length;
     const total = bars.reduce((sum, b) => sum + b.count, 0);
     return html`<figure class="volume">
-      <figcaption>Event volume: ${total} events in ${bars.length} intervals, ${formatTime(bars[0]?.label)} to
+      <figcaption>Event volume: ${total === 1 ? '1 event' : `${total} events`} in ${bars.length === 1 ? '1 interval' : `${bars.length} intervals`}, ${formatTime(bars[0]?.label)} to
         ${formatTime(bars.at(-1)?.label)}</figcaption>
-      <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Events per interval, highest ${max}">
+      <svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="Events per interval, highest ${max}">
         ${bars.map((b, i) => {
           const h = Math.max(1, (b.count / max) * (height - 4));
           return svg`<rect class="bar" x=${i * step + 1} y=${height - h} width=${Math.max(1, step - 2)} height=${h}><title>${formatTime(b.label)}: ${b.count}</title></rect>`;
