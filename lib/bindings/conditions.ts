@@ -1,8 +1,10 @@
 // Binding conditions: every handler module offers the same set, all must hold. Validation
 // (at save) and evaluation (at dispatch) live side by side so they cannot drift apart.
 import type { Event } from '../events/event.ts';
+import { queryPredicate } from '../matchers/match.ts';
 import { parseNetwork } from '../net/ip.ts';
 import { compilePattern, type Pattern, patternProblem } from '../patterns.ts';
+import { parseQuery } from '../query/akql.ts';
 
 export interface ConditionDescriptor {
   type: 'str' | 'multi' | 'regexp';
@@ -29,6 +31,11 @@ export const conditionDescriptors: Record<string, ConditionDescriptor> = {
   context: { type: 'str', group: 'event', desc: `<dotted.path> <cmp> <value>, cmp one of ${comparators.join(' ')}.` },
   matcher_policy: { type: 'str', group: 'policy', desc: 'Comma list of event matcher policy UUIDs; each must pass.' },
   counter: { type: 'str', group: 'counter', desc: '<counter_name> <cmp> <int>; a missing counter is 0.' },
+  query: {
+    type: 'str',
+    group: 'event',
+    desc: 'A query in the event list\'s search language (authentik\'s AKQL), e.g. action = "login_failed" and client_ip not in cidr("10.0.0.0/8"); and/or group to the right.',
+  },
 };
 
 export interface Comparison {
@@ -86,6 +93,10 @@ export function conditionProblem(name: string, value: string): string | null {
         return "must be '<counter_name> <cmp> <int>' with cmp one of ==, !=, <, >, <=, >=";
       }
       return null;
+    }
+    case 'query': {
+      const parsed = parseQuery(value);
+      return parsed.ok ? null : `is not a valid query: ${parsed.error.message}`;
     }
     default:
       return `unknown condition '${name}'; known: ${Object.keys(conditionDescriptors).join(', ')}`;
@@ -216,6 +227,8 @@ export async function conditionHolds(
       const comparison = comparisonOf(value);
       return compare(await lookups.counterValue(comparison.left), comparison.comparator, comparison.right);
     }
+    case 'query':
+      return queryPredicate(value)?.(event) === true;
     default:
       return false;
   }

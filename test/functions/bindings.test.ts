@@ -120,7 +120,9 @@ describe('introspection', () => {
       'context',
       'matcher_policy',
       'counter',
+      'query',
     ]);
+    expect(value.query).toMatchObject({ type: 'str', group: 'event' });
     expect(value.client_ip).toMatchObject({ type: 'str', group: 'general' });
     expect(value.username).toMatchObject({ type: 'regexp', group: 'user' });
     expect(value.app).toMatchObject({ type: 'multi', group: 'event' });

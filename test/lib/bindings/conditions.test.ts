@@ -58,6 +58,12 @@ describe('conditionHolds', () => {
     ['counter', 'seen == 4', true],
     ['counter', 'other > 0', false],
     ['counter', 'other == 0', true],
+    ['query', 'user.username = "alice" and context.attempts >= 3', true],
+    ['query', 'client_ip in cidr("192.168.0.0/16", "2001:db8::/32") and context.geo.country = "NL"', true],
+    ['query', 'client_ip not in cidr("192.168.0.0/16")', false],
+    // One precedence, grouped to the right: a and (b or c), not (a and b) or c.
+    ['query', 'action = "login" and brand.name = "other" or app ~ "CORE"', false],
+    ['query', '(action = "login" and brand.name = "other") or app ~ "CORE"', true],
   ])('%s %s → %s', async (name, value, expected) => {
     expect(await conditionHolds(name, value, event, lookups)).toBe(expected);
   });
@@ -96,6 +102,12 @@ describe('conditionProblem', () => {
     ['matcher_policy', 'not-a-uuid', /not a UUID/],
     ['counter', 'c >= -2', null],
     ['counter', 'c contains 2', /must be/],
+    ['query', 'action = "login" or context.geo.country in ("NL", "BE")', null],
+    ['query', 'action = "login" and', /^is not a valid query: Syntax error at position 21: /],
+    ['query', 'colour = "red"', /^is not a valid query: Invalid query at position 1: Unknown field: colour/],
+    ['query', 'client_ip in cidr("10.0.0.0/33")', /^is not a valid query: Invalid query at position 19: /],
+    ['query', '', /^is not a valid query: /],
+    ['query', `app = "${'x'.repeat(5000)}"`, /^is not a valid query: Query refused at position 4097: /],
     ['weather', 'rain', /unknown condition/],
   ])('%s %j', (name, value, expected) => {
     const problem = conditionProblem(name, value);
