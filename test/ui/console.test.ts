@@ -179,7 +179,9 @@ describe('the admin console in headless Chromium', () => {
           await page.getByRole('button', { name: 'Refresh' }).click();
           return false;
         });
-        expect(new URL(page.url()).hash).toBe(`#events?username=${username}&ordering=-created&page_size=20`);
+        expect(new URL(page.url()).hash).toBe(
+          `#events?username=${username}&ordering=-created&page_size=20&history_days=7`,
+        );
         expect(page.url()).not.toContain(service.rootToken);
         await page.getByRole('link', { name: /Show the JSON of the login_failed event/ }).click();
         await page.getByRole('heading', { name: `Event ${pk}` }).waitFor();

@@ -107,7 +107,7 @@ export class EventsView extends ConsoleElement {
     const { view, params } = readHash();
     if (view !== 'events') return;
     this.params = Object.fromEntries(params);
-    const listQuery = this.listQuery();
+    const listQuery = `${this.listQuery()}|${this.params.history_days ?? ''}`;
     if (listQuery !== this.loaded) {
       this.loaded = listQuery;
       void this.load();
@@ -150,6 +150,7 @@ export class EventsView extends ConsoleElement {
     const query = new URLSearchParams(this.listQuery(false));
     query.delete('ordering');
     query.delete('page_size');
+    if (this.params.history_days) query.set('history_days', this.params.history_days);
     try {
       const answer = await api('GET', `/events/events/volume/?${query}`, { allow: [400, 404, 405, 501] });
       this.volume = answer.status === 200 ? volumeBars(answer.body) : null;
@@ -211,6 +212,20 @@ export class EventsView extends ConsoleElement {
           <label for="filter-page_size">Per page</label>
           <select id="filter-page_size" name="page_size">
             ${['20', '50', '100'].map((n) => html`<option ?selected=${(p.page_size ?? '20') === n}>${n}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-history_days">Chart over</label>
+          <select id="filter-history_days" name="history_days">
+            ${[
+              ['1', 'the last day'],
+              ['7', 'the last 7 days'],
+              ['30', 'the last 30 days'],
+              ['60', 'the last 60 days'],
+            ].map(
+              ([days, text]) =>
+                html`<option value=${days} ?selected=${(p.history_days ?? '7') === days}>${text}</option>`,
+            )}
           </select>
         </div>
       </div>
