@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { UserSketch, userHash, userKey } from '../events/analytics.ts';
+import { type Tallied, UserSketch, userHash, userKey, usersSketched } from '../events/analytics.ts';
 import type { Event } from '../events/event.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, putAll, queryItems, tableName } from './client.ts';
@@ -514,8 +514,9 @@ export function actionAppPartition(actionKey: string, appKey: string): string {
   return `${actionAppPrefix}${Buffer.byteLength(pair) <= 512 ? pair : `~${createHash('sha256').update(pair).digest('hex')}`}`;
 }
 
-/** Partitions whose users are sketched: not actors and persons (one user each, the most numerous terms). */
-const sketchesUsers = (partition: string) => !/^R#(actor|person|actor_person)#/.test(partition);
+/** Partitions whose users are sketched (`usersSketched`: `R#all`, `R#<kind>#…`). */
+const sketchesUsers = (partition: string) =>
+  usersSketched.has((partition === 'R#all' ? 'all' : partition.split('#')[1]) as Tallied['kind']);
 
 /** One event's analytics: its action × app pair counted, its user added to each sketched partition. */
 function analyticsOfEvent(
