@@ -5,9 +5,9 @@ import { routeHandler } from './http/route-handler.ts';
 const names = Object.keys(consoleAssets) as [ConsoleAsset, ...ConsoleAsset[]];
 
 export const handler = routeHandler(
-  'GET /ui/{asset}',
+  'GET /ui/{file}',
   {
-    path: z.object({ asset: z.enum(names) }),
+    path: z.object({ file: z.enum(names) }),
     query: z.object({}),
     response: {
       status: 200,
@@ -18,7 +18,7 @@ export const handler = routeHandler(
   },
   async ({ path }) => ({
     status: 200,
-    headers: { 'content-type': consoleAssets[path.asset], 'content-security-policy': consoleSecurityPolicy },
-    body: await readConsoleAsset(path.asset),
+    headers: { 'content-type': consoleAssets[path.file], 'content-security-policy': consoleSecurityPolicy },
+    body: await readConsoleAsset(path.file),
   }),
 );

@@ -28,7 +28,7 @@ export const routes = [
   // The admin console (ui/): public like /docs, it holds no data until an admin signs in.
   { key: 'GET /ui', fn: 'ui-redirect', action: null, dialect: 'plain', access: 'none' },
   { key: 'GET /ui/', fn: 'ui-page', action: null, dialect: 'plain', access: 'none' },
-  { key: 'GET /ui/{asset}', fn: 'ui-asset', action: null, dialect: 'plain', access: 'none' },
+  { key: 'GET /ui/{file}', fn: 'ui-asset', action: null, dialect: 'plain', access: 'none' },
   { key: 'POST /events/events/', fn: 'events-create', action: 'auditlog_write', dialect: 'authentik', access: 'write' },
   { key: 'GET /events/events/', fn: 'events-list', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
   {

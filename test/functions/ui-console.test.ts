@@ -90,8 +90,8 @@ describe('the ui-asset function as the stack bundles it', () => {
       const { handler } = await import(${JSON.stringify(pathToFileURL(join(bundle, 'index.mjs')).href)});
       const answers = {};
       for (const asset of ${JSON.stringify(Object.keys(consoleAssets))}) {
-        const event = { version: '2.0', routeKey: 'GET /ui/{asset}', rawPath: '/ui/' + asset, rawQueryString: '',
-          headers: {}, pathParameters: { asset }, isBase64Encoded: false,
+        const event = { version: '2.0', routeKey: 'GET /ui/{file}', rawPath: '/ui/' + asset, rawQueryString: '',
+          headers: {}, pathParameters: { file: asset }, isBase64Encoded: false,
           requestContext: { http: { method: 'GET', path: '/ui/' + asset } } };
         const answer = await handler(event, { getRemainingTimeInMillis: () => 10000 });
         answers[asset] = { status: answer.statusCode, type: answer.headers['content-type'], body: answer.body };

@@ -31,6 +31,7 @@ export const pathParameters: Record<string, { plausible: string; invalid: string
   },
   name: { plausible: 'logins', invalid: ['with space', 'x'.repeat(129), '%2F'] },
   asset: { plausible: 'swagger-ui.css', invalid: ['nope.js', 'package.json', '..%2Fpackage.json'] },
+  file: { plausible: 'console.js', invalid: ['main.ts', 'index.html', '..%2Fbuild.ts'] },
 };
 
 export const paramsOf = (key: string) =>
