@@ -190,6 +190,30 @@ export const validInputs: Record<string, ValidInputs<any>> = {
     ),
     request: async (_service, query) => ({ path: '/events/events/', query }),
   },
+  'GET /events/events/volume/': {
+    arbitrary: fc.record(
+      { history_days: fc.integer({ min: 1, max: 60 }).map(asText), action: fc.constantFrom(...namedActions) },
+      { requiredKeys: [] },
+    ),
+    request: async (_service, query) => ({ path: '/events/events/volume/', query }),
+  },
+  'GET /events/events/stats/': {
+    arbitrary: fc.record(
+      {
+        count_steps: fc.constantFrom('hours=1', 'days=1', 'weeks=1;days=2', 'minutes=30'),
+        brand_name: text(20),
+      },
+      { requiredKeys: ['count_steps'] },
+    ),
+    request: async (_service, query) => ({ path: '/events/events/stats/', query }),
+  },
+  'GET /events/events/top_per_user/': {
+    arbitrary: fc.record(
+      { action: fc.constantFrom(...namedActions), top_n: fc.integer({ min: 1, max: 100 }).map(asText) },
+      { requiredKeys: [] },
+    ),
+    request: async (_service, query) => ({ path: '/events/events/top_per_user/', query }),
+  },
   'GET /events/events/{event_uuid}/': {
     arbitrary: fc.constant(null),
     request: async (service) => ({
@@ -260,7 +284,9 @@ export const validInputs: Record<string, ValidInputs<any>> = {
   },
   'DELETE /event/{eventid}': {
     arbitrary: fc.constant(null),
-    request: async (service) => ({ path: fillPath('DELETE /event/{eventid}', { eventid: await createBinding(service) }) }),
+    request: async (service) => ({
+      path: fillPath('DELETE /event/{eventid}', { eventid: await createBinding(service) }),
+    }),
   },
   'GET /docs/{asset}': {
     arbitrary: fc.constantFrom('swagger-ui.css', 'swagger-ui-bundle.js'),
