@@ -277,14 +277,14 @@ async function refine(terms: readonly Term[], segment: Segment, nowMs: number): 
   if (!level.child) return minutes(level, rollup, segment, nowMs);
   if (!segment.allLive) return expand(terms, level.child, segment, nowMs);
   // Children are named by their `c…` attribute; their own rollups are read only when needed.
+  const child = levels[level.child];
   return [...rollup.children]
-    .map(([attribute, count]) => {
+    .filter(([, count]) => count > 0)
+    .map(([attribute, count]): Segment => {
       const from = childStart(level, segment.from, attribute);
-      return { from, to: levels[level.child as LevelTag].end(from), kind: 'child' as const, count };
+      return { from, to: child.end(from), kind: child.tag, count };
     })
-    .filter((child) => child.count > 0)
-    .sort((a, b) => a.from - b.from)
-    .map((child) => ({ ...child, kind: level.child as LevelTag, unread: true }) as Segment & { unread?: boolean });
+    .sort((a, b) => a.from - b.from);
 }
 
 // ---- Listings: the event at a position inside one sealed minute ----
@@ -457,7 +457,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     let before = 0;
     let found = false;
     while (queue.length > 0) {
-      const segment = queue.shift() as Segment & { unread?: boolean };
+      const segment = queue.shift() as Segment;
       if (segment.count === 0 || (!found && before + segment.count <= offset)) {
         before += segment.count;
         continue;
@@ -467,7 +467,8 @@ export function eventLog(options: EventLogOptions): EventLog {
         found = true;
         continue;
       }
-      const children = segment.unread
+      // A bucket named only by its parent's counts has no rollup read yet: read it.
+      const children = !segment.rollup
         ? await expand(terms, segment.kind, segment, nowMs)
         : await refine(terms, segment, nowMs);
       queue.unshift(...(order === 'newest' ? children.reverse() : children));
