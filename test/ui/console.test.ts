@@ -163,6 +163,18 @@ describe('the admin console in headless Chromium', () => {
         });
         await capture(page, 'bindings');
 
+        // A counter of failed logins, made through the API, for the counters page.
+        const counting = await service.call('POST', '/event', {
+          json: {
+            name: 'count failed logins',
+            event: 'login_failed',
+            handlermodule: 'Counter',
+            action: 'increase_counter',
+            position: 'post',
+            'option.counter_name': 'console_failed_logins',
+          },
+        });
+        expect(counting.status).toBe(200);
         // An event through the API, found in the list by a filter; the filter is in the hash.
         const username = `console-${Date.now()}`;
         const created = await service.call('POST', '/events/events/', {
@@ -262,8 +274,9 @@ describe('the admin console in headless Chromium', () => {
         await page.keyboard.press('Tab');
         await page.keyboard.press('Enter');
         await page.getByText('("uses the policy") deleted.').waitFor();
-        expect((await service.call('GET', '/event/')).body.result.value.map((b: any) => b.name)).toEqual([
+        expect((await service.call('GET', '/event/')).body.result.value.map((b: any) => b.name).sort()).toEqual([
           'console hook',
+          'count failed logins',
         ]);
         await page.getByRole('link', { name: 'Matcher policies' }).click();
         await page.getByRole('button', { name: 'Delete failed logins' }).click();
@@ -272,6 +285,7 @@ describe('the admin console in headless Chromium', () => {
 
         await page.getByRole('link', { name: 'Counters' }).click();
         await page.getByRole('heading', { name: 'Counters' }).waitFor();
+        await expect.poll(() => page.getByRole('row', { name: /console_failed_logins/ }).textContent()).toMatch(/1/);
         await capture(page, 'counters');
 
         // A token the service no longer accepts sends the admin back to sign-in.
