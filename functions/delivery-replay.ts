@@ -1,8 +1,8 @@
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { deliveryIdParameter, deliveryShape } from '../lib/dispatch/deliveries-api.ts';
 import { deliveryView } from '../lib/dispatch/delivery.ts';
-import { dispatchDeps, preRunnerDeps } from '../lib/dispatch/deps.ts';
 import { replayDelivery } from '../lib/dispatch/retry.ts';
+import { dispatchDeps, preRunnerDeps } from './deps.ts';
 import { anyParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 import { logger } from './logger.ts';

@@ -1,10 +1,10 @@
 // The retry runner: scheduled in AWS (every minute), a timer locally. It runs the deliveries
 // that are due, stopping in time to finish within the Lambda's own deadline.
 import type { Context } from 'aws-lambda';
-import { dispatchDeps } from '../lib/dispatch/deps.ts';
 import { runDueDeliveries } from '../lib/dispatch/retry.ts';
 import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { counterStore } from '../lib/store/counters.ts';
+import { dispatchDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
 const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore), logger);

@@ -2,11 +2,11 @@
 // mapping) runs the post bindings. Locally the stream poller calls this same handler.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dispatchDeps } from '../lib/dispatch/deps.ts';
 import { dispatchPost } from '../lib/dispatch/post.ts';
 import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { counterStore } from '../lib/store/counters.ts';
 import { eventOfImage, isEventInsert } from '../lib/store/event-stream.ts';
+import { dispatchDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
 const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore), logger);

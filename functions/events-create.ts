@@ -1,10 +1,10 @@
-import { dispatchDeps, preRunnerDeps } from '../lib/dispatch/deps.ts';
 import { dispatchPre } from '../lib/dispatch/pre.ts';
 import { retentionDays } from '../lib/events/audit.ts';
 import { eventInput } from '../lib/events/event.ts';
 import { ingestEvent } from '../lib/events/ingest.ts';
 import { eventShape } from '../lib/events/views.ts';
 import { ingestStore } from '../lib/store/ingest.ts';
+import { dispatchDeps, preRunnerDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 import { logger } from './logger.ts';
 

@@ -1,11 +1,11 @@
 // What admins do with bindings: create or fully update (privacyIDEA's POST /event), partial
 // update (ours), enable, disable, delete, read. Every change is audited in the same write.
 
+import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import { hiddenValue } from '../handlers/modules.ts';
 import type { BindingStore } from '../store/bindings.ts';
-import { retryConflicts, VersionConflict } from '../store/conflicts.ts';
 import {
   type Binding,
   bindingView,

@@ -2,13 +2,12 @@
 // see where one is used, and test one against an event. Every change is audited in the same
 // write as the change itself.
 import { randomUUID } from 'node:crypto';
+import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
 import { defaultPageSize, type Page, paginate } from '../events/search.ts';
-import { retryConflicts, VersionConflict } from '../store/conflicts.ts';
 import type { MatcherPolicyStore } from '../store/matcher-policies.ts';
-import { PolicyNameTaken } from '../store/matcher-policies.ts';
 import { matchEvent } from './match.ts';
 import {
   criteriaNames,
@@ -17,6 +16,7 @@ import {
   normalUuid,
   type PolicyInput,
   type PolicyListQuery,
+  PolicyNameTaken,
   type PolicyPatch,
   type PolicyTestInput,
   type PolicyView,

@@ -285,3 +285,6 @@ export const policyTestShape = z.object({
   messages: z.array(z.string()),
   log_messages: z.array(z.unknown()),
 });
+
+/** Another policy holds the name (the store refuses the write). */
+export class PolicyNameTaken extends Error {}

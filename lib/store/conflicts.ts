@@ -2,10 +2,8 @@
 // the caller reads again and retries. One mechanism for every store that writes this way.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { VersionConflict } from '../conflicts.ts';
 import { documents } from './client.ts';
-
-/** Another writer changed the item since it was read. */
-export class VersionConflict extends Error {}
 
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -28,19 +26,5 @@ export async function transactWrite(
       throw new VersionConflict('a concurrent write touched the item');
     }
     throw error;
-  }
-}
-
-const maxRetries = 20;
-
-/** Runs a read-modify-write again, with a growing random pause, while it meets a VersionConflict. */
-export async function retryConflicts<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof VersionConflict) || i >= maxRetries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (i + 1)));
-    }
   }
 }

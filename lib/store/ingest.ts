@@ -1,8 +1,10 @@
 // The ingest write (lib/events/ingest.ts): the event, its Idempotency-Key claim and the counter
 // changes of its pre bindings in one transaction, so that either all of them count or none.
+
+import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
 import type { IngestStore } from '../events/ingest.ts';
-import { transactWrite, VersionConflict } from './conflicts.ts';
+import { transactWrite } from './conflicts.ts';
 import { counterChangeUpdate } from './counters.ts';
 import { claimedReply, eventPut, eventStore, idempotencyClaimPut } from './events.ts';
 import { recordAction } from './rollups.ts';

@@ -7,10 +7,11 @@
 // binding store (rpk POLICY#<uuid>).
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
-import type { MatcherPolicy, StoredMatcherPolicy } from '../matchers/policy.ts';
+import { type MatcherPolicy, PolicyNameTaken, type StoredMatcherPolicy } from '../matchers/policy.ts';
 import { documents, queryAll, tableName } from './client.ts';
-import { type TransactItems, transactWrite, VersionConflict } from './conflicts.ts';
+import { type TransactItems, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { refIndex } from './table.ts';
 
@@ -26,9 +27,6 @@ const nameClaimKey = (name: string) => ({
 });
 
 const listKey = 'MATCHER_POLICIES';
-
-/** Another policy holds the name. */
-export class PolicyNameTaken extends Error {}
 
 const stored = (item: Record<string, unknown>): StoredMatcherPolicy => ({
   ...(item.policy as MatcherPolicy),

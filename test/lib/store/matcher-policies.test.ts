@@ -3,12 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event } from '../../../lib/events/event.ts';
-import type { MatcherPolicy } from '../../../lib/matchers/policy.ts';
+import { type MatcherPolicy, PolicyNameTaken } from '../../../lib/matchers/policy.ts';
 import { type Service, startService } from '../../helpers/service.ts';
 
 let service: Service;
 let store: typeof import('../../../lib/store/matcher-policies.ts');
-let conflicts: typeof import('../../../lib/store/conflicts.ts');
+let conflicts: typeof import('../../../lib/conflicts.ts');
 let documents: typeof import('../../../lib/store/client.ts')['documents'];
 let TransactWriteCommand: typeof import('@aws-sdk/lib-dynamodb')['TransactWriteCommand'];
 let modelEvent: typeof import('../../../lib/events/audit.ts')['modelEvent'];
@@ -16,7 +16,7 @@ let modelEvent: typeof import('../../../lib/events/audit.ts')['modelEvent'];
 beforeAll(async () => {
   service = await startService();
   store = await import('../../../lib/store/matcher-policies.ts');
-  conflicts = await import('../../../lib/store/conflicts.ts');
+  conflicts = await import('../../../lib/conflicts.ts');
   ({ documents } = await import('../../../lib/store/client.ts'));
   ({ TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb'));
   ({ modelEvent } = await import('../../../lib/events/audit.ts'));
@@ -52,7 +52,7 @@ describe('matcherPolicyStore', () => {
     await store.matcherPolicyStore.create(first, audit(first));
     const second = newPolicy('claimed');
     const before = await service.digest();
-    await expect(store.matcherPolicyStore.create(second, audit(second))).rejects.toBeInstanceOf(store.PolicyNameTaken);
+    await expect(store.matcherPolicyStore.create(second, audit(second))).rejects.toBeInstanceOf(PolicyNameTaken);
     expect(await service.digest()).toBe(before);
     expect(await store.matcherPolicyStore.nameHolder('claimed')).toBe(first.pk);
   });
