@@ -29,6 +29,7 @@ try {
   console.log(`idp-event-hub listening on ${gateway.url}`);
   console.log(`DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=${tableName}`);
   console.log(`admin token (every policy action): ${token}`);
+  console.log(`console: ${gateway.url}/ui/ (sign in with the token); API docs: ${gateway.url}/docs`);
   console.log(`try: curl -H "Authorization: Bearer ${token}" ${gateway.url}/events/events/`);
 
   let stopping = false;
