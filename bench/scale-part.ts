@@ -151,6 +151,8 @@ const { eventStore, eventItem } = await import('../lib/store/events.ts');
 const { sealMinutes } = await import('../lib/store/rollups.ts');
 const { eventLog } = await import('../lib/store/event-log.ts');
 const search = await import('../lib/events/search.ts');
+const analytics = await import('../lib/events/analytics.ts');
+const { tallies } = await import('../lib/store/analytics.ts');
 const { termIndexes } = await import('../lib/store/event-keys.ts');
 
 const dayMs = 86_400_000;
@@ -430,6 +432,48 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
         wrong,
       });
     }
+  }
+  // The analytics routes (issue 12): their cost next to the table size, not their answers
+  // (test/functions/events-analytics.test.ts checks those).
+  const deps = { log, tallies, readBudget: 1000 };
+  const routes: [string, () => Promise<{ body: unknown; estimated: boolean }>][] = [
+    ['volume/ history_days=60', () => analytics.eventVolume(deps, analytics.volumeQuery.parse({ history_days: '60' }))],
+    [
+      'stats/ count_steps=days=30,weeks=40',
+      () => analytics.eventStats(deps, analytics.statsQuery.parse({ count_steps: 'days=30,weeks=40' })),
+    ],
+    ['top_per_user/', () => analytics.topPerUser(deps, analytics.topPerUserQuery.parse({}))],
+  ];
+  for (const [filter, run] of routes) {
+    const started = performance.now();
+    let answer: { body: unknown; estimated: boolean } | undefined;
+    let error: unknown;
+    const { usage } = await meter.measure(async () => {
+      try {
+        answer = await run();
+      } catch (e) {
+        error = e;
+      }
+    });
+    const ms = await median3(run, performance.now() - started);
+    const results = Array.isArray(answer?.body) ? answer.body.length : answer ? 1 : 0;
+    figures.push({
+      dialect: 'authentik',
+      filter,
+      window: false,
+      ordering: 'default',
+      at: 'analytics',
+      position: 0,
+      rcu: usage.total,
+      requests: [...usage.requests.values()].reduce((a, b) => a + b, 0),
+      ms,
+      bytes: answer ? Buffer.byteLength(JSON.stringify(answer.body)) : 0,
+      results,
+      count: results,
+      expectedCount: results,
+      estimated: answer?.estimated ?? false,
+      wrong: error ? `error: ${(error as Error).message}` : null,
+    });
   }
   return figures;
 }
