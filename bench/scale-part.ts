@@ -285,7 +285,12 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
   const modelPk = modelPks[0] ?? '';
   const filters: [string, Record<string, string>, Case['matches']][] = [
     ['none', {}, all],
-    ['action', { action: first }, has(termKey('action', first))],
+    // `action` is authentik 2026.8's case-insensitive substring: `login` finds `login_failed` too.
+    [
+      'action',
+      { action: first },
+      any(...mixActions.filter((a) => a.toLowerCase().includes(first.toLowerCase())).map((a) => termKey('action', a))),
+    ],
     ['actions', { actions: `${first},${second}` }, any(termKey('action', first), termKey('action', second))],
     ['username', { username: user }, has(termKey('actor', user))],
     ['brand_name', { brand_name: brands[0]?.name ?? '' }, has(termKey('brand', brands[0]?.name ?? ''))],
