@@ -4,21 +4,12 @@ import * as z from 'zod';
 import { isEventAction } from './actions.ts';
 import { maskSecrets } from './secrets.ts';
 import { uuid7 } from './uuid7.ts';
+import type { eventShape } from './views.ts';
 
 export type JsonObject = Record<string, unknown>;
 
-export interface Event {
-  pk: string;
-  user: JsonObject;
-  action: string;
-  app: string;
-  context: JsonObject;
-  client_ip: string | null;
-  /** ISO 8601 UTC. */
-  created: string;
-  expires: string;
-  brand: JsonObject;
-}
+/** A stored event, as authentik answers it: the type of its answer shape (lib/events/views.ts). */
+export type Event = z.output<typeof eventShape>;
 
 // Messages as Django REST framework writes them: authentik clients show them verbatim.
 export const drf = {
