@@ -216,6 +216,22 @@ const median3 = async (run: () => Promise<unknown>, first: number) => {
   return times.sort((a, b) => a - b)[1] as number;
 };
 
+/** One request, metered: its answer or error, its capacity, and the median of three timings. */
+async function measured<T>(run: () => Promise<T>) {
+  const started = performance.now();
+  let answer: T | undefined;
+  let error: unknown;
+  const { usage } = await meter.measure(async () => {
+    try {
+      answer = await run();
+    } catch (e) {
+      error = e;
+    }
+  });
+  const ms = await median3(run, performance.now() - started);
+  return { answer, error, usage, ms };
+}
+
 async function sizePart(): Promise<SizeFigures> {
   const nowMs = options.anchorMs;
   const metas: Meta[] = [];
@@ -331,18 +347,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
         let lastPage = 1;
         for (const at of ['page 1', 'last page'] as const) {
           const page = at === 'page 1' ? 1 : lastPage;
-          const started = performance.now();
-          let answer: Awaited<ReturnType<typeof run>> | undefined;
-          let error: unknown;
-          const { usage } = await meter.measure(async () => {
-            try {
-              answer = await run(page);
-            } catch (e) {
-              error = e;
-            }
-          });
-          const firstMs = performance.now() - started;
-          const ms = await median3(() => run(page), firstMs);
+          const { answer, error, usage, ms } = await measured(() => run(page));
           const results = answer?.page.results ?? [];
           const count = answer?.page.pagination.count ?? -1;
           if (at === 'page 1') lastPage = answer?.page.pagination.total_pages ?? 1;
@@ -397,18 +402,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
           log,
           search.subjectSearchQuery.parse({ ...query, limit: '50', offset: String(offset) }),
         );
-      const started = performance.now();
-      let answer: Awaited<ReturnType<typeof run>> | undefined;
-      let error: unknown;
-      const { usage } = await meter.measure(async () => {
-        try {
-          answer = await run();
-        } catch (e) {
-          error = e;
-        }
-      });
-      const firstMs = performance.now() - started;
-      const ms = await median3(run, firstMs);
+      const { answer, error, usage, ms } = await measured(run);
       const got = answer?.body.resultSet.map((e) => e.event_identifier) ?? [];
       const want = expected.slice(offset, offset + 50).map((m) => m.id);
       const count = answer?.body.pagination.totalResults ?? -1;
@@ -450,17 +444,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
     ['top_per_user/', () => analytics.topPerUser(deps, analytics.topPerUserQuery.parse({}))],
   ];
   for (const [filter, run] of routes) {
-    const started = performance.now();
-    let answer: { body: unknown; estimated: boolean } | undefined;
-    let error: unknown;
-    const { usage } = await meter.measure(async () => {
-      try {
-        answer = await run();
-      } catch (e) {
-        error = e;
-      }
-    });
-    const ms = await median3(run, performance.now() - started);
+    const { answer, error, usage, ms } = await measured(run);
     const results = Array.isArray(answer?.body) ? answer.body.length : answer ? 1 : 0;
     figures.push({
       dialect: 'authentik',
