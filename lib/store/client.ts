@@ -49,14 +49,28 @@ export async function queryAll(
   return found;
 }
 
+/**
+ * Sends a batch request again for what DynamoDB left unprocessed, pausing longer each time,
+ * until nothing is left; `next` picks the leftover out of the answer.
+ */
+export async function untilProcessed<T, A>(first: T, send: (pending: T) => Promise<A>, next: (answer: A) => T | null) {
+  let pending: T | null = first;
+  for (let attempt = 0; pending !== null; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+    pending = next(await send(pending));
+  }
+}
+
 /** Puts items 25 to a request (BatchWriteItem), retrying what DynamoDB leaves unprocessed. */
 export async function putAll(items: readonly Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
-    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-    }
+    await untilProcessed(
+      items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      (pending) => documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })),
+      (result) => {
+        const left = result.UnprocessedItems?.[tableName] ?? [];
+        return left.length > 0 ? (left as { PutRequest: { Item: Record<string, unknown> } }[]) : null;
+      },
+    );
   }
 }

@@ -6,7 +6,7 @@ import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@
 import type { Event } from '../events/event.ts';
 import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, putAll, tableName } from './client.ts';
+import { documents, putAll, tableName, untilProcessed } from './client.ts';
 import { decodeBody, encodeBody } from './codec.ts';
 import { eventKey, eventShard, termIndexes, termPartition } from './event-keys.ts';
 
@@ -125,16 +125,18 @@ export const eventStore = {
   async getMany(ids: readonly string[]): Promise<Map<string, Event>> {
     const found = new Map<string, Event>();
     for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map(eventKey);
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const result = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-        for (const item of result.Responses?.[tableName] ?? []) {
-          if ((item.ttl as number) > nowSeconds())
-            found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
-        }
-        keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
+      await untilProcessed(
+        ids.slice(i, i + 100).map(eventKey) as Record<string, unknown>[],
+        (keys) => documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } })),
+        (result) => {
+          for (const item of result.Responses?.[tableName] ?? []) {
+            if ((item.ttl as number) > nowSeconds())
+              found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
+          }
+          const left = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+          return left.length > 0 ? left : null;
+        },
+      );
     }
     return found;
   },
