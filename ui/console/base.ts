@@ -33,6 +33,16 @@ export class ConsoleElement extends LitElement {
   }
 }
 
+/** A view that loads what it shows as it is put on the page (and again after a change). */
+export abstract class LoadedView extends ConsoleElement {
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  protected abstract load(): Promise<void>;
+}
+
 /** A failure in words, announced to screen readers. */
 export function errorBox(error: unknown): TemplateResult | typeof nothing {
   if (!error) return nothing;

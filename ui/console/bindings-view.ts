@@ -3,7 +3,7 @@
 // handler module needs no console change. Edits PATCH with If-Match; a 412 says who won.
 import { html, nothing } from 'lit';
 import { ApiError, api, can, piValue } from './api.ts';
-import { ConsoleElement, confirmStep, errorBox, lacking, notice } from './base.ts';
+import { confirmStep, errorBox, LoadedView, lacking, notice } from './base.ts';
 
 interface Binding {
   id: number;
@@ -40,7 +40,7 @@ interface Descriptors {
 const write = 'eventhandling_write';
 const trueWords = new Set(['true', 'True', '1']);
 
-export class BindingsView extends ConsoleElement {
+export class BindingsView extends LoadedView {
   static override properties = {
     bindings: { state: true },
     error: { state: true },
@@ -82,12 +82,7 @@ export class BindingsView extends ConsoleElement {
     this.descriptors = null;
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load() {
+  protected async load() {
     try {
       this.bindings = await piValue<Binding[]>('GET', '/event/');
       this.error = null;

@@ -1,7 +1,7 @@
 // <ieh-deliveries> (the delivery ledger by status and binding, with replay) and <ieh-counters>.
 import { html, nothing } from 'lit';
 import { can, piValue } from './api.ts';
-import { ConsoleElement, errorBox, formatTime, lacking, notice } from './base.ts';
+import { ConsoleElement, errorBox, formatTime, LoadedView, lacking, notice } from './base.ts';
 import { readHash, writeHash } from './hash.ts';
 
 interface Delivery {
@@ -168,7 +168,7 @@ export class DeliveriesView extends ConsoleElement {
   }
 }
 
-export class CountersView extends ConsoleElement {
+export class CountersView extends LoadedView {
   static override properties = { counters: { state: true }, error: { state: true } };
   declare counters: { counter_name: string; counter_value: number; updated: string }[] | null;
   declare error: unknown;
@@ -179,12 +179,7 @@ export class CountersView extends ConsoleElement {
     this.error = null;
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load() {
+  protected async load() {
     try {
       this.counters = await piValue('GET', '/event/counters');
       this.error = null;

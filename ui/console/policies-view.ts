@@ -2,7 +2,7 @@
 // refusal comes with the bindings that use it), and a test panel on an inline or a stored event.
 import { html, nothing } from 'lit';
 import { ApiError, api, can } from './api.ts';
-import { ConsoleElement, confirmStep, errorBox, lacking, notice } from './base.ts';
+import { confirmStep, errorBox, LoadedView, lacking, notice } from './base.ts';
 
 interface Policy {
   pk: string;
@@ -24,7 +24,7 @@ interface UsedBy {
 const write = 'policy_write';
 const exampleEvent = JSON.stringify({ action: 'login_failed', app: 'authentik', client_ip: '192.0.2.10' }, null, 2);
 
-export class PoliciesView extends ConsoleElement {
+export class PoliciesView extends LoadedView {
   static override properties = {
     policies: { state: true },
     error: { state: true },
@@ -65,12 +65,7 @@ export class PoliciesView extends ConsoleElement {
     this.testError = null;
   }
 
-  override connectedCallback() {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load() {
+  protected async load() {
     try {
       const { body } = await api('GET', '/policies/event_matcher/?page_size=100&ordering=name');
       this.policies = body.results;
