@@ -216,6 +216,19 @@ const median3 = async (run: () => Promise<unknown>, first: number) => {
   return times.sort((a, b) => a - b)[1] as number;
 };
 
+/** What is wrong with an answer, or null: an error, a count that is not the seeded one (unless flagged), another page. */
+function verdict(
+  a: { error: unknown; count: number; estimated?: boolean; expected: number; got: unknown[]; want: unknown[] },
+  countName: string,
+): string | null {
+  if (a.error) return `error: ${(a.error as Error).message}`;
+  if (a.count !== a.expected && !a.estimated) return `${countName} ${a.count}, expected ${a.expected}`;
+  if (a.got.join() !== a.want.join()) {
+    return `page differs (${a.got.filter((id, i) => id !== a.want[i]).length} of ${a.want.length} ids)`;
+  }
+  return null;
+}
+
 /** One request, metered: its answer or error, its capacity, and the median of three timings. */
 async function measured<T>(run: () => Promise<T>) {
   const started = performance.now();
@@ -353,13 +366,10 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
           if (at === 'page 1') lastPage = answer?.page.pagination.total_pages ?? 1;
           const want = expected.slice((page - 1) * 100, page * 100).map((m) => m.id);
           const got = results.map((e) => e.pk);
-          const wrong = error
-            ? `error: ${(error as Error).message}`
-            : count !== expected.length && !answer?.estimated
-              ? `count ${count}, expected ${expected.length}`
-              : got.join() !== want.join()
-                ? `page differs (${got.filter((id, i) => id !== want[i]).length} of ${want.length} ids)`
-                : null;
+          const wrong = verdict(
+            { error, count, estimated: answer?.estimated, expected: expected.length, got, want },
+            'count',
+          );
           figures.push({
             dialect: 'authentik',
             filter,
@@ -406,13 +416,10 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
       const got = answer?.body.resultSet.map((e) => e.event_identifier) ?? [];
       const want = expected.slice(offset, offset + 50).map((m) => m.id);
       const count = answer?.body.pagination.totalResults ?? -1;
-      const wrong = error
-        ? `error: ${(error as Error).message}`
-        : count !== expected.length && !answer?.estimated
-          ? `totalResults ${count}, expected ${expected.length}`
-          : got.join() !== want.join()
-            ? `page differs (${got.filter((id, i) => id !== want[i]).length} of ${want.length} ids)`
-            : null;
+      const wrong = verdict(
+        { error, count, estimated: answer?.estimated, expected: expected.length, got, want },
+        'totalResults',
+      );
       figures.push({
         dialect: 'onegini',
         filter,
