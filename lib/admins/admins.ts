@@ -1,12 +1,29 @@
 // Admins and their credentials. Tokens carry 256 random bits, are shown once and stored only
 // as a SHA-256 hash (a fast hash suffices for high-entropy secrets).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AdminRecord, AdminStore } from '../store/admins.ts';
 import { type PolicyAction, policyActions } from './policy-actions.ts';
 
 export interface Admin {
   name: string;
   actions: PolicyAction[];
+}
+
+/** An admin as stored: the token only as its hash. */
+export interface AdminRecord {
+  name: string;
+  actions: string[];
+  tokenHash: string;
+  created: string;
+}
+
+/** What admins need from the store (lib/store/admins.ts). */
+export interface AdminStore {
+  byTokenHash(tokenHash: string): Promise<AdminRecord | null>;
+  byName(name: string): Promise<AdminRecord | null>;
+  all(): Promise<AdminRecord[]>;
+  /** Writes a new admin; the caller checks the name is free (names are unique by convention of the CLI). */
+  put(admin: AdminRecord): Promise<void>;
+  remove(tokenHash: string): Promise<void>;
 }
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');

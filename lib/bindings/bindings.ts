@@ -4,8 +4,8 @@
 import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
-import { hiddenValue } from '../handlers/modules.ts';
-import type { BindingStore } from '../store/bindings.ts';
+import type { Event } from '../events/event.ts';
+import { hiddenValue, type Position } from '../handlers/modules.ts';
 import {
   type Binding,
   bindingView,
@@ -21,6 +21,27 @@ import {
   validateBinding,
 } from './binding.ts';
 import { policyUuidsOf } from './conditions.ts';
+
+/** What bindings need from the store (lib/store/bindings.ts). */
+export interface BindingStore {
+  /** The next free id (ids never collide between concurrent creates). */
+  nextId(): Promise<number>;
+  /** After a create with an explicit id, later generated ids stay above it. */
+  raiseSequence(id: number): Promise<void>;
+  get(id: number): Promise<StoredBinding | null>;
+  all(): Promise<StoredBinding[]>;
+  /** Active bindings for one event name and position, in ordering then id order. */
+  forEvent(position: Position, eventName: string): Promise<Binding[]>;
+  /** The bindings whose matcher_policy condition names this policy. */
+  usingPolicy(policyUuid: string): Promise<{ id: number; name: string }[]>;
+  /**
+   * Writes the binding (version = expected + 1) with its links and an audit event, in one
+   * write. `expectedVersion` null means the id must be new.
+   */
+  write(binding: Binding, expectedVersion: number | null, audit: Event): Promise<StoredBinding>;
+  /** Deletes the binding and its links, if it is still at `expectedVersion`. */
+  remove(id: number, expectedVersion: number, audit: Event): Promise<void>;
+}
 
 export interface PolicyDirectory {
   exists(uuid: string): Promise<boolean>;

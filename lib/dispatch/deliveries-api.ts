@@ -1,7 +1,6 @@
 // The privacyIDEA-dialect API over the ledger: GET /event/deliveries and POST …/{id}/replay.
 import * as z from 'zod';
-import type { DeliveryStore } from '../store/deliveries.ts';
-import { type Delivery, deliveryStatuses, deliveryView, parseDeliveryId } from './delivery.ts';
+import { type Delivery, type DeliveryStore, deliveryStatuses, deliveryView, parseDeliveryId } from './delivery.ts';
 
 export const maxDeliveryPage = 1000;
 

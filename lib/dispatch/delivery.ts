@@ -30,6 +30,32 @@ export interface Delivery {
   rev: number;
 }
 
+/** Which deliveries GET /event/deliveries lists. */
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  binding?: number;
+  event?: string;
+  limit: number;
+}
+
+/** The ledger as dispatch and the deliveries API need it (lib/store/deliveries.ts). */
+export interface DeliveryStore {
+  /** Writes a new delivery if none exists for (event, binding, action); false when one does. */
+  claim(delivery: Delivery): Promise<boolean>;
+  /**
+   * Replaces `expected` by `next` (one revision later) when the stored delivery is still at
+   * `expected.rev`; null when another runner changed it first.
+   */
+  replace(expected: Delivery, next: Delivery): Promise<Delivery | null>;
+  get(id: string): Promise<Delivery | null>;
+  /** Waiting deliveries whose next attempt has come, oldest first. */
+  due(now: Date, limit: number): Promise<Delivery[]>;
+  /** Every delivery of one event, in binding order. */
+  ofEvent(event: string): Promise<Delivery[]>;
+  /** Deliveries newest first. */
+  list(filter: DeliveryFilter): Promise<Delivery[]>;
+}
+
 export const deliveryId = (eventUuid: string, bindingId: number, action: string) =>
   `${eventUuid}.${bindingId}.${action}`;
 

@@ -5,9 +5,9 @@ import type { Event } from '../events/event.ts';
 import type { Runner } from '../handlers/runners.ts';
 import type { StructuredLog } from '../log.ts';
 import type { MatcherPolicy } from '../matchers/policy.ts';
-import type { DeliveryStore } from '../store/deliveries.ts';
 import type { BindingSource } from './bindings-source.ts';
 import type { DispatchConfig } from './config.ts';
+import type { DeliveryStore } from './delivery.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
 export interface DispatchDeps {

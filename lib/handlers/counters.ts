@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { counterNamePattern, counterNameRule } from './modules.ts';
+import type { CounterActions } from './runners.ts';
 
 export const counterShape = z.object({
   counter_name: z.string(),
@@ -16,6 +17,12 @@ export interface CounterReader {
   get(name: string): Promise<Counter | null>;
   /** Every counter, by name. */
   all(): Promise<Counter[]>;
+}
+
+/** The counters as the routes, the Counter module and dispatch use them (lib/store/counters.ts). */
+export interface CounterStore extends CounterReader, CounterActions {
+  /** The counter's value; a missing counter is 0. */
+  value(name: string): Promise<number>;
 }
 
 /** The `{name}` path parameter: a counter name as the Counter module accepts it. */

@@ -7,7 +7,6 @@ import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
 import { defaultPageSize, type Page, paginate } from '../events/search.ts';
-import type { MatcherPolicyStore } from '../store/matcher-policies.ts';
 import { matchEvent } from './match.ts';
 import {
   criteriaNames,
@@ -23,6 +22,25 @@ import {
   policyView,
   type StoredMatcherPolicy,
 } from './policy.ts';
+
+/** What matcher policies need from the store (lib/store/matcher-policies.ts). */
+export interface MatcherPolicyStore {
+  exists(uuid: string): Promise<boolean>;
+  /** The policy (criteria, `execution_logging`, version), or null when unknown. */
+  get(uuid: string): Promise<StoredMatcherPolicy | null>;
+  /** The uuid of the policy holding this name, or null. */
+  nameHolder(name: string): Promise<string | null>;
+  /** Every policy, in name order. */
+  all(): Promise<StoredMatcherPolicy[]>;
+  /** Creates the policy (version 1) with the audit event; PolicyNameTaken when the name is held. */
+  create(policy: MatcherPolicy, audit: Event): Promise<StoredMatcherPolicy>;
+  /** Replaces the policy if it is still at `previous.version` (else VersionConflict). */
+  update(policy: MatcherPolicy, previous: StoredMatcherPolicy, audit: Event): Promise<StoredMatcherPolicy>;
+  /** Deletes the policy if it is still at `previous.version` and no binding names it (else VersionConflict). */
+  remove(previous: StoredMatcherPolicy, audit: Event): Promise<void>;
+  /** The bindings counted on a policy (0 when none is kept). */
+  linkCount(uuid: string): Promise<number>;
+}
 
 /** A binding whose `matcher_policy` condition names a policy. */
 export interface PolicyUser {

@@ -3,15 +3,9 @@
 // The token itself is never stored; its name is found through the by-ref index.
 
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AdminRecord, AdminStore } from '../admins/admins.ts';
 import { documents, queryAll, tableName } from './client.ts';
 import { refIndex } from './table.ts';
-
-export interface AdminRecord {
-  name: string;
-  actions: string[];
-  tokenHash: string;
-  created: string;
-}
 
 const adminKey = (tokenHash: string) => ({ pk: `ADMIN#${tokenHash}`, sk: 'ADMIN' });
 
@@ -24,9 +18,7 @@ function toAdmin(item: Record<string, unknown>): AdminRecord {
   };
 }
 
-export type AdminStore = typeof adminStore;
-
-export const adminStore = {
+export const adminStore: AdminStore = {
   async byTokenHash(tokenHash: string): Promise<AdminRecord | null> {
     const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: adminKey(tokenHash) }));
     return Item ? toAdmin(Item) : null;
@@ -53,7 +45,6 @@ export const adminStore = {
     return items.map(toAdmin);
   },
 
-  /** Writes a new admin; the caller checks the name is free (names are unique by convention of the CLI). */
   async put(admin: AdminRecord): Promise<void> {
     await documents.send(
       new PutCommand({

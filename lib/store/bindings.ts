@@ -6,6 +6,7 @@
 // A write replaces the whole collection in one transaction, conditioned on the version read.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Binding, maxBindingId, type StoredBinding } from '../bindings/binding.ts';
+import type { BindingStore } from '../bindings/bindings.ts';
 import { policyUuidsOf } from '../bindings/conditions.ts';
 import type { Event } from '../events/event.ts';
 import type { Position } from '../handlers/modules.ts';
@@ -72,9 +73,7 @@ const stored = (item: Record<string, unknown>): StoredBinding => ({
   version: item.version as number,
 });
 
-export type BindingStore = typeof bindingStore;
-
-export const bindingStore = {
+export const bindingStore: BindingStore = {
   /**
    * The next id: an atomic counter, so concurrent creates never collide. It stops at
    * maxBindingId (an explicit id may have taken it there); from then on the lowest free id is

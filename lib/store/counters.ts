@@ -6,16 +6,11 @@
 // event's own transaction instead (counterChangeUpdate).
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { applyCounterOps, type CounterChange } from '../dispatch/pre-counters.ts';
+import type { Counter, CounterStore } from '../handlers/counters.ts';
 import { documents, queryAll, tableName } from './client.ts';
 import { refIndex } from './table.ts';
 
 const keyOf = (name: string) => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' });
-
-export interface CounterValue {
-  counter_name: string;
-  counter_value: number;
-  updated: string;
-}
 
 const meta = 'rpk = :rpk, rsk = :name, #name = :name, updated = :now';
 
@@ -47,10 +42,7 @@ async function update(
   return Attributes?.value as number;
 }
 
-export type CounterStore = typeof counterStore;
-
-export const counterStore = {
-  /** The counter's value; a missing counter is 0. */
+export const counterStore: CounterStore = {
   async value(name: string): Promise<number> {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: keyOf(name), ConsistentRead: true }),
@@ -58,7 +50,7 @@ export const counterStore = {
     return (Item?.value as number | undefined) ?? 0;
   },
 
-  async get(name: string): Promise<CounterValue | null> {
+  async get(name: string): Promise<Counter | null> {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: keyOf(name), ConsistentRead: true }),
     );
@@ -67,7 +59,7 @@ export const counterStore = {
       : null;
   },
 
-  async all(): Promise<CounterValue[]> {
+  async all(): Promise<Counter[]> {
     const items = await queryAll({
       IndexName: refIndex,
       KeyConditionExpression: 'rpk = :rpk',

@@ -7,7 +7,13 @@
 // Put on that key: a redelivered stream record finds it and runs nothing. Every later change
 // is conditioned on the status and attempt it read, so two runners never both own a run.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type Delivery, type DeliveryStatus, parseDeliveryId } from '../dispatch/delivery.ts';
+import {
+  type Delivery,
+  type DeliveryFilter,
+  type DeliveryStatus,
+  type DeliveryStore,
+  parseDeliveryId,
+} from '../dispatch/delivery.ts';
 import { documents, type QueryInput, queryAll, tableName } from './client.ts';
 import { refIndex } from './table.ts';
 
@@ -40,13 +46,6 @@ async function query(input: QueryInput, limit: number): Promise<Delivery[]> {
   return (await queryAll(input, limit)).map((entry) => entry.d as Delivery);
 }
 
-export interface DeliveryFilter {
-  status?: DeliveryStatus;
-  binding?: number;
-  event?: string;
-  limit: number;
-}
-
 /** Every delivery of one event (one item collection), in binding order. */
 function ofEvent(event: string): Promise<Delivery[]> {
   return query(
@@ -59,12 +58,9 @@ function ofEvent(event: string): Promise<Delivery[]> {
   );
 }
 
-export type DeliveryStore = ReturnType<typeof deliveryStore>;
-
-export function deliveryStore(options: { retentionDays: number }) {
+export function deliveryStore(options: { retentionDays: number }): DeliveryStore {
   const { retentionDays } = options;
   return {
-    /** Writes a new delivery if none exists for (event, binding, action); false when one does. */
     async claim(delivery: Delivery): Promise<boolean> {
       try {
         await documents.send(
@@ -81,10 +77,6 @@ export function deliveryStore(options: { retentionDays: number }) {
       }
     },
 
-    /**
-     * Replaces `expected` by `next` (one revision later) when the stored delivery is still at
-     * `expected.rev`; null when another runner changed it first.
-     */
     async replace(expected: Delivery, next: Delivery): Promise<Delivery | null> {
       const written = { ...next, rev: expected.rev + 1 };
       try {

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Event } from '../events/event.ts';
+import type { Event, EventStore } from '../events/event.ts';
+import type { IdempotencyClaim, IdempotentReply } from '../events/ingest.ts';
 import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, putAll, tableName, untilProcessed } from './client.ts';
@@ -27,20 +28,6 @@ export function eventItem(event: Event) {
     }
   }
   return item;
-}
-
-/** A stored response to replay for a repeated Idempotency-Key. */
-export interface IdempotentReply {
-  requestHash: string;
-  status: number;
-  body: unknown;
-}
-
-export interface IdempotencyClaim {
-  admin: string;
-  key: string;
-  reply: IdempotentReply;
-  ttlSeconds: number;
 }
 
 const idempotencyKey = (admin: string, key: string) => ({
@@ -79,12 +66,10 @@ export async function claimedReply(claim: Pick<IdempotencyClaim, 'admin' | 'key'
   return replyOf(Item);
 }
 
-export type EventStore = typeof eventStore;
-
 /** The Put of an event, for transactions that record an audit event with another change. */
 export const eventPut = (event: Event) => ({ Put: { TableName: tableName, Item: eventItem(event) } });
 
-export const eventStore = {
+export const eventStore: EventStore = {
   /**
    * Stores an event. With a claim, the event and the claim are written in one transaction;
    * when the key was already claimed, nothing is written and the earlier reply is returned.

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
+import type { MatcherPolicyStore } from '../matchers/policies.ts';
 import { type MatcherPolicy, PolicyNameTaken, type StoredMatcherPolicy } from '../matchers/policy.ts';
 import { documents, queryAll, tableName } from './client.ts';
 import { type TransactItems, transactWrite } from './conflicts.ts';
@@ -51,9 +52,7 @@ const claimDelete = (name: string, uuid: string) => ({
   },
 });
 
-export type MatcherPolicyStore = typeof matcherPolicyStore;
-
-export const matcherPolicyStore = {
+export const matcherPolicyStore: MatcherPolicyStore = {
   async exists(uuid: string): Promise<boolean> {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: matcherPolicyKey(uuid), ProjectionExpression: 'pk' }),

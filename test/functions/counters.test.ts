@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CounterStore } from '../../lib/store/counters.ts';
+import type { CounterStore } from '../../lib/handlers/counters.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CounterStore } from '../../../lib/store/counters.ts';
+import type { CounterStore } from '../../../lib/handlers/counters.ts';
 import { useFreshTable } from '../../helpers/table.ts';
 
 let counters: CounterStore;
