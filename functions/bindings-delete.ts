@@ -2,8 +2,7 @@ import * as z from 'zod';
 import { bindingIdParameter } from '../lib/bindings/binding.ts';
 import { removeBinding } from '../lib/bindings/bindings.ts';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { bindingDeps } from './deps.ts';
 import { anyParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -16,8 +15,5 @@ export const handler = routeHandler(
     errors: ['notFound'],
     response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
   },
-  async ({ path: id, admin }) =>
-    privacyIdeaValue(
-      await removeBinding({ bindings: bindingStore, policies: matcherPolicyStore }, id, admin?.name ?? ''),
-    ),
+  async ({ path: id, admin }) => privacyIdeaValue(await removeBinding(bindingDeps, id, admin?.name ?? '')),
 );

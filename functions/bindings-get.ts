@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { bindingIdParameter, bindingShape } from '../lib/bindings/binding.ts';
 import { readBinding } from '../lib/bindings/bindings.ts';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
+import { bindingReadDeps } from './deps.ts';
 import { noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -20,7 +20,7 @@ export const handler = routeHandler(
     },
   },
   async ({ path: id }) => {
-    const found = await readBinding({ bindings: bindingStore }, id);
+    const found = await readBinding(bindingReadDeps, id);
     return found ? privacyIdeaValue([found.binding], { etag: `"${found.version}"` }) : privacyIdeaValue([]);
   },
 );

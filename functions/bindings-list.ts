@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { bindingShape } from '../lib/bindings/binding.ts';
 import { listBindings } from '../lib/bindings/bindings.ts';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
+import { bindingReadDeps } from './deps.ts';
 import { noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -12,5 +12,5 @@ export const handler = routeHandler(
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(z.array(bindingShape)), description: 'All bindings.' },
   },
-  async () => privacyIdeaValue(await listBindings({ bindings: bindingStore })),
+  async () => privacyIdeaValue(await listBindings(bindingReadDeps)),
 );

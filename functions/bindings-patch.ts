@@ -2,8 +2,7 @@ import * as z from 'zod';
 import { bindingIdParameter, bindingPatch } from '../lib/bindings/binding.ts';
 import { patchBinding } from '../lib/bindings/bindings.ts';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { bindingDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 /** `"3"`, `W/"3"` → 3; absent or `*` → null (no precondition); anything else never matches. */
@@ -28,8 +27,7 @@ export const handler = routeHandler(
     },
   },
   async ({ path: id, body, headers, admin }) => {
-    const deps = { bindings: bindingStore, policies: matcherPolicyStore };
-    const saved = await patchBinding(deps, id, body, expectedVersion(headers['if-match']), admin?.name ?? '');
+    const saved = await patchBinding(bindingDeps, id, body, expectedVersion(headers['if-match']), admin?.name ?? '');
     return privacyIdeaValue(id, { etag: `"${saved.version}"` });
   },
 );

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { saveBinding } from '../lib/bindings/bindings.ts';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { bindingDeps } from './deps.ts';
 import { anyParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -13,8 +12,5 @@ export const handler = routeHandler(
     mergeQuery: true,
     response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
   },
-  async ({ body, admin }) =>
-    privacyIdeaValue(
-      await saveBinding({ bindings: bindingStore, policies: matcherPolicyStore }, body ?? {}, admin?.name ?? ''),
-    ),
+  async ({ body, admin }) => privacyIdeaValue(await saveBinding(bindingDeps, body ?? {}, admin?.name ?? '')),
 );

@@ -1,6 +1,6 @@
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { counterNameParameter, counterShape, readCounter } from '../lib/handlers/counters.ts';
-import { counterStore } from '../lib/store/counters.ts';
+import { counters } from './deps.ts';
 import { noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -12,5 +12,5 @@ export const handler = routeHandler(
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(counterShape), description: 'The counter.' },
   },
-  async ({ path: name }) => privacyIdeaValue(await readCounter(counterStore, name)),
+  async ({ path: name }) => privacyIdeaValue(await readCounter(counters, name)),
 );

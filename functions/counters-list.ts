@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
 import { counterShape, listCounters } from '../lib/handlers/counters.ts';
-import { counterStore } from '../lib/store/counters.ts';
+import { counters } from './deps.ts';
 import { noParams } from './http/params.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -11,5 +11,5 @@ export const handler = routeHandler(
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(z.array(counterShape)), description: 'Every counter, by name.' },
   },
-  async () => privacyIdeaValue(await listCounters(counterStore)),
+  async () => privacyIdeaValue(await listCounters(counters)),
 );

@@ -1,11 +1,10 @@
 import * as z from 'zod';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { readDispatchConfig } from '../lib/dispatch/config.ts';
 import { deliveryQuery, deliveryShape, listDeliveries } from '../lib/dispatch/deliveries-api.ts';
-import { deliveryStore } from '../lib/store/deliveries.ts';
+import { deliveryLedger } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
-const deliveries = deliveryStore({ retentionDays: readDispatchConfig().deliveryRetentionDays });
+const deliveries = deliveryLedger();
 
 export const handler = routeHandler(
   'GET /event/deliveries',

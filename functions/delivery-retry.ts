@@ -2,12 +2,10 @@
 // that are due, stopping in time to finish within the Lambda's own deadline.
 import type { Context } from 'aws-lambda';
 import { runDueDeliveries } from '../lib/dispatch/retry.ts';
-import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
-import { counterStore } from '../lib/store/counters.ts';
-import { dispatchDeps } from './deps.ts';
+import { dispatchDeps, postRunnerDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
-const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore), logger);
+const deps = dispatchDeps(postRunnerDeps(), logger);
 // One run may take the webhook timeout (10 s) and its bookkeeping.
 const reserveMs = 15_000;
 

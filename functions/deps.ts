@@ -1,19 +1,58 @@
-// The one place dispatch's dependencies are built from the real stores and the environment
-// (lib/dispatch/deps.ts declares what dispatch needs); built once per cold start.
+// The one place the domain's dependencies are built from the real stores and the environment
+// (lib/ declares what it needs). Plain consts and functions, no top-level calls: each function's
+// bundle keeps only the ones it imports (esbuild drops the rest).
+import type { AdminStore } from '../lib/admins/admins.ts';
+import type { BindingDeps } from '../lib/bindings/bindings.ts';
 import { bindingSource } from '../lib/dispatch/bindings-source.ts';
 import { type DispatchConfig, readDispatchConfig } from '../lib/dispatch/config.ts';
+import type { DeliveryStore } from '../lib/dispatch/delivery.ts';
 import type { DispatchDeps } from '../lib/dispatch/deps.ts';
 import { defaultMetricsNamespace, deliveryMetrics } from '../lib/dispatch/metrics.ts';
 import { shortLived } from '../lib/dispatch/short-lived.ts';
+import type { EventStore } from '../lib/events/event.ts';
+import type { IngestStore } from '../lib/events/ingest.ts';
+import type { CounterStore } from '../lib/handlers/counters.ts';
 import type { MailTransport } from '../lib/handlers/mail.ts';
 import { handlerRunners, type RunnerSettings } from '../lib/handlers/runners.ts';
+import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { webhookTimeoutMs } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
+import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
+import { adminStore } from '../lib/store/admins.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { counterStore } from '../lib/store/counters.ts';
 import { deliveryStore } from '../lib/store/deliveries.ts';
 import { eventStore } from '../lib/store/events.ts';
+import { ingestStore } from '../lib/store/ingest.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+
+/** Who is calling (the authorizer). */
+export const admins: AdminStore = adminStore;
+
+/** The binding routes: bindings, and the policies their conditions name. */
+export const bindingDeps: BindingDeps = { bindings: bindingStore, policies: matcherPolicyStore };
+
+/** The binding routes that only read. */
+export const bindingReadDeps: Pick<BindingDeps, 'bindings'> = { bindings: bindingStore };
+
+/** The matcher policy routes: policies, and the bindings naming them. */
+export const policyDeps: PolicyDeps = { policies: matcherPolicyStore, bindings: bindingStore };
+
+/** Testing a policy against a stored event. */
+export const policyTestDeps: PolicyTestDeps = { policies: matcherPolicyStore, events: eventStore };
+
+/** The counter routes and the Counter module. */
+export const counters: CounterStore = counterStore;
+
+/** Reading events by id. */
+export const events: Pick<EventStore, 'get'> = eventStore;
+
+/** The ingest write: event, claim and counter changes in one transaction. */
+export const ingest: IngestStore = ingestStore;
+
+/** The delivery ledger, keeping each delivery for the configured retention. */
+export const deliveryLedger = (config: DispatchConfig = readDispatchConfig()): DeliveryStore =>
+  deliveryStore({ retentionDays: config.deliveryRetentionDays });
 
 /** A transport for functions that only ever run pre handlers (no module sends mail there). */
 export const noMail: MailTransport = {
@@ -31,6 +70,9 @@ export function preRunnerDeps(): RunnerSettings {
   };
 }
 
+/** Runner settings of the functions that run post bindings (mail included), from the environment. */
+export const postRunnerDeps = (): RunnerSettings => runnerDepsFromEnvironment(counterStore, process.env);
+
 /** Dispatch over the real stores, writing to `log`; built once per cold start. */
 export function dispatchDeps(
   runnerSettings: RunnerSettings,
@@ -41,7 +83,7 @@ export function dispatchDeps(
     config,
     bindings: bindingSource(bindingStore, { cacheMs: config.bindingCacheMs }),
     binding: (id) => bindingStore.get(id),
-    deliveries: deliveryStore({ retentionDays: config.deliveryRetentionDays }),
+    deliveries: deliveryLedger(config),
     events: {
       get: (id) => eventStore.get(id),
       record: async (event) => {

@@ -3,13 +3,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchPost } from '../lib/dispatch/post.ts';
-import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
-import { counterStore } from '../lib/store/counters.ts';
 import { eventOfImage, isEventInsert } from '../lib/store/event-stream.ts';
-import { dispatchDeps } from './deps.ts';
+import { dispatchDeps, postRunnerDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
-const deps = dispatchDeps(runnerDepsFromEnvironment(counterStore), logger);
+const deps = dispatchDeps(postRunnerDeps(), logger);
 
 /** A record behind a failed one: not started, so the stream retries from the failure in order. */
 class NotStarted extends Error {

@@ -3,8 +3,7 @@ import { retentionDays } from '../lib/events/audit.ts';
 import { eventInput } from '../lib/events/event.ts';
 import { ingestEvent } from '../lib/events/ingest.ts';
 import { eventShape } from '../lib/events/views.ts';
-import { ingestStore } from '../lib/store/ingest.ts';
-import { dispatchDeps, preRunnerDeps } from './deps.ts';
+import { dispatchDeps, ingest, preRunnerDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 import { logger } from './logger.ts';
 
@@ -22,7 +21,7 @@ export const handler = routeHandler(
   },
   ({ body, admin, headers }) => {
     const key = headers['idempotency-key'];
-    return ingestEvent(ingestStore, body, {
+    return ingestEvent(ingest, body, {
       now: new Date(),
       retentionDays,
       pre: (event) => dispatchPre(dispatch, event),

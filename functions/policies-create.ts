@@ -1,7 +1,6 @@
 import { createPolicy } from '../lib/matchers/policies.ts';
 import { policyInput, policyShape } from '../lib/matchers/policy.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -9,6 +8,6 @@ export const handler = routeHandler(
   { body: policyInput, response: { status: 201, body: policyShape, description: 'The created policy.' } },
   async ({ body, admin }) => ({
     status: 201,
-    body: await createPolicy({ policies: matcherPolicyStore, bindings: bindingStore }, body, admin?.name ?? ''),
+    body: await createPolicy(policyDeps, body, admin?.name ?? ''),
   }),
 );

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { removePolicy } from '../lib/matchers/policies.ts';
 import { policyUuidParameter } from '../lib/matchers/policy.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -13,7 +12,7 @@ export const handler = routeHandler(
     response: { status: 204, body: z.undefined(), description: 'Deleted; a policy bindings use is refused (400).' },
   },
   async ({ path, admin }) => {
-    await removePolicy({ policies: matcherPolicyStore, bindings: bindingStore }, path.policy_uuid, admin?.name ?? '');
+    await removePolicy(policyDeps, path.policy_uuid, admin?.name ?? '');
     return { status: 204, body: undefined };
   },
 );

@@ -1,7 +1,6 @@
 import { readPolicy } from '../lib/matchers/policies.ts';
 import { policyShape, policyUuidParameter } from '../lib/matchers/policy.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -13,6 +12,6 @@ export const handler = routeHandler(
   },
   async ({ path }) => ({
     status: 200,
-    body: await readPolicy({ policies: matcherPolicyStore, bindings: bindingStore }, path.policy_uuid),
+    body: await readPolicy(policyDeps, path.policy_uuid),
   }),
 );

@@ -1,8 +1,7 @@
 import { pageShape } from '../lib/events/views.ts';
 import { listPolicies } from '../lib/matchers/policies.ts';
 import { policyListQuery, policyShape } from '../lib/matchers/policy.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -14,6 +13,6 @@ export const handler = routeHandler(
   },
   async ({ query }) => ({
     status: 200,
-    body: await listPolicies({ policies: matcherPolicyStore, bindings: bindingStore }, query),
+    body: await listPolicies(policyDeps, query),
   }),
 );

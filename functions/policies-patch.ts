@@ -1,7 +1,6 @@
 import { updatePolicy } from '../lib/matchers/policies.ts';
 import { policyPatch, policyShape, policyUuidParameter } from '../lib/matchers/policy.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -14,11 +13,6 @@ export const handler = routeHandler(
   },
   async ({ path, body, admin }) => ({
     status: 200,
-    body: await updatePolicy(
-      { policies: matcherPolicyStore, bindings: bindingStore },
-      path.policy_uuid,
-      { patch: body },
-      admin?.name ?? '',
-    ),
+    body: await updatePolicy(policyDeps, path.policy_uuid, { patch: body }, admin?.name ?? ''),
   }),
 );

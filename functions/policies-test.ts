@@ -1,7 +1,6 @@
 import { testPolicy } from '../lib/matchers/policies.ts';
 import { policyTestInput, policyTestShape, policyUuidParameter } from '../lib/matchers/policy.ts';
-import { eventStore } from '../lib/store/events.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyTestDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -14,6 +13,6 @@ export const handler = routeHandler(
   },
   async ({ path, body }) => ({
     status: 200,
-    body: await testPolicy({ policies: matcherPolicyStore, events: eventStore }, path.policy_uuid, body),
+    body: await testPolicy(policyTestDeps, path.policy_uuid, body),
   }),
 );

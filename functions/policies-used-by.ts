@@ -1,7 +1,6 @@
 import { policyUsedBy } from '../lib/matchers/policies.ts';
 import { policyUuidParameter, usedByShape } from '../lib/matchers/policy.ts';
-import { bindingStore } from '../lib/store/bindings.ts';
-import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { policyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
@@ -13,6 +12,6 @@ export const handler = routeHandler(
   },
   async ({ path }) => ({
     status: 200,
-    body: await policyUsedBy({ policies: matcherPolicyStore, bindings: bindingStore }, path.policy_uuid),
+    body: await policyUsedBy(policyDeps, path.policy_uuid),
   }),
 );

@@ -30,10 +30,7 @@ function emailFrom(env: NodeJS.ProcessEnv): string {
 }
 
 /** Everything `handlerRunners` needs but the log (the caller adds it) and the counters (it passes its store). */
-export function runnerDepsFromEnvironment(
-  counters: CounterActions,
-  env: NodeJS.ProcessEnv = process.env,
-): RunnerSettings {
+export function runnerDepsFromEnvironment(counters: CounterActions, env: NodeJS.ProcessEnv): RunnerSettings {
   return {
     counters,
     mail: mailTransport(env),
