@@ -3,29 +3,30 @@
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import { eventActions, isEventAction } from '../events/actions.ts';
-import { handlerModule, hiddenValue, type Position } from '../handlers/modules.ts';
+import { handlerModule, hiddenValue, positions } from '../handlers/modules.ts';
 import { conditionProblem, policyUuidsOf } from './conditions.ts';
 
-export interface Binding {
-  id: number;
-  name: string;
-  active: boolean;
-  ordering: number;
-  position: Position;
-  abort_on_error: boolean;
-  action: string;
+/** A binding as GET shows it and the store keeps it: privacyIDEA's twelve keys. */
+export const bindingShape = z.object({
+  id: z.int(),
+  name: z.string(),
+  active: z.boolean(),
+  ordering: z.int(),
+  position: z.enum(positions),
+  abort_on_error: z.boolean(),
+  action: z.string(),
   /** Legacy, always "". */
-  condition: '';
-  event: string[];
-  handlermodule: string;
-  options: Record<string, string>;
-  conditions: Record<string, string>;
-}
+  condition: z.literal(''),
+  event: z.array(z.string()),
+  handlermodule: z.string(),
+  options: z.record(z.string(), z.string()),
+  conditions: z.record(z.string(), z.string()),
+});
+
+export type Binding = z.output<typeof bindingShape>;
 
 /** A stored binding: the twelve keys plus its version (the ETag). */
-export interface StoredBinding extends Binding {
-  version: number;
-}
+export type StoredBinding = Binding & { version: number };
 
 /** A parameter problem: privacyIDEA's 400/905, the message naming the parameter. */
 export const parameterError = (message: string) => new DomainError('input.invalid', message, [{ field: '', message }]);
@@ -264,18 +265,3 @@ export const bindingPatch = z.strictObject(
           : 'The body must be a JSON object',
   },
 );
-
-export const bindingShape = z.object({
-  id: z.int(),
-  name: z.string(),
-  active: z.boolean(),
-  ordering: z.int(),
-  position: z.enum(['pre', 'post']),
-  abort_on_error: z.boolean(),
-  action: z.string(),
-  condition: z.literal(''),
-  event: z.array(z.string()),
-  handlermodule: z.string(),
-  options: z.record(z.string(), z.string()),
-  conditions: z.record(z.string(), z.string()),
-});

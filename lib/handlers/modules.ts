@@ -3,7 +3,8 @@
 
 import { patternProblem } from '../patterns.ts';
 
-export type Position = 'pre' | 'post';
+export const positions = ['pre', 'post'] as const;
+export type Position = (typeof positions)[number];
 
 export interface OptionDescriptor {
   type: 'str' | 'bool' | 'text' | 'int';
