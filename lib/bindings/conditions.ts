@@ -1,5 +1,5 @@
-// Binding conditions: every handler module offers the same set, all must hold. Validation
-// (at save) and evaluation (at dispatch) live side by side so they cannot drift apart.
+// Binding conditions: every handler module offers the same set, all must hold. Each condition
+// is one object: its descriptor, its validation (at save) and its evaluation (at dispatch).
 import type { Event } from '../events/event.ts';
 import { queryPredicate } from '../matchers/match.ts';
 import { parseNetwork } from '../net/ip.ts';
@@ -22,22 +22,6 @@ const list = (value: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-export const conditionDescriptors: Record<string, ConditionDescriptor> = {
-  client_ip: { type: 'str', group: 'general', desc: 'Comma list of IPs and CIDRs; !x excludes.' },
-  app: { type: 'multi', group: 'event', desc: "The event's app is one of the comma-listed values." },
-  model: { type: 'multi', group: 'event', desc: 'context.model app.model_name is one of the comma-listed values.' },
-  username: { type: 'regexp', group: 'user', desc: 'The whole user.username matches this regular expression (RE2).' },
-  brand: { type: 'multi', group: 'event', desc: 'brand.name is one of the comma-listed values.' },
-  context: { type: 'str', group: 'event', desc: `<dotted.path> <cmp> <value>, cmp one of ${comparators.join(' ')}.` },
-  matcher_policy: { type: 'str', group: 'policy', desc: 'Comma list of event matcher policy UUIDs; each must pass.' },
-  counter: { type: 'str', group: 'counter', desc: '<counter_name> <cmp> <int>; a missing counter is 0.' },
-  query: {
-    type: 'str',
-    group: 'event',
-    desc: 'A query in the event list\'s search language (authentik\'s AKQL), e.g. action = "login_failed" and client_ip not in cidr("10.0.0.0/8"); and/or group to the right.',
-  },
-};
-
 export interface Comparison {
   left: string;
   comparator: Comparator;
@@ -47,60 +31,6 @@ export interface Comparison {
 export function parseComparison(value: string): Comparison | null {
   const match = /^\s*(\S+)\s+(==|!=|<=|>=|<|>|matches|in|contains)\s+(.*?)\s*$/.exec(value);
   return match ? { left: match[1] as string, comparator: match[2] as Comparator, right: match[3] as string } : null;
-}
-
-/** The problem with a condition's value, or null when it is well-formed. */
-export function conditionProblem(name: string, value: string): string | null {
-  switch (name) {
-    case 'client_ip': {
-      const items = list(value);
-      const bad = items.find((item) => parseNetwork(item.replace(/^!/, '')) === null);
-      if (items.length === 0) return 'must list at least one IP or CIDR';
-      return bad === undefined ? null : `'${bad}' is not an IP address or CIDR network`;
-    }
-    case 'app':
-    case 'brand':
-      return list(value).length > 0 ? null : 'must list at least one value';
-    case 'model': {
-      const items = list(value);
-      const bad = items.find((item) => !/^[^.\s]+\.[^.\s]+$/.test(item));
-      if (items.length === 0) return 'must list at least one <app>.<model_name>';
-      return bad === undefined ? null : `'${bad}' is not of the form <app>.<model_name>`;
-    }
-    case 'username': {
-      const problem = patternProblem(value);
-      return problem === null ? null : `is not a valid regular expression: ${problem}`;
-    }
-    case 'context': {
-      const comparison = parseComparison(value);
-      if (!comparison) return `must be '<dotted.path> <cmp> <value>' with cmp one of ${comparators.join(', ')}`;
-      const problem = comparison.comparator === 'matches' ? patternProblem(comparison.right) : null;
-      return problem === null ? null : `has a regular expression that does not compile: ${problem}`;
-    }
-    case 'matcher_policy': {
-      const items = list(value);
-      const bad = items.find((item) => !uuid.test(item));
-      if (items.length === 0) return 'must list at least one matcher policy UUID';
-      return bad === undefined ? null : `'${bad}' is not a UUID`;
-    }
-    case 'counter': {
-      const comparison = parseComparison(value);
-      if (
-        !comparison ||
-        !['==', '!=', '<', '>', '<=', '>='].includes(comparison.comparator) ||
-        !/^-?\d+$/.test(comparison.right)
-      ) {
-        return "must be '<counter_name> <cmp> <int>' with cmp one of ==, !=, <, >, <=, >=";
-      }
-      return null;
-    }
-    case 'query': {
-      const parsed = parseQuery(value);
-      return parsed.ok ? null : `is not a valid query: ${parsed.error.message}`;
-    }
-    default:
-      return `unknown condition '${name}'; known: ${Object.keys(conditionDescriptors).join(', ')}`;
-  }
 }
 
 /** The matcher policy UUIDs a set of conditions names (to check they exist, and to index them). */
@@ -191,47 +121,168 @@ function ipHolds(value: string, ip: string | null): boolean {
   return (included.length === 0 || inAny(included)) && !inAny(excluded);
 }
 
-/** Does one condition hold for the event? Values are assumed valid (checked at save). */
+const nonEmptyList = (value: string) => (list(value).length > 0 ? null : 'must list at least one value');
+
+/** One condition: how GET /event/conditions describes it, how a value is checked, how it holds. */
+interface Condition extends ConditionDescriptor {
+  /** The problem with a value, or null when it is well-formed. */
+  problem(value: string): string | null;
+  /** Does it hold for the event? The value was checked when the binding was saved. */
+  holds(value: string, event: Event, lookups: ConditionLookups): boolean | Promise<boolean>;
+}
+
+/** The problem with a comma list that is empty or has an item `valid` refuses, or null. */
+function listProblem(value: string, empty: string, valid: (item: string) => boolean, bad: (item: string) => string) {
+  const items = list(value);
+  const refused = items.find((item) => !valid(item));
+  if (items.length === 0) return empty;
+  return refused === undefined ? null : bad(refused);
+}
+
+const conditions: Record<string, Condition> = {
+  client_ip: {
+    type: 'str',
+    group: 'general',
+    desc: 'Comma list of IPs and CIDRs; !x excludes.',
+    problem: (value) =>
+      listProblem(
+        value,
+        'must list at least one IP or CIDR',
+        (item) => parseNetwork(item.replace(/^!/, '')) !== null,
+        (item) => `'${item}' is not an IP address or CIDR network`,
+      ),
+    holds: (value, event) => ipHolds(value, event.client_ip),
+  },
+  app: {
+    type: 'multi',
+    group: 'event',
+    desc: "The event's app is one of the comma-listed values.",
+    problem: (value) => nonEmptyList(value),
+    holds: (value, event) => list(value).includes(event.app),
+  },
+  model: {
+    type: 'multi',
+    group: 'event',
+    desc: 'context.model app.model_name is one of the comma-listed values.',
+    problem: (value) =>
+      listProblem(
+        value,
+        'must list at least one <app>.<model_name>',
+        (item) => /^[^.\s]+\.[^.\s]+$/.test(item),
+        (item) => `'${item}' is not of the form <app>.<model_name>`,
+      ),
+    holds: (value, event) => {
+      const model = event.context.model as { app?: unknown; model_name?: unknown } | undefined;
+      return model !== undefined && list(value).includes(`${String(model.app)}.${String(model.model_name)}`);
+    },
+  },
+  username: {
+    type: 'regexp',
+    group: 'user',
+    desc: 'The whole user.username matches this regular expression (RE2).',
+    problem: (value) => {
+      const problem = patternProblem(value);
+      return problem === null ? null : `is not a valid regular expression: ${problem}`;
+    },
+    holds: (value, event) => {
+      const username = event.user.username;
+      return typeof username === 'string' && matchesWhole(value, username);
+    },
+  },
+  brand: {
+    type: 'multi',
+    group: 'event',
+    desc: 'brand.name is one of the comma-listed values.',
+    problem: (value) => nonEmptyList(value),
+    holds: (value, event) => typeof event.brand.name === 'string' && list(value).includes(event.brand.name),
+  },
+  context: {
+    type: 'str',
+    group: 'event',
+    desc: `<dotted.path> <cmp> <value>, cmp one of ${comparators.join(' ')}.`,
+    problem: (value) => {
+      const comparison = parseComparison(value);
+      if (!comparison) return `must be '<dotted.path> <cmp> <value>' with cmp one of ${comparators.join(', ')}`;
+      const problem = comparison.comparator === 'matches' ? patternProblem(comparison.right) : null;
+      return problem === null ? null : `has a regular expression that does not compile: ${problem}`;
+    },
+    holds: (value, event) => {
+      const comparison = comparisonOf(value);
+      return compare(pathValue(event.context, comparison.left), comparison.comparator, comparison.right);
+    },
+  },
+  matcher_policy: {
+    type: 'str',
+    group: 'policy',
+    desc: 'Comma list of event matcher policy UUIDs; each must pass.',
+    problem: (value) =>
+      listProblem(
+        value,
+        'must list at least one matcher policy UUID',
+        (item) => uuid.test(item),
+        (item) => `'${item}' is not a UUID`,
+      ),
+    holds: async (value, event, lookups) => {
+      for (const policy of policyUuidsOf({ matcher_policy: value })) {
+        if (!(await lookups.policyPasses(policy, event))) return false;
+      }
+      return true;
+    },
+  },
+  counter: {
+    type: 'str',
+    group: 'counter',
+    desc: '<counter_name> <cmp> <int>; a missing counter is 0.',
+    problem: (value) => {
+      const comparison = parseComparison(value);
+      if (
+        !comparison ||
+        !['==', '!=', '<', '>', '<=', '>='].includes(comparison.comparator) ||
+        !/^-?\d+$/.test(comparison.right)
+      ) {
+        return "must be '<counter_name> <cmp> <int>' with cmp one of ==, !=, <, >, <=, >=";
+      }
+      return null;
+    },
+    holds: async (value, _event, lookups) => {
+      const comparison = comparisonOf(value);
+      return compare(await lookups.counterValue(comparison.left), comparison.comparator, comparison.right);
+    },
+  },
+  query: {
+    type: 'str',
+    group: 'event',
+    desc: 'A query in the event list\'s search language (authentik\'s AKQL), e.g. action = "login_failed" and client_ip not in cidr("10.0.0.0/8"); and/or group to the right.',
+    problem: (value) => {
+      const parsed = parseQuery(value);
+      return parsed.ok ? null : `is not a valid query: ${parsed.error.message}`;
+    },
+    holds: (value, event) => queryPredicate(value)?.(event) === true,
+  },
+};
+
+const conditionOf = (name: string) => (Object.hasOwn(conditions, name) ? conditions[name] : undefined);
+
+/** What GET /event/conditions/{module} lists: each condition's descriptor. */
+export const conditionDescriptors: Record<string, ConditionDescriptor> = Object.fromEntries(
+  Object.entries(conditions).map(([name, { type, group, desc }]) => [name, { type, group, desc }]),
+);
+
+/** The problem with a condition's value, or null when it is well-formed. */
+export function conditionProblem(name: string, value: string): string | null {
+  const condition = conditionOf(name);
+  if (!condition) return `unknown condition '${name}'; known: ${Object.keys(conditions).join(', ')}`;
+  return condition.problem(value);
+}
+
+/** Does one condition hold for the event? Values are assumed valid (checked at save); an unknown one never holds. */
 export async function conditionHolds(
   name: string,
   value: string,
   event: Event,
   lookups: ConditionLookups,
 ): Promise<boolean> {
-  switch (name) {
-    case 'client_ip':
-      return ipHolds(value, event.client_ip);
-    case 'app':
-      return list(value).includes(event.app);
-    case 'model': {
-      const model = event.context.model as { app?: unknown; model_name?: unknown } | undefined;
-      return model !== undefined && list(value).includes(`${String(model.app)}.${String(model.model_name)}`);
-    }
-    case 'username': {
-      const username = event.user.username;
-      return typeof username === 'string' && matchesWhole(value, username);
-    }
-    case 'brand':
-      return typeof event.brand.name === 'string' && list(value).includes(event.brand.name);
-    case 'context': {
-      const comparison = comparisonOf(value);
-      return compare(pathValue(event.context, comparison.left), comparison.comparator, comparison.right);
-    }
-    case 'matcher_policy': {
-      for (const policy of policyUuidsOf({ matcher_policy: value })) {
-        if (!(await lookups.policyPasses(policy, event))) return false;
-      }
-      return true;
-    }
-    case 'counter': {
-      const comparison = comparisonOf(value);
-      return compare(await lookups.counterValue(comparison.left), comparison.comparator, comparison.right);
-    }
-    case 'query':
-      return queryPredicate(value)?.(event) === true;
-    default:
-      return false;
-  }
+  return (await conditionOf(name)?.holds(value, event, lookups)) ?? false;
 }
 
 /** All conditions hold (AND). */
