@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { deliveryQuery, deliveryShape, listDeliveries } from '../lib/dispatch/deliveries-api.ts';
+import { deliveryQuery, listDeliveries } from '../lib/dispatch/deliveries-api.ts';
+import { deliveryShape } from '../lib/dispatch/delivery.ts';
 import { deliveryLedger } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 

@@ -1,6 +1,6 @@
 import { privacyIdeaShape, privacyIdeaValue } from '../lib/dialects/privacyidea.ts';
-import { deliveryIdParameter, deliveryShape } from '../lib/dispatch/deliveries-api.ts';
-import { deliveryView } from '../lib/dispatch/delivery.ts';
+import { deliveryIdParameter } from '../lib/dispatch/deliveries-api.ts';
+import { deliveryShape, deliveryView } from '../lib/dispatch/delivery.ts';
 import { replayDelivery } from '../lib/dispatch/retry.ts';
 import { dispatchDeps, preRunnerDeps } from './deps.ts';
 import { anyParams } from './http/params.ts';

@@ -48,24 +48,6 @@ export const deliveryIdParameter = z.object({ id: z.string() }).transform((path,
   return path.id;
 });
 
-export const deliveryShape = z.object({
-  id: z.string(),
-  event: z.string(),
-  binding: z.int(),
-  binding_name: z.string(),
-  handlermodule: z.string(),
-  action: z.string(),
-  position: z.enum(['pre', 'post']),
-  status: z.enum(deliveryStatuses),
-  attempt: z.int(),
-  max_attempts: z.int(),
-  last_error: z.string().nullable(),
-  next_attempt: z.string().nullable(),
-  notes: z.array(z.string()),
-  created: z.string(),
-  updated: z.string(),
-});
-
 export async function listDeliveries(store: Pick<DeliveryStore, 'list'>, query: DeliveryQuery) {
   return (await store.list(query)).map(deliveryView);
 }

@@ -1,34 +1,37 @@
 // A delivery: one run (and its retries) of one binding's action for one event. Its id names
 // (event, binding, action), so a redelivered stream batch finds the claim and runs nothing twice.
-import type { Position } from '../handlers/modules.ts';
+import * as z from 'zod';
+import { positions } from '../handlers/modules.ts';
 
 export const deliveryStatuses = ['pending', 'succeeded', 'failed', 'dead'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
-export interface Delivery {
+/** A delivery as GET /event/deliveries shows it. */
+export const deliveryShape = z.object({
   /** `<event uuid>.<binding id>.<action>`; also the Standard Webhooks `webhook-id`. */
-  id: string;
-  event: string;
-  binding: number;
-  binding_name: string;
-  handlermodule: string;
-  action: string;
-  position: Position;
+  id: z.string(),
+  event: z.string(),
+  binding: z.int(),
+  binding_name: z.string(),
+  handlermodule: z.string(),
+  action: z.string(),
+  position: z.enum(positions),
   /** pending: claimed or due; failed: waiting for its next attempt (or a failed pre run); succeeded; dead: out of attempts. */
-  status: DeliveryStatus;
+  status: z.enum(deliveryStatuses),
   /** Runs started so far. */
-  attempt: number;
-  max_attempts: number;
-  last_error: string | null;
+  attempt: z.int(),
+  max_attempts: z.int(),
+  last_error: z.string().nullable(),
   /** When it is due (again), for pending and failed; null otherwise. */
-  next_attempt: string | null;
+  next_attempt: z.string().nullable(),
   /** What the last run noted (unknown tags, recipients, HTTP status). */
-  notes: string[];
-  created: string;
-  updated: string;
-  /** Revision: every change is conditioned on the one read. */
-  rev: number;
-}
+  notes: z.array(z.string()),
+  created: z.string(),
+  updated: z.string(),
+});
+
+/** A delivery as the ledger keeps it: the shown fields and the revision every change is conditioned on. */
+export type Delivery = z.output<typeof deliveryShape> & { rev: number };
 
 /** Which deliveries GET /event/deliveries lists. */
 export interface DeliveryFilter {
