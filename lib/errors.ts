@@ -29,7 +29,12 @@ export class DomainError extends Error {
   }
 }
 
+/** The one builder of `input.invalid`: `issues` name the fields. */
+export const invalidInput = (message: string, issues: readonly FieldIssue[]) =>
+  new DomainError('input.invalid', message, issues);
+
+/** One invalid field; `''` is the input as a whole, and the message is then the issue's own. */
 export const invalid = (field: string, message: string) =>
-  new DomainError('input.invalid', `${field}: ${message}`, [{ field, message }]);
+  invalidInput(field === '' ? message : `${field}: ${message}`, [{ field, message }]);
 
 export const notFound = (what: string) => new DomainError('notFound', `${what} not found`);

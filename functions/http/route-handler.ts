@@ -12,7 +12,7 @@ import { onegini } from '../../lib/dialects/onegini.ts';
 import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
-import { DomainError, type ErrorCode, type FieldIssue } from '../../lib/errors.ts';
+import { DomainError, type ErrorCode, type FieldIssue, invalidInput } from '../../lib/errors.ts';
 import { logError, logger } from '../logger.ts';
 import { type BodyContext, bodyParsing } from './body.ts';
 import { requestLimits } from './limits.ts';
@@ -90,7 +90,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new DomainError('input.invalid', `invalid ${where}`, issuesOf(result.error, where));
+  throw invalidInput(`invalid ${where}`, issuesOf(result.error, where));
 }
 
 function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {

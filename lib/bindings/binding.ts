@@ -1,7 +1,7 @@
 // A binding: which handler module acts on which events, when, and how. This file turns
 // privacyIDEA-style parameters (query, form or JSON, all strings or not) into a valid binding.
 import * as z from 'zod';
-import { DomainError } from '../errors.ts';
+import { invalid } from '../errors.ts';
 import { eventActions, isEventAction } from '../events/actions.ts';
 import { handlerModule, hiddenValue, positions } from '../handlers/modules.ts';
 import { conditionProblem, policyUuidsOf } from './conditions.ts';
@@ -29,7 +29,7 @@ export type Binding = z.output<typeof bindingShape>;
 export type StoredBinding = Binding & { version: number };
 
 /** A parameter problem: privacyIDEA's 400/905, the message naming the parameter. */
-export const parameterError = (message: string) => new DomainError('input.invalid', message, [{ field: '', message }]);
+export const parameterError = (message: string) => invalid('', message);
 
 const trueWords = new Set(['1', 'true', 'True', 'TRUE']);
 const falseWords = new Set(['0', 'false', 'False', 'FALSE']);

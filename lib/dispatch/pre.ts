@@ -6,7 +6,7 @@
 
 import type { Binding } from '../bindings/binding.ts';
 import { conditionsHold } from '../bindings/conditions.ts';
-import { DomainError } from '../errors.ts';
+import { invalid } from '../errors.ts';
 import type { Event, JsonObject } from '../events/event.ts';
 import { maskSecrets } from '../events/secrets.ts';
 import { causeDepth } from './cause.ts';
@@ -118,8 +118,7 @@ export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<
     report(deps, delivery);
     if (!outcome.ok && binding.abort_on_error) {
       deps.metrics.flush();
-      const message = abortMessage(binding, outcome.error);
-      throw new DomainError('input.invalid', message, [{ field: '', message }]);
+      throw invalid('', abortMessage(binding, outcome.error));
     }
     deliveries.push(delivery);
     if (outcome.ok && outcome.event) {

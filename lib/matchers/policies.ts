@@ -3,7 +3,7 @@
 // write as the change itself.
 import { randomUUID } from 'node:crypto';
 import { retryConflicts, VersionConflict } from '../conflicts.ts';
-import { DomainError, invalid, notFound } from '../errors.ts';
+import { invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
 import { defaultPageSize, type Page, paginate } from '../events/search.ts';
@@ -77,7 +77,7 @@ const withQuery = <T extends MatcherPolicy>(policy: T): T => ({ ...policy, query
 /** Object-level rules, after the fields are valid: a criterion is set, the name is free. */
 async function checkPolicy(deps: PolicyDeps, policy: MatcherPolicy) {
   if (criteriaNames.every((name) => policy[name] === null)) {
-    throw new DomainError('input.invalid', messages.noCriteria, [{ field: '', message: messages.noCriteria }]);
+    throw invalid('', messages.noCriteria);
   }
   const holder = await deps.policies.nameHolder(policy.name);
   if (holder !== null && holder !== policy.pk) throw nameTaken();
@@ -185,10 +185,7 @@ const boundMessage = (users: PolicyUser[]) =>
         .map((user) => `${user.id} ("${user.name}")`)
         .join(', ')}; remove it from their matcher_policy conditions first.`;
 
-const bound = (users: PolicyUser[]) => {
-  const message = boundMessage(users);
-  return new DomainError('input.invalid', message, [{ field: '', message }]);
-};
+const bound = (users: PolicyUser[]) => invalid('', boundMessage(users));
 
 /** Deletes a policy no binding names (ours: authentik would drop the bindings silently). */
 export async function removePolicy(deps: PolicyDeps, uuid: string, admin: string): Promise<void> {
