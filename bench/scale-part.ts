@@ -481,6 +481,8 @@ function keyShares(events: readonly Event[]) {
   for (const event of events) {
     const item = eventItem(event);
     for (const { index, attribute } of Object.values(termIndexes)) {
+      // A kind without an index (brand) is a key on the item, written with it.
+      if (index === undefined) continue;
       const key = item[attribute];
       if (typeof key !== 'string') continue;
       const target = index ?? 'table';

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { actorPersonOf, type Term, type TermKind } from '../events/terms.ts';
 
 export interface TermIndex {
-  /** The GSI, or null for `all` (the table itself). */
-  readonly index: string | null;
-  /** The item attribute holding the index partition key. */
+  /** The GSI; null for `all` (the table itself); absent for a kind read through another's (`termSources`). */
+  readonly index?: string | null;
+  /** The item attribute holding the term's key: the index partition key, where there is an index. */
   readonly attribute: string;
   /** Write shards of one value: a value takes at most 1/shards of its index's writes per key. */
   readonly shards: number;
@@ -17,13 +17,15 @@ export interface TermIndex {
 /** Shards of the table's own timeline (`all`); every event id maps to one of them. */
 export const timelineShards = 16;
 
-/** The kinds an index of their own holds. */
-export type IndexedKind = Exclude<TermKind, 'actor_person'>;
+/** The kinds an event item carries a key of (`actor_person` is derived from two of them). */
+export type KeyedKind = Exclude<TermKind, 'actor_person'>;
 
-export const termIndexes: Readonly<Record<IndexedKind, TermIndex>> = {
+export const termIndexes: Readonly<Record<KeyedKind, TermIndex>> = {
   all: { index: null, attribute: 'pk', shards: timelineShards },
   action: { index: 'by-action', attribute: 'xa', shards: 16 },
-  brand: { index: 'by-brand', attribute: 'xb', shards: 16 },
+  // No index: a few brands each hold a large share, so their timeline is read (and their
+  // sealed minutes are all listed), saving one write unit per event.
+  brand: { attribute: 'xb', shards: timelineShards },
   actor: { index: 'by-actor', attribute: 'xu', shards: 8 },
   person: { index: 'by-person', attribute: 'xp', shards: 8 },
   client_ip: { index: 'by-ip', attribute: 'xi', shards: 8 },
@@ -32,6 +34,11 @@ export const termIndexes: Readonly<Record<IndexedKind, TermIndex>> = {
   model_pk: { index: 'by-model-pk', attribute: 'xmp', shards: 4 },
   authorized_app: { index: 'by-authorized-app', attribute: 'xaa', shards: 4 },
   device: { index: 'by-device', attribute: 'xd', shards: 4 },
+};
+
+/** Key attributes an index holds besides the body, to check a term read through it (`termSources`). */
+export const checkedKeys: Readonly<Partial<Record<KeyedKind, readonly string[]>>> = {
+  actor: [termIndexes.person.attribute],
 };
 
 /** The shard of an event id: its last byte, which is random. */
@@ -43,21 +50,59 @@ export const eventKey = (id: string) => ({ pk: `EV#${eventShard(id)}`, sk: id })
 const valueKey = (value: string) =>
   Buffer.byteLength(value) <= 512 ? value : `~${createHash('sha256').update(value).digest('hex')}`;
 
-/** The term whose index a term is read from: an `actor_person` pair is read from its actor's. */
-export function indexedTerm(term: Term): { kind: IndexedKind; value: string } {
-  return term.kind === 'actor_person' ? { kind: 'actor', value: actorPersonOf(term)[0] } : { ...term, kind: term.kind };
-}
+type KeyedTerm = { readonly kind: KeyedKind; readonly value: string };
 
-/** The index partition key of a term for an event of shard `shard`. */
+/** The item's key of a term for an event of shard `shard` (its index partition key, where it has an index). */
 export function termPartition(term: Term, shard: number): string {
-  const { kind, value } = indexedTerm(term);
+  const kind = term.kind === 'actor_person' ? 'actor' : term.kind;
+  const value = term.kind === 'actor_person' ? actorPersonOf(term)[0] : term.value;
   const { shards } = termIndexes[kind];
   return kind === 'all' ? `EV#${shard % shards}` : `${valueKey(value)}#${shard % shards}`;
 }
 
-/** Every index partition key of a term, one per shard. */
-export const termPartitions = (term: Term) =>
-  Array.from({ length: termIndexes[indexedTerm(term).kind].shards }, (_, shard) => termPartition(term, shard));
+/** One partition a term is read from, and the key its items must hold to be the term's. */
+export interface TermSource {
+  readonly index: string | null;
+  readonly attribute: string;
+  readonly partition: string;
+  readonly filter?: { readonly attribute: string; readonly value: string };
+}
+
+/**
+ * Where a term's events are read, one source per shard: its index; for `brand` (no index) the
+ * table's timeline, keeping its brand's items; for an actor and person pair its actor's index,
+ * keeping the person's items (`by-actor` projects the person key).
+ */
+export function termSources(term: Term): TermSource[] {
+  const [read, kept]: [KeyedTerm, KeyedTerm | undefined] =
+    term.kind === 'actor_person'
+      ? [
+          { kind: 'actor', value: actorPersonOf(term)[0] },
+          { kind: 'person', value: actorPersonOf(term)[1] },
+        ]
+      : term.kind === 'brand'
+        ? [
+            { kind: 'all', value: '' },
+            { kind: 'brand', value: term.value },
+          ]
+        : [{ ...term, kind: term.kind }, undefined];
+  const { index, attribute, shards } = termIndexes[read.kind];
+  return Array.from({ length: shards }, (_, shard) => ({
+    index: index ?? null,
+    attribute,
+    partition: termPartition(read, shard),
+    ...(kept && { filter: { attribute: termIndexes[kept.kind].attribute, value: termPartition(kept, shard) } }),
+  }));
+}
+
+/** The partition holding an event of a term, among its `termSources`. */
+export function termSourceOf(term: Term, id: string): string {
+  const sources = termSources(term);
+  return (sources[eventShard(id) % sources.length] as TermSource).partition;
+}
+
+/** A term read through another kind's partitions: it has no index, so its sealed minutes are all listed. */
+export const unindexed = (term: Term) => term.kind === 'actor_person' || termIndexes[term.kind].index === undefined;
 
 /** The rollup partition of an actor and person pair, from their values as keys hold them. */
 export const actorPersonRollup = (actorKey: string, personKey: string) =>

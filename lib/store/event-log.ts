@@ -3,21 +3,13 @@
 // where the rollups say the offset falls. Every read is charged to the request's budget.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors.ts';
-import { type Event, eventPerson } from '../events/event.ts';
+import type { Event } from '../events/event.ts';
 import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/search.ts';
-import { actorPersonOf, type Term } from '../events/terms.ts';
+import type { Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
-import {
-  eventShard,
-  indexedTerm,
-  rollupPartition,
-  sortKeyBounds,
-  termIndexes,
-  termPartition,
-  termPartitions,
-} from './event-keys.ts';
+import { rollupPartition, sortKeyBounds, type TermSource, termSourceOf, termSources, unindexed } from './event-keys.ts';
 import { eventStore } from './events.ts';
 import {
   actionsSeen,
@@ -25,7 +17,7 @@ import {
   type LevelTag,
   levels,
   listedAbove,
-  listedIds,
+  listedInOrder,
   listedRange,
   type Rollup,
   readRollups,
@@ -34,10 +26,16 @@ import {
 
 const minuteMs = 60_000;
 
-/** Events read beyond the page; past it, counts are estimated and deep pages refused. */
+/**
+ * Events read beyond the page (past it, counts are estimated and deep pages refused), and the
+ * listing chunks one minute's merge of several terms may read (past them, the skip is read).
+ */
 class ReadBudget {
   read = 0;
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    readonly listingChunks: number,
+  ) {}
   spend(items: number) {
     this.read += items;
   }
@@ -57,15 +55,13 @@ interface KeyBounds {
 }
 
 async function* partitionItems(
-  term: Term,
-  partition: string,
+  { index, attribute, partition, filter }: TermSource,
   { low, high }: KeyBounds,
   order: LogOrder,
   nowSeconds: number,
   budget: ReadBudget,
   firstLimit: number,
 ): AsyncGenerator<Item> {
-  const { index, attribute } = termIndexes[indexedTerm(term).kind];
   let start: Item | undefined;
   let limit = firstLimit;
   do {
@@ -74,15 +70,21 @@ async function* partitionItems(
         TableName: tableName,
         ...(index !== null && { IndexName: index }),
         KeyConditionExpression: '#k = :k AND sk BETWEEN :a AND :b',
-        FilterExpression: '#ttl > :now',
-        ExpressionAttributeNames: { '#k': attribute, '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':k': partition, ':a': low, ':b': high, ':now': nowSeconds },
+        FilterExpression: filter ? '#ttl > :now AND #f = :f' : '#ttl > :now',
+        ExpressionAttributeNames: { '#k': attribute, '#ttl': 'ttl', ...(filter && { '#f': filter.attribute }) },
+        ExpressionAttributeValues: {
+          ':k': partition,
+          ':a': low,
+          ':b': high,
+          ':now': nowSeconds,
+          ...(filter && { ':f': filter.value }),
+        },
         ScanIndexForward: order === 'oldest',
         Limit: limit,
         ExclusiveStartKey: start,
       }),
     );
-    // Expired items read count now; the others when the merge takes them (prefetch is bounded).
+    // Expired and filtered-out items read count now; the others when the merge takes them (prefetch is bounded).
     budget.spend((page.ScannedCount ?? 0) - (page.Count ?? 0));
     yield* page.Items ?? [];
     start = page.LastEvaluatedKey;
@@ -93,7 +95,7 @@ async function* partitionItems(
 interface PlannedEvent {
   readonly id: string;
   readonly partition: string;
-  /** The item, where planning read it (an unlisted stretch of an actor and person pair). */
+  /** The item, where planning read it (an unlisted stretch of a term without an index). */
   readonly item?: Item;
 }
 
@@ -131,44 +133,41 @@ async function* termEvents(
   const known = new Map<string, { n: number; last: string }>();
   for (const { id, partition } of plan?.ids ?? [])
     known.set(partition, { n: (known.get(partition)?.n ?? 0) + 1, last: id });
-  const partitions = terms.flatMap((term) => termPartitions(term).map((partition) => ({ term, partition })));
+  const sources = terms.flatMap(termSources);
   const unknown = Math.max(0, expected - (plan?.ids.length ?? 0));
-  const guess = Math.max(4, Math.min(1000, Math.ceil(unknown / partitions.length) + 2));
-  const read = (term: Term, stream: AsyncGenerator<Item>) =>
-    term.kind === 'actor_person' ? ofPerson(stream, actorPersonOf(term)[1], budget) : stream;
-  const streams = partitions.flatMap(({ term, partition }) => {
-    const mine = known.get(partition);
+  const guess = Math.max(4, Math.min(1000, Math.ceil(unknown / sources.length) + 2));
+  const streams = sources.flatMap((source) => {
+    const mine = known.get(source.partition);
     if (plan?.complete) {
       if (!mine) return [];
       const last = order === 'newest' ? { low: mine.last } : { high: mine.last };
-      return [
-        read(term, partitionItems(term, partition, { ...bounds, ...last }, order, nowSeconds, budget, mine.n + 1)),
-      ];
+      return [partitionItems(source, { ...bounds, ...last }, order, nowSeconds, budget, mine.n + 1)];
     }
-    return [read(term, partitionItems(term, partition, bounds, order, nowSeconds, budget, (mine?.n ?? 0) + guess))];
+    return [partitionItems(source, bounds, order, nowSeconds, budget, (mine?.n ?? 0) + guess)];
   });
+  for await (const item of merged(streams, (item) => item.sk as string, order === 'oldest')) {
+    budget.spend(1);
+    yield item;
+  }
+}
+
+/** Streams each in id order, merged into one (ascending, or descending). */
+async function* merged<T>(
+  streams: readonly AsyncGenerator<T>[],
+  idOf: (value: T) => string,
+  ascending: boolean,
+): AsyncGenerator<T> {
   const heads = await Promise.all(streams.map((stream) => stream.next()));
-  const before = order === 'newest' ? (a: string, b: string) => a > b : (a: string, b: string) => a < b;
+  const before = ascending ? (a: string, b: string) => a < b : (a: string, b: string) => a > b;
   for (;;) {
     let best = -1;
     for (let i = 0; i < heads.length; i++) {
       const head = heads[i];
-      if (head && !head.done && (best < 0 || before(head.value.sk as string, heads[best]?.value.sk as string))) {
-        best = i;
-      }
+      if (head && !head.done && (best < 0 || before(idOf(head.value), idOf(heads[best]?.value as T)))) best = i;
     }
     if (best < 0) return;
-    budget.spend(1);
-    yield (heads[best] as IteratorYieldResult<Item>).value;
-    heads[best] = await (streams[best] as AsyncGenerator<Item>).next();
-  }
-}
-
-/** The items of a pair's actor that are about its person (the index holds the actor only). */
-async function* ofPerson(items: AsyncGenerator<Item>, person: string, budget: ReadBudget): AsyncGenerator<Item> {
-  for await (const item of items) {
-    if (eventPerson(decodeBody<Event>(item.b as Uint8Array)) === person) yield item;
-    else budget.spend(1);
+    yield (heads[best] as IteratorYieldResult<T>).value;
+    heads[best] = await (streams[best] as AsyncGenerator<T>).next();
   }
 }
 
@@ -289,14 +288,12 @@ async function refine(terms: readonly Term[], segment: Segment, nowMs: number): 
 
 // ---- Listings: the event at a position inside one sealed minute ----
 
-/** Chunks one request may read to merge the listings of several terms. */
-const maxListingChunks = 40;
-
-const isPair = (terms: readonly Term[]) => terms.length === 1 && terms[0]?.kind === 'actor_person';
+/** One term without an index of its own: its pages are fetched by id from its listings. */
+const isUnindexed = (terms: readonly Term[]) => terms.length === 1 && unindexed(terms[0] as Term);
 
 /** A segment the listings answer: a whole, sealed, live minute holding enough of the terms. */
 const listable = (terms: readonly Term[], segment: Segment) =>
-  segment.kind === 'minute' && segment.allLive === true && (segment.count > listedAbove || isPair(terms));
+  segment.kind === 'minute' && segment.allLive === true && (segment.count > listedAbove || isUnindexed(terms));
 
 interface Position {
   readonly segment: Segment;
@@ -305,8 +302,8 @@ interface Position {
 
 /**
  * The plan of a page from the listings of the minutes it covers, starting `skip` places into
- * the first; null where the first has none (a small minute or a read stretch: read it). A pair
- * also plans through read stretches (by reading them): its index is its actor's.
+ * the first; null where the first has none (a small minute or a read stretch: read it). A term
+ * without an index also plans through read stretches (by reading them through its sources).
  */
 async function pagePlan(
   terms: readonly Term[],
@@ -317,11 +314,11 @@ async function pagePlan(
   nowMs: number,
   budget: ReadBudget,
 ): Promise<PagePlan | null> {
-  const pair = isPair(terms);
-  const plannable = (segment: Segment) => listable(terms, segment) || (pair && segment.kind === 'read');
+  const byId = isUnindexed(terms);
+  const plannable = (segment: Segment) => listable(terms, segment) || (byId && segment.kind === 'read');
   if (!plannable(first.segment)) return null;
   // At a minute's start a small page reads no more than the plan would cost.
-  if (!pair && first.skip === 0 && limit <= listedAbove) return null;
+  if (!byId && first.skip === 0 && limit <= listedAbove) return null;
   const ids: PlannedEvent[] = [];
   let at = first;
   let exhausted = false;
@@ -352,7 +349,7 @@ async function minutePart(
   budget: ReadBudget,
 ): Promise<PlannedEvent[] | null> {
   if (segment.kind === 'read') {
-    // A pair's unlisted stretch, read: its skip is bounded by the budget like any other.
+    // An unlisted stretch of a term without an index, read: its skip is bounded by the budget like any other.
     if (skip > budget.limit) throw tooDeep();
     const read: PlannedEvent[] = [];
     for await (const item of termEvents(terms, segment, order, nowMs, budget, skip + want)) {
@@ -370,27 +367,46 @@ async function minutePart(
     const term = terms[0] as Term;
     const ids = await listedRange(rollupPartition(term), segment.from / minuteMs, first, last);
     if (ids.length !== inMinute) return null;
-    listed = ids.map((id) => ({ id, partition: termPartition(term, eventShard(id)) }));
+    listed = ids.map((id) => ({ id, partition: termSourceOf(term, id) }));
   } else {
-    const perTerm = await Promise.all(terms.map((term) => minuteIds(term, segment, nowMs, budget)));
-    if (perTerm.some((ids) => ids === null)) return null;
-    const all = (perTerm as PlannedEvent[][]).flat().sort((a, b) => (a.id < b.id ? -1 : 1));
-    if (all.length !== segment.count) return null;
-    listed = all.slice(first, last + 1);
+    // The terms' listings merged from the nearer end of the minute: the chunks read follow the
+    // distance from it, not the minute's size (and stop at the budget's `listingChunks`).
+    const ascending = first <= segment.count - 1 - last;
+    const passed = ascending ? first : segment.count - 1 - last;
+    const chunks = { read: 0 };
+    const streams = terms.map((term) => minuteIds(term, segment, ascending, nowMs, budget, chunks));
+    listed = [];
+    let seen = 0;
+    for await (const planned of merged(streams, (p) => p.id, ascending)) {
+      if (chunks.read > budget.listingChunks) return null;
+      if (seen++ >= passed) listed.push(planned);
+      if (listed.length >= inMinute) break;
+    }
+    if (listed.length !== inMinute) return null;
+    if (!ascending) listed.reverse();
   }
   return order === 'newest' ? listed.reverse() : listed;
 }
 
-/** A term's ids in a sealed minute, each with its partition: its listing, or (≤ `listedAbove`) read. */
-async function minuteIds(term: Term, segment: Segment, nowMs: number, budget: ReadBudget) {
-  const tag = (id: string) => ({ id, partition: termPartition(term, eventShard(id)) });
-  const ids = await listedIds(rollupPartition(term), segment.from / minuteMs, maxListingChunks);
-  if (ids === null || ids.length > 0) return ids?.map(tag) ?? null;
-  const read: { id: string; partition: string }[] = [];
-  for await (const item of termEvents([term], segment, 'oldest', nowMs, budget, listedAbove)) {
-    read.push(tag(item.sk as string));
+/** A term's ids in a sealed minute in order, each with its partition: its listing, or (≤ `listedAbove`) read. */
+async function* minuteIds(
+  term: Term,
+  segment: Segment,
+  ascending: boolean,
+  nowMs: number,
+  budget: ReadBudget,
+  chunks: { read: number },
+): AsyncGenerator<PlannedEvent> {
+  const tag = (id: string) => ({ id, partition: termSourceOf(term, id) });
+  let listed = false;
+  for await (const id of listedInOrder(rollupPartition(term), segment.from / minuteMs, ascending, chunks)) {
+    listed = true;
+    yield tag(id);
   }
-  return read;
+  if (listed) return;
+  for await (const item of termEvents([term], segment, ascending ? 'oldest' : 'newest', nowMs, budget, listedAbove)) {
+    yield tag(item.sk as string);
+  }
 }
 
 /** The planned events: those read while planning as they are, the others by id (BatchGetItem). */
@@ -408,11 +424,14 @@ async function eventsOf(planned: readonly PlannedEvent[], budget: ReadBudget): P
 export interface EventLogOptions {
   /** Events one request may read beyond its page (skips, candidates, tail). */
   readBudget: number;
+  /** Listing chunks one request may read to merge several terms' listings of a minute (40). */
+  listingChunks?: number;
   now?: () => number;
 }
 
 export function eventLog(options: EventLogOptions): EventLog {
   const now = options.now ?? Date.now;
+  const newBudget = () => new ReadBudget(options.readBudget, options.listingChunks ?? 40);
 
   /** The range's segments, oldest first, with the read ones counted; `estimated` past the budget. */
   async function segmentsOf(terms: readonly Term[], range: TimeRange, nowMs: number, budget: ReadBudget) {
@@ -440,7 +459,7 @@ export function eventLog(options: EventLogOptions): EventLog {
   }
 
   async function count(terms: readonly Term[], range: TimeRange) {
-    const budget = new ReadBudget(options.readBudget);
+    const budget = newBudget();
     const { segments, estimated } = await segmentsOf(terms, range, now(), budget);
     return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated };
   }
@@ -503,7 +522,7 @@ export function eventLog(options: EventLogOptions): EventLog {
 
   async function find(query: EventLogQuery): Promise<FoundEvents> {
     const nowMs = now();
-    const budget = new ReadBudget(options.readBudget);
+    const budget = newBudget();
     if (query.check) {
       // A filter no index answers: read the chosen term in order and check each event.
       const primary = await count(query.terms, query.range);
@@ -530,8 +549,8 @@ export function eventLog(options: EventLogOptions): EventLog {
     const boundary = query.order === 'newest' ? at.segment.to : at.segment.from;
     const rest =
       query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to: query.range.to };
-    if (plan && isPair(query.terms)) {
-      // A pair has no index of its own: its planned events are fetched by id.
+    if (plan && isUnindexed(query.terms)) {
+      // A term without an index of its own: its planned events are fetched by id.
       const events = await eventsOf(plan.ids, budget);
       if (!plan.complete) {
         // The rest from the last planned event on (that one is read again and skipped).

@@ -432,12 +432,15 @@ export async function actionsSeen(nowSeconds: number): Promise<string[]> {
 // ---- Listings: where an offset falls inside one busy minute ----
 
 /**
- * A term's minute with more events than this is listed; fewer are skipped by reading. An
- * actor and person pair is always listed: it has no index of its own to skip in.
+ * A term's minute with more events than this is listed; fewer are skipped by reading. A term
+ * without an index of its own (an actor and person pair, a brand) is listed every minute.
  */
 export const listedAbove = 8;
-const pairPrefix = 'R#actor_person#';
-export const listsEvery = (partition: string) => partition.startsWith(pairPrefix);
+const everyMinuteListed = [
+  'R#actor_person#',
+  ...Object.entries(termIndexes).flatMap(([kind, { index }]) => (index === undefined ? [`R#${kind}#`] : [])),
+];
+export const listsEvery = (partition: string) => everyMinuteListed.some((prefix) => partition.startsWith(prefix));
 const idsPerChunk = 100;
 const idLength = 36;
 
@@ -486,18 +489,26 @@ export async function listedRange(partition: string, minute: number, from: numbe
   return ids.slice(from - first * idsPerChunk, to - first * idsPerChunk + 1);
 }
 
-/** Every listed id of a sealed minute of one term, ascending (empty when it is not listed). */
-export async function listedIds(partition: string, minute: number, maxChunks: number): Promise<string[] | null> {
-  const ids: string[] = [];
-  let chunks = 0;
+/**
+ * A sealed minute's listed ids of one term in order, one chunk per request as the caller goes
+ * (nothing when it is not listed); `chunks.read` counts the chunks read.
+ */
+export async function* listedInOrder(
+  partition: string,
+  minute: number,
+  ascending: boolean,
+  chunks: { read: number },
+): AsyncGenerator<string> {
   for await (const item of queryItems({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
     ExpressionAttributeValues: { ':pk': partition, ':l': `L#${minute}#` },
+    ScanIndexForward: ascending,
+    Limit: 1,
   })) {
-    if (++chunks > maxChunks) return null;
-    ids.push(...idsOf(item));
+    chunks.read++;
+    const ids = idsOf(item);
+    yield* ascending ? ids : ids.reverse();
   }
-  return ids;
 }
 
 // ---- Analytics (lib/events/analytics.ts, docs/data-model.md "Analytics") ----

@@ -1,4 +1,4 @@
-import { termIndexes } from './event-keys.ts';
+import { checkedKeys, type KeyedKind, termIndexes } from './event-keys.ts';
 
 // The one table definition. infra/ turns it into a CDK Table; the local engine and the
 // tests turn it into a CreateTable call. Attribute names are short: an event item must stay
@@ -22,10 +22,17 @@ export const tableDefinition = {
   indexes: [
     // Events by term, newest first (descending sk, a UUIDv7), one sparse index per term kind.
     // They hold the body so that a page is a Query, never a BatchGetItem of 4 KB-rounded reads.
-    ...Object.values(termIndexes).flatMap(({ index, attribute }) =>
-      index === null
+    ...Object.entries(termIndexes).flatMap(([kind, { index, attribute }]) =>
+      typeof index !== 'string'
         ? []
-        : [{ name: index, partitionKey: attribute, sortKey: 'sk', projection: ['b', 'ttl'] } satisfies IndexDefinition],
+        : [
+            {
+              name: index,
+              partitionKey: attribute,
+              sortKey: 'sk',
+              projection: ['b', 'ttl', ...(checkedKeys[kind as KeyedKind] ?? [])],
+            } satisfies IndexDefinition,
+          ],
     ),
     // Overloaded index for everything that is not an event (admins by name, bindings by
     // event name, bindings by matcher policy, due deliveries); events never carry rpk.

@@ -212,6 +212,8 @@ describe('event log', () => {
       ['all', [{ kind: 'all', value: '' }]],
       ['actor', [{ kind: 'actor', value: users[1] as string }]],
       ['actor and person', [actorPersonTerm(users[1] as string, `p-1-${tag}`)]],
+      // No index: its pages come from the listings by id.
+      ['brand', [{ kind: 'brand', value: brands[1] as string }]],
       [
         'actions',
         [
