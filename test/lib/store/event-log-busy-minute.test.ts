@@ -9,8 +9,8 @@ import { useFreshTable } from '../../helpers/table.ts';
 
 const minute = Date.parse('2026-03-10T08:00:00Z');
 const range = { from: minute - 3_600_000, to: minute + 3_600_000 };
-// 2 × 450 events: 10 listing chunks for the two actions together; one request merges ≤ 4 here.
-const perAction = 450;
+// 2 × 1 200 events: 10 listing chunks (240 ids each) for the two actions together; one request merges ≤ 4 here.
+const perAction = 1_200;
 const listingChunks = 4;
 const seeded: Event[] = [];
 let log: EventLog;
