@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { invalid } from '../errors.ts';
 import { eventActions, isEventAction } from '../events/actions.ts';
-import { handlerModule, hiddenValue, positions } from '../handlers/modules.ts';
+import { handlerModule, hiddenValue, moduleAction, parseBoolean, positions } from '../handlers/modules.ts';
 import { conditionProblem, policyUuidsOf } from './conditions.ts';
 
 /** A binding as GET shows it and the store keeps it: privacyIDEA's twelve keys. */
@@ -30,18 +30,6 @@ export type StoredBinding = Binding & { version: number };
 
 /** A parameter problem: privacyIDEA's 400/905, the message naming the parameter. */
 export const parameterError = (message: string) => invalid('', message);
-
-const trueWords = new Set(['1', 'true', 'True', 'TRUE']);
-const falseWords = new Set(['0', 'false', 'False', 'FALSE']);
-
-/** privacyIDEA's booleans, strictly: anything else is refused. */
-export function parseBoolean(name: string, value: unknown): boolean {
-  if (value === true || value === 1) return true;
-  if (value === false || value === 0) return false;
-  if (typeof value === 'string' && trueWords.has(value)) return true;
-  if (typeof value === 'string' && falseWords.has(value)) return false;
-  throw parameterError(`${name}: '${String(value)}' is not a boolean (use true/false or 1/0)`);
-}
 
 export const maxOrdering = 2_147_483_647;
 
@@ -165,7 +153,7 @@ export function validateBinding(binding: Binding): void {
   checkLimits(binding);
   const module = handlerModule(binding.handlermodule);
   if (!module) throw parameterError(`Unknown handler module: ${binding.handlermodule}`);
-  const options = module.actions[binding.action];
+  const options = moduleAction(module, binding.action)?.options;
   if (!options) {
     throw parameterError(
       `action: '${binding.action}' is not an action of ${module.name} (${Object.keys(module.actions).join(', ')})`,
@@ -213,7 +201,7 @@ export const availableEvents: readonly string[] = eventActions;
 /** How GET shows a binding: the twelve keys, write-only options hidden. */
 export function bindingView(binding: Binding): Binding {
   const module = handlerModule(binding.handlermodule);
-  const descriptors = module?.actions[binding.action] ?? {};
+  const descriptors = (module && moduleAction(module, binding.action)?.options) ?? {};
   const options = Object.fromEntries(
     Object.entries(binding.options).map(([name, value]) => [name, descriptors[name]?.writeOnly ? hiddenValue : value]),
   );

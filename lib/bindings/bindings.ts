@@ -5,7 +5,7 @@ import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import type { Event } from '../events/event.ts';
-import { hiddenValue, type Position } from '../handlers/modules.ts';
+import { hiddenValue, type Position, parseBoolean } from '../handlers/modules.ts';
 import {
   type Binding,
   bindingView,
@@ -13,7 +13,6 @@ import {
   maxOrdering,
   parameterError,
   parseBindingId,
-  parseBoolean,
   parseEventNames,
   parseFlatMap,
   parseInteger,
