@@ -1,8 +1,9 @@
 // The one place the domain's dependencies are built from the real stores and the environment
-// (lib/ declares what it needs). Plain consts and functions, no top-level calls: each function's
-// bundle keeps only the ones it imports (esbuild drops the rest).
+// (lib/ declares what it needs). Plain consts and functions, top-level calls marked pure: each
+// function's bundle keeps only the ones it imports (esbuild drops the rest).
 import type { AdminStore } from '../lib/admins/admins.ts';
 import type { BindingDeps } from '../lib/bindings/bindings.ts';
+import { envInt } from '../lib/config.ts';
 import { bindingSource } from '../lib/dispatch/bindings-source.ts';
 import { type DispatchConfig, readDispatchConfig } from '../lib/dispatch/config.ts';
 import type { DeliveryStore } from '../lib/dispatch/delivery.ts';
@@ -19,9 +20,11 @@ import { webhookTimeoutMs } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
 import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
 import { adminStore } from '../lib/store/admins.ts';
+import { tallies } from '../lib/store/analytics.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
 import { counterStore } from '../lib/store/counters.ts';
 import { deliveryStore } from '../lib/store/deliveries.ts';
+import { eventLog } from '../lib/store/event-log.ts';
 import { eventStore } from '../lib/store/events.ts';
 import { ingestStore } from '../lib/store/ingest.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
@@ -46,6 +49,15 @@ export const counters: CounterStore = counterStore;
 
 /** Reading events by id. */
 export const events: Pick<EventStore, 'get'> = eventStore;
+
+/** Events one request may read beyond its page before counts are estimated (docs/data-model.md). */
+export const readBudget = /* @__PURE__ */ envInt('EVENT_READ_BUDGET', 1000);
+
+/** The event log as the list and search routes read it. */
+export const eventLogReader = /* @__PURE__ */ eventLog({ readBudget });
+
+/** What the analytics routes read: the event log, the seal's tallies and the budget. */
+export const analyticsDeps = { log: eventLogReader, tallies, readBudget };
 
 /** The ingest write: event, claim and counter changes in one transaction. */
 export const ingest: IngestStore = ingestStore;

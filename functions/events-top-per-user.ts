@@ -1,5 +1,6 @@
 import { topPerUser, topPerUserQuery, topPerUserShape } from '../lib/events/analytics.ts';
-import { analyticsDeps, estimatedCountHeader, estimatedHeaders } from './event-log.ts';
+import { analyticsDeps } from './deps.ts';
+import { estimatedCountHeader, estimatedHeaders } from './http/estimated-count.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(

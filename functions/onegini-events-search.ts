@@ -1,6 +1,7 @@
 import { searchEventsBySubject, subjectSearchQuery } from '../lib/events/search.ts';
 import { subjectSearchShape } from '../lib/events/views.ts';
-import { estimatedCountHeader, estimatedHeaders, eventLogReader } from './event-log.ts';
+import { eventLogReader } from './deps.ts';
+import { estimatedCountHeader, estimatedHeaders } from './http/estimated-count.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
