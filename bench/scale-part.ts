@@ -47,6 +47,7 @@ export interface UsageFigures {
   total: number;
   requests: Record<string, number>;
   byTarget: Record<string, number>;
+  byItem: Record<string, number>;
 }
 
 export interface PatternFigures {
@@ -164,6 +165,7 @@ const plain = (usage: Usage): UsageFigures => ({
   total: usage.total,
   requests: Object.fromEntries(usage.requests),
   byTarget: Object.fromEntries(usage.byTarget),
+  byItem: Object.fromEntries(usage.byItem),
 });
 
 /** Writes batches with `concurrency` writers, each through eventStore.putMany. */
