@@ -69,8 +69,8 @@ export interface TermSource {
 }
 
 /**
- * Where a term's events are read, one source per shard: its index; for `brand` (no index) the
- * table's timeline, keeping its brand's items; for an actor and person pair its actor's index,
+ * Where a term's events are read, one source per shard: its index; without one (`brand`) the
+ * table's timeline, keeping the items holding its key; for an actor and person pair its actor's index,
  * keeping the person's items (`by-actor` projects the person key).
  */
 export function termSources(term: Term): TermSource[] {
@@ -80,10 +80,10 @@ export function termSources(term: Term): TermSource[] {
           { kind: 'actor', value: actorPersonOf(term)[0] },
           { kind: 'person', value: actorPersonOf(term)[1] },
         ]
-      : term.kind === 'brand'
+      : termIndexes[term.kind].index === undefined
         ? [
             { kind: 'all', value: '' },
-            { kind: 'brand', value: term.value },
+            { kind: term.kind, value: term.value },
           ]
         : [{ ...term, kind: term.kind }, undefined];
   const { index, attribute, shards } = termIndexes[read.kind];

@@ -20,8 +20,8 @@ export const tableDefinition = {
   sortKey: 'sk',
   ttlAttribute: 'ttl',
   indexes: [
-    // Events by term, newest first (descending sk, a UUIDv7), one sparse index per term kind.
-    // They hold the body so that a page is a Query, never a BatchGetItem of 4 KB-rounded reads.
+    // Events by term, newest first (descending sk, a UUIDv7), one sparse index per term kind
+    // that has one. They hold the body so that a page is a Query, never a BatchGetItem of 4 KB-rounded reads.
     ...Object.entries(termIndexes).flatMap(([kind, { index, attribute }]) =>
       typeof index !== 'string'
         ? []
