@@ -36,6 +36,8 @@ export interface PartOptions {
   anchorMs: number;
   /** Busy minutes the events are created in (empty: uniformly over the 300 days). */
   minutes: number[];
+  /** A burst's rate in events/s (10 000 by default; 1 000 × 60 000 events fill one whole minute). */
+  ratePerSecond?: number;
   /** Where the figures go (JSON). */
   out: string;
 }
@@ -516,9 +518,10 @@ const burstEvents = (seed: number, hotCount: number, fromMs: number, windowMs: n
 };
 
 async function burstPart(): Promise<BurstFigures> {
-  // 20 000 events in 2 s (10 000 events/s), old enough for the seal's 90 s delay.
-  const windowMs = Math.ceil((options.count / 10_000) * 1000);
-  const fromMs = Date.now() - 5 * minuteMs;
+  // 20 000 events in 2 s (10 000 events/s), or a whole minute at 1 000 events/s, from a minute's
+  // start old enough for the seal's 90 s delay.
+  const windowMs = Math.ceil((options.count / (options.ratePerSecond ?? 10_000)) * 1000);
+  const fromMs = Math.floor(Date.now() / minuteMs - 5) * minuteMs;
   const events = burstEvents(options.seed, options.hotCount, fromMs, windowMs);
   const { busiest, entriesPerEvent } = keyShares(events);
   const withoutHot = keyShares(burstEvents(options.seed + 1, 0, fromMs, windowMs)).busiest;
