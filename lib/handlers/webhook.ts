@@ -2,7 +2,6 @@
 // redirects followed, private destinations refused unless allowed.
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Event } from '../events/event.ts';
 import { DestinationRefused, type HostLookup, type Resolved, resolveDestination } from '../net/destination.ts';
@@ -161,7 +160,8 @@ export async function postWebhook(
     timeout: settings.timeoutMs,
     signal: deadline,
   };
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // node:https (and tls, ~5 ms) loads with the first https webhook, not with every bundle holding the module table.
+  const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest;
   const status = await new Promise<{ code: number; location?: string; text: string }>((resolve, reject) => {
     const fail = (error: Error) =>
       reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? silent() : error);
