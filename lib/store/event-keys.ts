@@ -23,14 +23,15 @@ export type KeyedKind = Exclude<TermKind, 'actor_person'>;
 export const termIndexes: Readonly<Record<KeyedKind, TermIndex>> = {
   all: { index: null, attribute: 'pk', shards: timelineShards },
   action: { index: 'by-action', attribute: 'xa', shards: 16 },
-  // No index: a few brands each hold a large share, so their timeline is read (and their
-  // sealed minutes are all listed), saving one write unit per event.
+  // No index for the few-valued kinds whose values each hold a large share (brands, a model's
+  // app and name): their timeline is read, their sealed minutes are all listed, and every
+  // event saves the index's write unit.
   brand: { attribute: 'xb', shards: timelineShards },
   actor: { index: 'by-actor', attribute: 'xu', shards: 8 },
   person: { index: 'by-person', attribute: 'xp', shards: 8 },
   client_ip: { index: 'by-ip', attribute: 'xi', shards: 8 },
-  model_app: { index: 'by-model-app', attribute: 'xma', shards: 4 },
-  model_name: { index: 'by-model-name', attribute: 'xmn', shards: 4 },
+  model_app: { attribute: 'xma', shards: 4 },
+  model_name: { attribute: 'xmn', shards: 4 },
   model_pk: { index: 'by-model-pk', attribute: 'xmp', shards: 4 },
   authorized_app: { index: 'by-authorized-app', attribute: 'xaa', shards: 4 },
   device: { index: 'by-device', attribute: 'xd', shards: 4 },
@@ -69,7 +70,7 @@ export interface TermSource {
 }
 
 /**
- * Where a term's events are read, one source per shard: its index; without one (`brand`) the
+ * Where a term's events are read, one source per shard: its index; without one (`brand`, `model_app`, `model_name`) the
  * table's timeline, keeping the items holding its key; for an actor and person pair its actor's index,
  * keeping the person's items (`by-actor` projects the person key).
  */

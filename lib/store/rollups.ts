@@ -433,7 +433,7 @@ export async function actionsSeen(nowSeconds: number): Promise<string[]> {
 
 /**
  * A term's minute with more events than this is listed; fewer are skipped by reading. A term
- * without an index of its own (an actor and person pair, a brand) is listed every minute.
+ * without an index of its own (an actor and person pair, a brand, a model app or name) is listed every minute.
  */
 export const listedAbove = 8;
 const everyMinuteListed = [
