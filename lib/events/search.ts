@@ -7,6 +7,7 @@ import { actionDisplayName, eventActions, isEventAction } from './actions.ts';
 import { type Event, eventActor, eventPerson, parseDrfDatetime } from './event.ts';
 import { actorPersonTerm, allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
 import { uuid7Time } from './uuid7.ts';
+import type { eventInfoShape } from './views.ts';
 
 // ---- The port: how the event log is read (lib/store/event-log.ts implements it) ----
 
@@ -372,18 +373,8 @@ export const subjectSearchQuery = z
 
 export type SubjectSearch = z.infer<typeof subjectSearchQuery>;
 
-export interface EventInfo {
-  event_identifier: string;
-  person_id?: string;
-  occurred: number;
-  event_type: string;
-  event_name: string;
-  client_ip?: string;
-  user_agent?: string;
-  partition_id: string;
-  event_agent_user?: string;
-  reason?: string;
-}
+/** An Onegini EventInfo as its contract has it (every field optional); `eventInfo` fills the five it always can. */
+export type EventInfo = z.output<typeof eventInfoShape>;
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
