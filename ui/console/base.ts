@@ -2,6 +2,7 @@
 // and axe-core see one document.
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { can, consoleEvents, errorText } from './api.ts';
+import { readHash, type View } from './hash.ts';
 
 export class ConsoleElement extends LitElement {
   private readonly onDenied = () => this.requestUpdate();
@@ -41,6 +42,35 @@ export abstract class LoadedView extends ConsoleElement {
   }
 
   protected abstract load(): Promise<void>;
+}
+
+/** A view whose filters live in the URL's hash: it follows every change of its own view's hash while on the page. */
+export abstract class HashView extends ConsoleElement {
+  protected abstract readonly view: View;
+  /** The filters last read from the hash (each view declares it a reactive property). */
+  declare params: Record<string, string>;
+  private readonly onHash = () => this.fromHash();
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHash);
+    this.fromHash();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHash);
+  }
+
+  private fromHash() {
+    const { view, params } = readHash();
+    if (view !== this.view) return;
+    this.params = Object.fromEntries(params);
+    this.showHash();
+  }
+
+  /** Shows what `params` now ask for. */
+  protected abstract showHash(): void;
 }
 
 /** A failure in words, announced to screen readers. */

@@ -1,8 +1,8 @@
 // <ieh-deliveries> (the delivery ledger by status and binding, with replay) and <ieh-counters>.
 import { html, nothing } from 'lit';
 import { can, piValue } from './api.ts';
-import { ConsoleElement, errorBox, formatTime, LoadedView, lacking, notice } from './base.ts';
-import { readHash, writeHash } from './hash.ts';
+import { errorBox, formatTime, HashView, LoadedView, lacking, notice } from './base.ts';
+import { writeHash } from './hash.ts';
 
 interface Delivery {
   id: string;
@@ -22,7 +22,7 @@ interface Delivery {
 
 const statuses = ['pending', 'succeeded', 'failed', 'dead'];
 
-export class DeliveriesView extends ConsoleElement {
+export class DeliveriesView extends HashView {
   static override properties = {
     deliveries: { state: true },
     bindings: { state: true },
@@ -45,28 +45,18 @@ export class DeliveriesView extends ConsoleElement {
     this.params = {};
   }
 
-  private readonly onHash = () => this.fromHash();
+  protected readonly view = 'deliveries';
 
   override connectedCallback() {
-    super.connectedCallback();
-    window.addEventListener('hashchange', this.onHash);
     piValue('GET', '/event/')
       .then((bindings) => {
         this.bindings = bindings;
       })
       .catch(() => undefined);
-    this.fromHash();
+    super.connectedCallback();
   }
 
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener('hashchange', this.onHash);
-  }
-
-  private fromHash() {
-    const { view, params } = readHash();
-    if (view !== 'deliveries') return;
-    this.params = Object.fromEntries(params);
+  protected showHash() {
     void this.load();
   }
 

@@ -2,8 +2,8 @@
 // any depth, the count, one event's full JSON, and the volume chart when volume/ answers.
 import { html, nothing, svg } from 'lit';
 import { api } from './api.ts';
-import { ConsoleElement, errorBox, formatTime } from './base.ts';
-import { readHash, writeHash } from './hash.ts';
+import { errorBox, formatTime, HashView } from './base.ts';
+import { writeHash } from './hash.ts';
 
 /** The list's filters, in the order of the form; each is a query parameter of GET /events/events/. */
 const filters = [
@@ -60,7 +60,7 @@ function volumeBars(body: unknown): VolumeBar[] | null {
   return [...byTime].sort(([a], [b]) => a.localeCompare(b)).map(([label, count]) => ({ label, count }));
 }
 
-export class EventsView extends ConsoleElement {
+export class EventsView extends HashView {
   static override properties = {
     params: { state: true },
     results: { state: true },
@@ -90,23 +90,9 @@ export class EventsView extends ConsoleElement {
     this.detailError = null;
   }
 
-  private readonly onHash = () => this.fromHash();
+  protected readonly view = 'events';
 
-  override connectedCallback() {
-    super.connectedCallback();
-    window.addEventListener('hashchange', this.onHash);
-    this.fromHash();
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener('hashchange', this.onHash);
-  }
-
-  private fromHash() {
-    const { view, params } = readHash();
-    if (view !== 'events') return;
-    this.params = Object.fromEntries(params);
+  protected showHash() {
     const listQuery = `${this.listQuery()}|${this.params.history_days ?? ''}`;
     if (listQuery !== this.loaded) {
       this.loaded = listQuery;
