@@ -29,11 +29,12 @@ function partitionOf(tallied: Tallied): string {
     : rollupPartition(tallied);
 }
 
-/** Live events of an expiry histogram; null when some expire within the current unit. */
+/** Live events of an expiry histogram; null when some expire within the current unit (or it is not kept). */
 function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, nowMs: number) {
   let live = 0;
   let allLive = true;
   for (const [unit, n] of expiries) {
+    if (Number.isNaN(unit)) return null;
     if (unit * unitMs > nowMs) live += n;
     else if ((unit + 1) * unitMs <= nowMs) allLive = false;
     else return null;
@@ -108,8 +109,8 @@ function minutesOf(level: Level, rollup: Rollup, part: TimeRange, nowMs: number,
     let n = 0;
     for (const [unit, count] of perUnit) {
       if (unit * minuteMs > nowMs) n += count;
-      else if ((unit + 1) * minuteMs > nowMs) {
-        // Expiring within this very minute: counted, flagged (the list would read them).
+      else if (Number.isNaN(unit) || (unit + 1) * minuteMs > nowMs) {
+        // Expiring within this very minute, or expiries not kept: counted, flagged (the list would read them).
         n += count;
         tally.estimated = true;
       }

@@ -212,6 +212,7 @@ function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, nowMs: nu
   let live = 0;
   let allLive = true;
   for (const [unit, n] of expiries) {
+    if (Number.isNaN(unit)) return null;
     const unitStart = unit * unitMs;
     if (unitStart > nowMs) live += n;
     else if (unitStart + unitMs <= nowMs) allLive = false;

@@ -86,7 +86,7 @@ export interface Rollup {
   readonly n: number;
   /** Events per child bucket, by `c…` attribute (hours: per minute of creation, `c<mm>`). */
   readonly children: ReadonlyMap<string, number>;
-  /** Events per expiry unit (epoch days, hours or minutes, by level). */
+  /** Events per expiry unit (epoch days, hours or minutes, by level); NaN: not kept, read the minute. */
   readonly expiries: ReadonlyMap<number, number>;
   /** Hours only: per `c<mm>`, events per expiry minute. */
   readonly minuteExpiries: ReadonlyMap<string, ReadonlyMap<number, number>>;
@@ -100,7 +100,8 @@ export function rollupOf(item: Record<string, unknown>): Rollup {
   const minuteExpiries = new Map<string, Map<number, number>>();
   for (const [name, value] of Object.entries(item)) {
     if (typeof value !== 'number') continue;
-    const pair = /^e(\d+)_(\d\d)$/.exec(name);
+    // `u`: events of a minute whose expiries are not kept (NaN: no reader decides it).
+    const pair = /^e(\d+|u)_(\d\d)$/.exec(name);
     if (pair) {
       const [, unit = '', minute = ''] = pair;
       const child = `c${minute}`;
@@ -109,7 +110,7 @@ export function rollupOf(item: Record<string, unknown>): Rollup {
       bump(children, child, value);
       bump(expiries, Number(unit), value);
     } else if (/^c\d\d$/.test(name)) children.set(name, value);
-    else if (/^e\d+$/.test(name)) expiries.set(Number(name.slice(1)), value);
+    else if (/^e(\d+|u)$/.test(name)) expiries.set(Number(name.slice(1)), value);
   }
   return { n: typeof item.n === 'number' ? item.n : 0, children, expiries, minuteExpiries };
 }
@@ -333,6 +334,17 @@ async function applyMinute(minute: number, counts: Map<string, TermCount>) {
   await Promise.all(workers);
 }
 
+/**
+ * A term's minute whose expiries a histogram would not hold in bounded space: more distinct
+ * expiry minutes than this, or one past the horizon. Its events count under the unit `u`,
+ * which no reader decides: that minute is read instead (docs/data-model.md "Expiry").
+ */
+const maxExpiryMinutes = 8;
+const expiryHorizonMinutes = (3660 * dayMs) / minuteMs;
+const undecided = (count: TermCount, minute: number) =>
+  count.expiries.size > maxExpiryMinutes ||
+  [...count.expiries.keys()].some((expiryMinute) => expiryMinute - minute > expiryHorizonMinutes);
+
 async function addToRollup(partition: string, level: Level, ms: number, minute: number, count: TermCount) {
   const names: Record<string, string> = { '#ttl': 'ttl' };
   const values: Record<string, unknown> = { ':n': count.n, ':m': minute, ':ttl': count.maxExpiry + 86_400 };
@@ -340,10 +352,12 @@ async function addToRollup(partition: string, level: Level, ms: number, minute: 
   // Hours count per expiry minute and minute of creation; days and months per child and unit.
   const child = level.childAttribute(ms);
   const perUnit = new Map<string, number>();
-  for (const [expiryMinute, n] of count.expiries) {
-    const unit = Math.floor((expiryMinute * minuteMs) / level.expiryUnitMs);
-    bump(perUnit, level.tag === 'H' ? `e${unit}_${child.slice(1)}` : `e${unit}`, n);
-  }
+  const unitOf = (expiryMinute: number | null) => {
+    const unit = expiryMinute === null ? 'u' : Math.floor((expiryMinute * minuteMs) / level.expiryUnitMs);
+    return level.tag === 'H' ? `e${unit}_${child.slice(1)}` : `e${unit}`;
+  };
+  if (undecided(count, minute)) bump(perUnit, unitOf(null), count.n);
+  else for (const [expiryMinute, n] of count.expiries) bump(perUnit, unitOf(expiryMinute), n);
   if (level.tag !== 'H') {
     names['#c'] = child;
     adds.push('#c :n');
