@@ -7,9 +7,11 @@ import { queryItems } from './client.ts';
 import { rollupPartition } from './event-keys.ts';
 import {
   actionAppPartition,
+  childStart,
   type Level,
   type LevelTag,
   levels,
+  liveOf,
   type Rollup,
   readRollups,
   sealedThrough,
@@ -17,7 +19,6 @@ import {
 } from './rollups.ts';
 
 const minuteMs = 60_000;
-const childSpanMs: Record<LevelTag, number> = { M: 86_400_000, D: 3_600_000, H: minuteMs };
 
 /** A term value as its keys hold it (long values by their hash). */
 const keyOf = (kind: 'action' | 'authorized_app', value: string) =>
@@ -28,22 +29,6 @@ function partitionOf(tallied: Tallied): string {
     ? actionAppPartition(keyOf('action', tallied.action), keyOf('authorized_app', tallied.app))
     : rollupPartition(tallied);
 }
-
-/** Live events of an expiry histogram; null when some expire within the current unit (or it is not kept). */
-function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, nowMs: number) {
-  let live = 0;
-  let allLive = true;
-  for (const [unit, n] of expiries) {
-    if (Number.isNaN(unit)) return null;
-    if (unit * unitMs > nowMs) live += n;
-    else if ((unit + 1) * unitMs <= nowMs) allLive = false;
-    else return null;
-  }
-  return { live, allLive };
-}
-
-const childStart = (level: Level, start: number, attribute: string) =>
-  start + (Number(attribute.slice(1)) - (level.tag === 'M' ? 1 : 0)) * childSpanMs[level.tag];
 
 interface Tally {
   add(ms: number, n: number): void;
@@ -205,7 +190,7 @@ export const tallies: Tallies = {
         for (const tallied of group.of) await sketchOf(partitionOf(tallied), range, sealedEnd, nowMs, sketch);
       }),
     );
-    const dayMs = childSpanMs.M;
+    const dayMs = 86_400_000;
     // A range cutting a sealed day counts that whole day's users.
     const cut = (range.from > 0 && range.from % dayMs !== 0) || (range.to < sealedEnd && range.to % dayMs !== 0);
     return { users, estimated: range.from < range.to && cut };

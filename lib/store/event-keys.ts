@@ -37,9 +37,12 @@ export const termIndexes: Readonly<Record<KeyedKind, TermIndex>> = {
   device: { index: 'by-device', attribute: 'xd', shards: 4 },
 };
 
+/** An actor and person pair is read through its actor's index and kept by its person's key. */
+const pairSource = { read: 'actor', kept: 'person' } as const;
+
 /** Key attributes an index holds besides the body, to check a term read through it (`termSources`). */
 export const checkedKeys: Readonly<Partial<Record<KeyedKind, readonly string[]>>> = {
-  actor: [termIndexes.person.attribute],
+  [pairSource.read]: [termIndexes[pairSource.kept].attribute],
 };
 
 /** The shard of an event id: its last byte, which is random. */
@@ -78,8 +81,8 @@ export function termSources(term: Term): TermSource[] {
   const [read, kept]: [KeyedTerm, KeyedTerm | undefined] =
     term.kind === 'actor_person'
       ? [
-          { kind: 'actor', value: actorPersonOf(term)[0] },
-          { kind: 'person', value: actorPersonOf(term)[1] },
+          { kind: pairSource.read, value: actorPersonOf(term)[0] },
+          { kind: pairSource.kept, value: actorPersonOf(term)[1] },
         ]
       : termIndexes[term.kind].index === undefined
         ? [
@@ -96,11 +99,9 @@ export function termSources(term: Term): TermSource[] {
   }));
 }
 
-/** The partition holding an event of a term, among its `termSources`. */
-export function termSourceOf(term: Term, id: string): string {
-  const sources = termSources(term);
-  return (sources[eventShard(id) % sources.length] as TermSource).partition;
-}
+/** The partition holding an event, among a term's `termSources`. */
+export const sourceOf = (sources: readonly TermSource[], id: string) =>
+  (sources[eventShard(id) % sources.length] as TermSource).partition;
 
 /** A term read through another kind's partitions: it has no index, so its sealed minutes are all listed. */
 export const unindexed = (term: Term) => term.kind === 'actor_person' || termIndexes[term.kind].index === undefined;

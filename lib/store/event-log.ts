@@ -9,16 +9,18 @@ import type { Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
-import { rollupPartition, sortKeyBounds, type TermSource, termSourceOf, termSources, unindexed } from './event-keys.ts';
+import { rollupPartition, sortKeyBounds, sourceOf, type TermSource, termSources, unindexed } from './event-keys.ts';
 import { eventStore } from './events.ts';
 import {
   actionsSeen,
+  childStart,
   type Level,
   type LevelTag,
   levels,
   listedAbove,
   listedInOrder,
   listedRange,
+  liveOf,
   type Rollup,
   readRollups,
   sealedThrough,
@@ -204,30 +206,7 @@ function combine(rollups: (Rollup | undefined)[]): Rollup | undefined {
   return { n, children, expiries, minuteExpiries };
 }
 
-/**
- * Live events per expiry histogram, or null when some expire within the current unit (day,
- * hour or minute: look a level down, or read). Whether an event is live is decided exactly.
- */
-function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, nowMs: number) {
-  let live = 0;
-  let allLive = true;
-  for (const [unit, n] of expiries) {
-    if (Number.isNaN(unit)) return null;
-    const unitStart = unit * unitMs;
-    if (unitStart > nowMs) live += n;
-    else if (unitStart + unitMs <= nowMs) allLive = false;
-    else return null;
-  }
-  return { live, allLive };
-}
-
 const liveCount = (level: Level, rollup: Rollup, nowMs: number) => liveOf(rollup.expiries, level.expiryUnitMs, nowMs);
-
-const childSpanMs: Record<LevelTag, number> = { M: 86_400_000, D: 3_600_000, H: minuteMs };
-
-/** The start of the child bucket named by a `c…` attribute. */
-const childStart = (level: Level, start: number, attribute: string) =>
-  start + (Number(attribute.slice(1)) - (level.tag === 'M' ? 1 : 0)) * childSpanMs[level.tag];
 
 async function expand(terms: readonly Term[], tag: LevelTag, clip: TimeRange, nowMs: number): Promise<Segment[]> {
   const level = levels[tag];
@@ -368,7 +347,8 @@ async function minutePart(
     const term = terms[0] as Term;
     const ids = await listedRange(rollupPartition(term), segment.from / minuteMs, first, last);
     if (ids.length !== inMinute) return null;
-    listed = ids.map((id) => ({ id, partition: termSourceOf(term, id) }));
+    const sources = termSources(term);
+    listed = ids.map((id) => ({ id, partition: sourceOf(sources, id) }));
   } else {
     // The terms' listings merged from the nearer end of the minute: the chunks read follow the
     // distance from it, not the minute's size (and stop at the budget's `listingChunks`).
@@ -398,7 +378,8 @@ async function* minuteIds(
   budget: ReadBudget,
   chunks: { read: number },
 ): AsyncGenerator<PlannedEvent> {
-  const tag = (id: string) => ({ id, partition: termSourceOf(term, id) });
+  const sources = termSources(term);
+  const tag = (id: string) => ({ id, partition: sourceOf(sources, id) });
   let listed = false;
   for await (const id of listedInOrder(rollupPartition(term), segment.from / minuteMs, ascending, chunks)) {
     listed = true;

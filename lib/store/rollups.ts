@@ -76,6 +76,12 @@ export const levels: Readonly<Record<LevelTag, Level>> = {
   },
 };
 
+const childSpanMs: Record<LevelTag, number> = { M: dayMs, D: hourMs, H: minuteMs };
+
+/** The start of the child bucket named by a `c…` attribute (days of a month count from 1). */
+export const childStart = (level: Level, start: number, attribute: string) =>
+  start + (Number(attribute.slice(1)) - (level.tag === 'M' ? 1 : 0)) * childSpanMs[level.tag];
+
 /** The start (ms) of a bucket from its sort key. */
 export function bucketStart(sortKey: string): number {
   const text = sortKey.slice(2);
@@ -93,6 +99,24 @@ export interface Rollup {
 }
 
 const bump = <K>(map: Map<K, number>, key: K, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+
+/**
+ * Live events per expiry histogram, or null when some expire within the current unit (day,
+ * hour or minute: look a level down, or read), or their expiries are not kept (`u`). Whether
+ * an event is live is decided exactly.
+ */
+export function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, nowMs: number) {
+  let live = 0;
+  let allLive = true;
+  for (const [unit, n] of expiries) {
+    if (Number.isNaN(unit)) return null;
+    const unitStart = unit * unitMs;
+    if (unitStart > nowMs) live += n;
+    else if (unitStart + unitMs <= nowMs) allLive = false;
+    else return null;
+  }
+  return { live, allLive };
+}
 
 export function rollupOf(item: Record<string, unknown>): Rollup {
   const children = new Map<string, number>();
@@ -321,7 +345,10 @@ async function applyMinute(minute: number, counts: Map<string, TermCount>) {
   const ms = minute * minuteMs;
   const updates: (() => Promise<void>)[] = [];
   for (const [partition, count] of counts) {
-    for (const level of Object.values(levels)) updates.push(() => addToRollup(partition, level, ms, minute, count));
+    const kept = !undecided(count, minute);
+    for (const level of Object.values(levels)) {
+      updates.push(() => addToRollup(partition, level, ms, minute, count, kept));
+    }
   }
   // A few at a time: each is one small UpdateItem.
   for (const [partition, count] of counts) {
@@ -345,7 +372,15 @@ const undecided = (count: TermCount, minute: number) =>
   count.expiries.size > maxExpiryMinutes ||
   [...count.expiries.keys()].some((expiryMinute) => expiryMinute - minute > expiryHorizonMinutes);
 
-async function addToRollup(partition: string, level: Level, ms: number, minute: number, count: TermCount) {
+/** Adds a term's minute to one level's bucket; `kept`: its expiries go into the histogram (else as `u`). */
+async function addToRollup(
+  partition: string,
+  level: Level,
+  ms: number,
+  minute: number,
+  count: TermCount,
+  kept: boolean,
+) {
   const names: Record<string, string> = { '#ttl': 'ttl' };
   const values: Record<string, unknown> = { ':n': count.n, ':m': minute, ':ttl': count.maxExpiry + 86_400 };
   const adds = ['n :n'];
@@ -356,7 +391,7 @@ async function addToRollup(partition: string, level: Level, ms: number, minute: 
     const unit = expiryMinute === null ? 'u' : Math.floor((expiryMinute * minuteMs) / level.expiryUnitMs);
     return level.tag === 'H' ? `e${unit}_${child.slice(1)}` : `e${unit}`;
   };
-  if (undecided(count, minute)) bump(perUnit, unitOf(null), count.n);
+  if (!kept) bump(perUnit, unitOf(null), count.n);
   else for (const [expiryMinute, n] of count.expiries) bump(perUnit, unitOf(expiryMinute), n);
   if (level.tag !== 'H') {
     names['#c'] = child;
