@@ -1,6 +1,14 @@
 // Admin-supplied regular expressions (binding conditions, RequestMangler's match_pattern) run on
 // re2js: RE2 syntax, time linear in the input, so no pattern and no input can hang the service.
-import { RE2JS } from 're2js';
+// re2js loads with the first pattern compiled (a chunk of its own in a bundle, infra/bundling.ts):
+// 150 KB that most cold starts of the functions able to see a pattern never need.
+import type { RE2JS } from 're2js';
+
+let engine: Promise<typeof RE2JS> | undefined;
+const loadEngine = () => {
+  engine ??= import('re2js').then((module) => module.RE2JS);
+  return engine;
+};
 
 /** Largest compiled program (RE2 instructions) accepted: matching costs up to size × input length. */
 export const maxPatternSize = 1000;
@@ -29,10 +37,11 @@ function refusal(error: unknown): string {
   return `${reason} (${patternSyntax})`;
 }
 
-export function compilePattern(source: string): Pattern {
+export async function compilePattern(source: string): Promise<Pattern> {
+  const RE2 = await loadEngine();
   let re: RE2JS;
   try {
-    re = RE2JS.compile(source);
+    re = RE2.compile(source);
   } catch (error) {
     // A stack overflow on absurd nesting is a refusal like any other.
     throw new PatternRefused(refusal(error));
@@ -55,9 +64,9 @@ export function compilePattern(source: string): Pattern {
 }
 
 /** Why a pattern is refused, or null when it compiles. */
-export function patternProblem(source: string): string | null {
+export async function patternProblem(source: string): Promise<string | null> {
   try {
-    compilePattern(source);
+    await compilePattern(source);
     return null;
   } catch (error) {
     if (error instanceof PatternRefused) return error.problem;

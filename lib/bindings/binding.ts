@@ -149,7 +149,7 @@ export function parseFlatMap(name: string, value: unknown, notDictMessage: strin
 export const conditionsNotDict = "The 'conditions' parameter must be a dictionary.";
 
 /** Checks the module, action, position, options and conditions together; throws the first problem. */
-export function validateBinding(binding: Binding): void {
+export async function validateBinding(binding: Binding): Promise<void> {
   checkLimits(binding);
   const module = handlerModule(binding.handlermodule);
   if (!module) throw parameterError(`Unknown handler module: ${binding.handlermodule}`);
@@ -180,7 +180,7 @@ export function validateBinding(binding: Binding): void {
     if (descriptor.value && !descriptor.value.includes(value)) {
       throw parameterError(`option.${name}: '${value}' is not one of ${descriptor.value.join(', ')}`);
     }
-    const problem = value === hiddenValue && descriptor.writeOnly ? null : descriptor.check?.(value);
+    const problem = value === hiddenValue && descriptor.writeOnly ? null : await descriptor.check?.(value);
     if (problem) throw parameterError(`option.${name}: ${problem}`);
   }
   const unknownOption = Object.keys(binding.options).find((name) => !(name in options));
@@ -190,7 +190,7 @@ export function validateBinding(binding: Binding): void {
     );
   }
   for (const [name, value] of Object.entries(binding.conditions)) {
-    const problem = conditionProblem(name, value);
+    const problem = await conditionProblem(name, value);
     if (problem) throw parameterError(`conditions.${name}: ${problem}`);
   }
 }

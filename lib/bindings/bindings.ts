@@ -130,7 +130,7 @@ export async function saveBinding(deps: BindingDeps, params: Record<string, unkn
       abort_on_error: abortOnError ?? previous?.abort_on_error ?? false,
       options: keepHidden(options, previous),
     };
-    validateBinding(binding);
+    await validateBinding(binding);
     await checkPolicies(deps, binding);
     // An id is taken only for a valid binding: refused input changes nothing, not even the sequence.
     if (id === null) binding.id = await deps.bindings.nextId();
@@ -190,7 +190,7 @@ export async function patchBinding(
       options: keepHidden(merge(previous.options, patch.options), previous),
       conditions: merge(previous.conditions, patch.conditions),
     };
-    validateBinding(binding);
+    await validateBinding(binding);
     await checkPolicies(deps, binding);
     try {
       return await deps.bindings.write(binding, previous.version, modelEvent('model_updated', admin, model(binding)));

@@ -60,14 +60,8 @@ function memoized<T>(compile: (text: string) => T): (text: string) => T {
 }
 
 // A pattern stored before RE2 was enforced may not compile now: its condition never holds.
-const wholePattern = memoized((source): Pattern | null => {
-  try {
-    return compilePattern(source);
-  } catch {
-    return null;
-  }
-});
-const matchesWhole = (source: string, text: string) => wholePattern(source)?.matchesWhole(text) === true;
+const wholePattern = memoized((source): Promise<Pattern | null> => compilePattern(source).catch(() => null));
+const matchesWhole = async (source: string, text: string) => (await wholePattern(source))?.matchesWhole(text) === true;
 const network = memoized(parseNetwork);
 const comparisonOf = memoized((value) => parseComparison(value) as Comparison);
 
@@ -79,7 +73,7 @@ const pathValue = (root: unknown, dotted: string): unknown =>
       root,
     );
 
-export function compare(actual: unknown, comparator: Comparator, expected: string): boolean {
+export async function compare(actual: unknown, comparator: Comparator, expected: string): Promise<boolean> {
   const number =
     typeof actual === 'number'
       ? actual
@@ -104,7 +98,7 @@ export function compare(actual: unknown, comparator: Comparator, expected: strin
     case '>=':
       return numeric && number >= expectedNumber;
     case 'matches':
-      return text !== undefined && matchesWhole(expected, text);
+      return text !== undefined && (await matchesWhole(expected, text));
     case 'in':
       return text !== undefined && list(expected).includes(text);
     case 'contains':
@@ -126,7 +120,7 @@ const nonEmptyList = (value: string) => (list(value).length > 0 ? null : 'must l
 /** One condition: how GET /event/conditions describes it, how a value is checked, how it holds. */
 interface Condition extends ConditionDescriptor {
   /** The problem with a value, or null when it is well-formed. */
-  problem(value: string): string | null;
+  problem(value: string): string | null | Promise<string | null>;
   /** Does it hold for the event? The value was checked when the binding was saved. */
   holds(value: string, event: Event, lookups: ConditionLookups): boolean | Promise<boolean>;
 }
@@ -180,13 +174,13 @@ const conditions: Record<string, Condition> = {
     type: 'regexp',
     group: 'user',
     desc: 'The whole user.username matches this regular expression (RE2).',
-    problem: (value) => {
-      const problem = patternProblem(value);
+    problem: async (value) => {
+      const problem = await patternProblem(value);
       return problem === null ? null : `is not a valid regular expression: ${problem}`;
     },
-    holds: (value, event) => {
+    holds: async (value, event) => {
       const username = event.user.username;
-      return typeof username === 'string' && matchesWhole(value, username);
+      return typeof username === 'string' && (await matchesWhole(value, username));
     },
   },
   brand: {
@@ -200,10 +194,10 @@ const conditions: Record<string, Condition> = {
     type: 'str',
     group: 'event',
     desc: `<dotted.path> <cmp> <value>, cmp one of ${comparators.join(' ')}.`,
-    problem: (value) => {
+    problem: async (value) => {
       const comparison = parseComparison(value);
       if (!comparison) return `must be '<dotted.path> <cmp> <value>' with cmp one of ${comparators.join(', ')}`;
-      const problem = comparison.comparator === 'matches' ? patternProblem(comparison.right) : null;
+      const problem = comparison.comparator === 'matches' ? await patternProblem(comparison.right) : null;
       return problem === null ? null : `has a regular expression that does not compile: ${problem}`;
     },
     holds: (value, event) => {
@@ -269,7 +263,7 @@ export const conditionDescriptors: Record<string, ConditionDescriptor> = Object.
 );
 
 /** The problem with a condition's value, or null when it is well-formed. */
-export function conditionProblem(name: string, value: string): string | null {
+export async function conditionProblem(name: string, value: string): Promise<string | null> {
   const condition = conditionOf(name);
   if (!condition) return `unknown condition '${name}'; known: ${Object.keys(conditions).join(', ')}`;
   return condition.problem(value);

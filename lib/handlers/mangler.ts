@@ -67,14 +67,14 @@ export interface SetOptions {
   match_pattern?: string;
 }
 
-export function setParameter(event: Event, options: SetOptions): { event: Event; notes: string[] } {
+export async function setParameter(event: Event, options: SetOptions): Promise<{ event: Event; notes: string[] }> {
   const { root, path } = split(options.parameter);
   let value = options.value;
   if (options.match_parameter) {
     const subject = readParameter(event, options.match_parameter);
     let pattern: Pattern;
     try {
-      pattern = compilePattern(options.match_pattern ?? '');
+      pattern = await compilePattern(options.match_pattern ?? '');
     } catch (error) {
       throw new PermanentFailure(
         `match_pattern '${options.match_pattern}' is not a regular expression: ${(error as Error).message}`,

@@ -26,7 +26,7 @@ export interface OptionDescriptor {
   /** Required when another option is set (to `equals`, when given): `To email` when To is email. */
   requiredWhen?: { option: string; equals?: string };
   /** A check beyond type and choice; returns the problem, or null. */
-  check?: (value: string) => string | null;
+  check?: (value: string) => string | null | Promise<string | null>;
 }
 
 /** One action of a module: its options and its run, with the settings the composition gives it. */
@@ -64,8 +64,8 @@ function bool(name: string, value: string | undefined): boolean {
   }
 }
 
-const regularExpression = (value: string) => {
-  const problem = patternProblem(value);
+const regularExpression = async (value: string) => {
+  const problem = await patternProblem(value);
   return problem === null ? null : `must be a valid regular expression: ${problem}`;
 };
 

@@ -109,8 +109,8 @@ describe('conditionProblem', () => {
     ['query', '', /^is not a valid query: /],
     ['query', `app = "${'x'.repeat(5000)}"`, /^is not a valid query: Query refused at position 4097: /],
     ['weather', 'rain', /unknown condition/],
-  ])('%s %j', (name, value, expected) => {
-    const problem = conditionProblem(name, value);
+  ])('%s %j', async (name, value, expected) => {
+    const problem = await conditionProblem(name, value);
     if (expected === null) expect(problem).toBeNull();
     else expect(problem).toMatch(expected);
   });
@@ -141,11 +141,11 @@ describe('patterns (RE2)', () => {
 });
 
 describe('compare', () => {
-  it('compares numbers as numbers and text as text', () => {
-    expect(compare('10', '>', '9')).toBe(true);
-    expect(compare('abc', '>', '9')).toBe(false);
-    expect(compare(3, '==', '3.0')).toBe(true);
-    expect(compare('x', '==', 'x')).toBe(true);
+  it('compares numbers as numbers and text as text', async () => {
+    expect(await compare('10', '>', '9')).toBe(true);
+    expect(await compare('abc', '>', '9')).toBe(false);
+    expect(await compare(3, '==', '3.0')).toBe(true);
+    expect(await compare('x', '==', 'x')).toBe(true);
     expect(parseComparison('a.b  ==  some value ')).toEqual({ left: 'a.b', comparator: '==', right: 'some value' });
   });
 });

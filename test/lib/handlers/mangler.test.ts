@@ -44,36 +44,38 @@ describe('delete', () => {
 });
 
 describe('set', () => {
-  it('sets a dotted field, creating the objects on the way', () => {
-    const result = setParameter(event, { parameter: 'context.origin.site', value: 'eu-1' });
+  it('sets a dotted field, creating the objects on the way', async () => {
+    const result = await setParameter(event, { parameter: 'context.origin.site', value: 'eu-1' });
     expect(result.event.context.origin).toEqual({ site: 'eu-1' });
     expect(result.notes).toEqual(['set context.origin.site']);
     expect(event.context.origin).toBeUndefined();
   });
 
-  it('sets app and client_ip, checking them', () => {
-    expect(setParameter(event, { parameter: 'app', value: 'portal' }).event.app).toBe('portal');
-    expect(setParameter(event, { parameter: 'client_ip', value: '2001:db8::1' }).event.client_ip).toBe('2001:db8::1');
-    expect(() => setParameter(event, { parameter: 'client_ip', value: 'nowhere' })).toThrow(PermanentFailure);
-    expect(() => setParameter(event, { parameter: 'app', value: '  ' })).toThrow(PermanentFailure);
-    expect(() => setParameter(event, { parameter: 'user', value: 'x' })).toThrow('set one of its fields');
+  it('sets app and client_ip, checking them', async () => {
+    expect((await setParameter(event, { parameter: 'app', value: 'portal' })).event.app).toBe('portal');
+    expect((await setParameter(event, { parameter: 'client_ip', value: '2001:db8::1' })).event.client_ip).toBe(
+      '2001:db8::1',
+    );
+    await expect(setParameter(event, { parameter: 'client_ip', value: 'nowhere' })).rejects.toThrow(PermanentFailure);
+    await expect(setParameter(event, { parameter: 'app', value: '  ' })).rejects.toThrow(PermanentFailure);
+    await expect(setParameter(event, { parameter: 'user', value: 'x' })).rejects.toThrow('set one of its fields');
   });
 
-  it('refuses to walk through a value that is not an object', () => {
-    expect(() => setParameter(event, { parameter: 'context.reason.x', value: 'v' })).toThrow(
+  it('refuses to walk through a value that is not an object', async () => {
+    await expect(setParameter(event, { parameter: 'context.reason.x', value: 'v' })).rejects.toThrow(
       'cannot set context.reason.x: reason is not an object',
     );
   });
 
-  it('treats inherited names as absent', () => {
-    const result = setParameter(event, { parameter: 'context.toString.x', value: 'v' });
+  it('treats inherited names as absent', async () => {
+    const result = await setParameter(event, { parameter: 'context.toString.x', value: 'v' });
     expect(result.event.context.toString).toEqual({ x: 'v' });
   });
 
   describe('with match_parameter and match_pattern', () => {
-    it('sets only when the whole value matches, filling {0}, {1} from the groups', () => {
+    it('sets only when the whole value matches, filling {0}, {1} from the groups', async () => {
       const withEmail = sampleEvent({ user: { username: 'alice', email: 'alice@corp.example.com' } });
-      const result = setParameter(withEmail, {
+      const result = await setParameter(withEmail, {
         parameter: 'context.tenant',
         value: '{1}/{0}',
         match_parameter: 'user.email',
@@ -83,8 +85,8 @@ describe('set', () => {
       expect(result.notes).toEqual(['set context.tenant']);
     });
 
-    it('does nothing when the value matches only in part (full match required)', () => {
-      const result = setParameter(event, {
+    it('does nothing when the value matches only in part (full match required)', async () => {
+      const result = await setParameter(event, {
         parameter: 'context.flag',
         value: 'yes',
         match_parameter: 'user.username',
@@ -94,8 +96,8 @@ describe('set', () => {
       expect(result.notes).toEqual(['user.username did not match; nothing set']);
     });
 
-    it('does nothing when the match parameter is missing', () => {
-      const result = setParameter(event, {
+    it('does nothing when the match parameter is missing', async () => {
+      const result = await setParameter(event, {
         parameter: 'context.flag',
         value: 'yes',
         match_parameter: 'context.nope',
@@ -105,7 +107,7 @@ describe('set', () => {
       expect(result.notes).toEqual(['context.nope did not match; nothing set']);
     });
 
-    it('matches alternatives as a whole, and leaves a group that took no part empty', () => {
+    it('matches alternatives as a whole, and leaves a group that took no part empty', async () => {
       const set = (username: string) =>
         setParameter(sampleEvent({ user: { username } }), {
           parameter: 'context.kind',
@@ -113,13 +115,13 @@ describe('set', () => {
           match_parameter: 'user.username',
           match_pattern: 'admin-(\\w+)|svc-(\\w+)',
         });
-      expect(set('admin-root').event.context.kind).toBe('[root||{2}]');
-      expect(set('svc-backup').event.context.kind).toBe('[|backup|{2}]');
+      expect((await set('admin-root')).event.context.kind).toBe('[root||{2}]');
+      expect((await set('svc-backup')).event.context.kind).toBe('[|backup|{2}]');
       // Without the (?:…) wrapper, 'x-svc-backup' would match the second alternative's tail.
-      expect(set('x-svc-backup').notes).toEqual(['user.username did not match; nothing set']);
+      expect((await set('x-svc-backup')).notes).toEqual(['user.username did not match; nothing set']);
     });
 
-    it('runs a catastrophic pattern on a hostile value to an answer (RE2)', () => {
+    it('runs a catastrophic pattern on a hostile value to an answer (RE2)', async () => {
       const hostile = sampleEvent({ user: { username: `${'a'.repeat(40)}!` } });
       const set = (match_pattern: string) =>
         setParameter(hostile, {
@@ -128,14 +130,14 @@ describe('set', () => {
           match_parameter: 'user.username',
           match_pattern,
         });
-      expect(set('(a+)+$').notes).toEqual(['user.username did not match; nothing set']);
-      expect(set('(a+)+(!)').event.context.x).toBe(`${'a'.repeat(40)}|!`);
+      expect((await set('(a+)+$')).notes).toEqual(['user.username did not match; nothing set']);
+      expect((await set('(a+)+(!)')).event.context.x).toBe(`${'a'.repeat(40)}|!`);
     });
 
-    it('reads numbers and objects as their JSON text', () => {
+    it('reads numbers and objects as their JSON text', async () => {
       expect(readParameter(event, 'context.attempts')).toBe('3');
       expect(readParameter(event, 'context.geo')).toBe('{"country":"NL","city":"Delft"}');
-      const result = setParameter(event, {
+      const result = await setParameter(event, {
         parameter: 'context.many',
         value: 'yes',
         match_parameter: 'context.attempts',
@@ -144,11 +146,11 @@ describe('set', () => {
       expect(result.event.context.many).toBe('yes');
     });
 
-    it('fails permanently on a pattern that does not compile or that RE2 cannot run', () => {
+    it('fails permanently on a pattern that does not compile or that RE2 cannot run', async () => {
       for (const match_pattern of ['(', 'x)|(.*', '(a)\\1', '(?=a).*', '(?<=a)b']) {
-        expect(() =>
+        await expect(
           setParameter(event, { parameter: 'context.x', value: 'v', match_parameter: 'app', match_pattern }),
-        ).toThrow(PermanentFailure);
+        ).rejects.toThrow(PermanentFailure);
       }
     });
   });
