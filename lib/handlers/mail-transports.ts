@@ -3,7 +3,7 @@
 // outside lib/store: it is an outbound edge like the table, built once, with the first mail.
 
 import { readFileSync } from 'node:fs';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import { PermanentFailure } from './failure.ts';
 import { type Mail, type MailTransport, mimeMessage } from './mail.ts';
@@ -141,9 +141,12 @@ export function sesTransport(client?: SESv2Client): MailTransport {
     name: 'ses',
     async send(mail: Mail) {
       const body = { Data: mail.body, Charset: 'UTF-8' };
-      const [Mailer, SESTransport] = await Promise.all([mailer(), import('nodemailer/lib/ses-transport')]);
-      // Built with the first mail, not at cold start. Bundled statically: a dynamic import of the
-      // package would wrap its modules for lazy loading and add ~30 KB to the bundle.
+      // Loaded with the first mail, not at cold start (a chunk of its own in the bundle).
+      const [Mailer, SESTransport, { SESv2Client, SendEmailCommand }] = await Promise.all([
+        mailer(),
+        import('nodemailer/lib/ses-transport'),
+        import('@aws-sdk/client-sesv2'),
+      ]);
       client ??= new SESv2Client({});
       const ses = new SESTransport.default({ SES: { sesClient: client, SendEmailCommand } });
       const info = await new Mailer(ses).sendMail({
