@@ -1,13 +1,13 @@
-// Per-function bundle size and cold import time (target ≤ 60 ms each), bundled with the CDK's
-// own esbuild options (infra/bundling.ts). Each import runs in a fresh node process, as a Lambda cold start does.
+// Per-function bundle size and cold import time (target ≤ 60 ms each), bundled by the stack's own
+// build (infra/bundling.ts). Each import runs in a fresh node process, as a Lambda cold start does.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { esbuildOptions, sourceMaps } from '../infra/bundling.ts';
+import { build, type Metafile } from 'esbuild';
+import { functionBuild, sourceMaps } from '../infra/bundling.ts';
 import { lambdaFunctions } from '../infra/functions.ts';
 import { buildConsole } from '../ui/build.ts';
 import { type Cell, median, printTable } from './report.ts';
@@ -52,6 +52,24 @@ function coldImport(file: string): { wallMs: number; cpuMs: number } {
   return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 
+/** Bytes a bundle reads at its import (index.mjs and the chunks it imports statically) and on first use. */
+function loadedBytes(metafile: Metafile, outdir: string): { atImport: number; onUse: number } {
+  const outputs = metafile.outputs;
+  const index = Object.keys(outputs).find((path) => relative(outdir, path) === 'index.mjs');
+  if (!index) throw new Error(`no index.mjs in ${outdir}`);
+  const atImport = new Set<string>();
+  const visit = (path: string) => {
+    if (atImport.has(path)) return;
+    atImport.add(path);
+    for (const { path: next, kind } of outputs[path]?.imports ?? [])
+      if (kind === 'import-statement' && next in outputs) visit(next);
+  };
+  visit(index);
+  const code = Object.keys(outputs).filter((path) => path.endsWith('.mjs'));
+  const size = (paths: string[]) => paths.reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
+  return { atImport: size([...atImport]), onUse: size(code.filter((path) => !atImport.has(path))) };
+}
+
 export async function bundleFigures() {
   // Every deployed function (infra/functions.ts), not the other modules of functions/.
   const entries = [...new Set(lambdaFunctions.map((entry) => entry.fn))].sort();
@@ -60,28 +78,34 @@ export async function bundleFigures() {
   const figures: { fn: string; kb: number; importMs: number; cpuMs: number }[] = [];
   const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
   try {
-    await Promise.all(entries.map((fn) => build(esbuildOptions(`functions/${fn}.ts`, join(outRoot, fn), projectRoot))));
-    for (const fn of entries) {
-      const file = join(outRoot, fn, 'index.mjs');
-      const kb = statSync(file).size / 1024;
+    const builds = await Promise.all(
+      entries.map((fn) => build({ ...functionBuild(fn, join(outRoot, fn), projectRoot), metafile: true })),
+    );
+    for (const [i, fn] of entries.entries()) {
+      const outdir = join(outRoot, fn);
+      const file = join(outdir, 'index.mjs');
+      const bytes = loadedBytes(builds[i]?.metafile as Metafile, relative(projectRoot, outdir));
+      const kb = bytes.atImport / 1024;
+      const onUse: Cell = bytes.onUse > 0 ? bytes.onUse / 1024 : '–';
       const map: Cell[] = sourceMaps ? [existsSync(`${file}.map`) ? statSync(`${file}.map`).size / 1024 : '–'] : [];
       try {
         const { wallMs, cpuMs } = coldImport(file);
         figures.push({ fn, kb, importMs: wallMs, cpuMs });
-        rows.push([fn, kb, ...map, wallMs, cpuMs, mark(wallMs <= importTargetMs), mark(kb <= sizeTargetKb)]);
+        rows.push([fn, kb, onUse, ...map, wallMs, cpuMs, mark(wallMs <= importTargetMs), mark(kb <= sizeTargetKb)]);
       } catch (error) {
         console.error((error as Error).message);
-        rows.push([fn, kb, ...map, 'failed', 'failed', 'NO', mark(kb <= sizeTargetKb)]);
+        rows.push([fn, kb, onUse, ...map, 'failed', 'failed', 'NO', mark(kb <= sizeTargetKb)]);
       }
     }
   } finally {
     rmSync(outRoot, { recursive: true, force: true });
   }
   printTable(
-    `Function bundles (esbuild ${(await import('esbuild')).version}, options of infra/bundling.ts) and median cold import of ${runs} fresh processes`,
+    `Function bundles (esbuild ${(await import('esbuild')).version}, the build of infra/bundling.ts) and median cold import of ${runs} fresh processes`,
     [
       'function',
-      'index.mjs KB',
+      'KB at import',
+      'KB on first use',
       ...(sourceMaps ? ['.map KB'] : []),
       'cold import ms',
       'import CPU ms',
@@ -89,6 +113,9 @@ export async function bundleFigures() {
       `≤ ${sizeTargetKb} KB`,
     ],
     rows,
+  );
+  console.log(
+    'KB at import: index.mjs and the chunks it imports statically; KB on first use: the chunks import() loads (mail, the SES client, re2js)',
   );
   console.log(
     `imports run with NODE_OPTIONS=--enable-source-maps, as the stack sets it; source maps ${sourceMaps ? 'on (SOURCE_MAPS=1)' : 'off (SOURCE_MAPS=1 turns them on)'}`,

@@ -1,15 +1,14 @@
 // The one Lambda shape: every function of infra/functions.ts gets the same runtime, size,
 // log retention, X-Ray active tracing and bundling, and a table grant no wider than the route table says.
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, type ILocalBundling, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { functionBundling } from './bundling.ts';
-import { functionMemoryMb, type LambdaFunction, routeTimeoutSeconds } from './functions.ts';
+import { bundleFunction } from './bundling.ts';
+import { type LambdaFunction as FunctionEntry, functionMemoryMb, routeTimeoutSeconds } from './functions.ts';
 import type { TableAccess } from './routes.ts';
 
 export { routeTimeoutSeconds };
@@ -30,7 +29,7 @@ export interface RouteFunctionProps {
 }
 
 /** The props of a function in the table of every function (infra/functions.ts). */
-export function routeFunctionProps(entry: LambdaFunction, table: ITable): RouteFunctionProps {
+export function routeFunctionProps(entry: FunctionEntry, table: ITable): RouteFunctionProps {
   return {
     fn: entry.fn,
     table,
@@ -41,23 +40,25 @@ export function routeFunctionProps(entry: LambdaFunction, table: ITable): RouteF
   };
 }
 
-const quote = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+/**
+ * The build of one function, as the asset stages it. Its fields are part of the asset's cache key
+ * (the CDK hashes the bundling options as JSON): without them every function would share the
+ * first one's bundle.
+ */
+class LocalBundling implements ILocalBundling {
+  constructor(
+    readonly fn: string,
+    readonly files: Readonly<Record<string, string>>,
+  ) {}
 
-/** Copies `files` into the bundle after esbuild has written it. */
-function copyFiles(files: Readonly<Record<string, string>>) {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (_inputDir: string, outputDir: string) =>
-      Object.entries(files).map(([to, from]) => {
-        const target = `${outputDir}/${to}`;
-        return `mkdir -p ${quote(target.slice(0, target.lastIndexOf('/')))} && cp ${quote(from)} ${quote(target)}`;
-      }),
-  };
+  tryBundle(outputDir: string): boolean {
+    bundleFunction(this.fn, outputDir, projectRoot, this.files);
+    return true;
+  }
 }
 
 export class RouteFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: RouteFunctionProps) {
     super(scope, id);
@@ -67,10 +68,14 @@ export class RouteFunction extends Construct {
     // AWSLambdaBasicExecutionRole (logs on every group in the account).
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: `${projectRoot}functions/${props.fn}.ts`,
-      projectRoot,
-      depsLockFilePath: `${projectRoot}package-lock.json`,
+    this.function = new LambdaFunction(this, 'Function', {
+      // Bundled here, in this process, by the build bench/ measures (infra/bundling.ts): esbuild is a
+      // dependency, so the image (the one NodejsFunction would use) is never started.
+      code: Code.fromAsset(projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: { image: Runtime.NODEJS_24_X.bundlingImage, local: new LocalBundling(props.fn, props.files ?? {}) },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memoryMb ?? functionMemoryMb,
@@ -82,15 +87,6 @@ export class RouteFunction extends Construct {
       environment: {
         ...(props.access !== 'none' && { TABLE_NAME: props.table.tableName }),
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      // The same options bench/ bundles with (infra/bundling.ts).
-      bundling: {
-        ...functionBundling,
-        format: OutputFormat.ESM,
-        externalModules: [...functionBundling.externalModules],
-        mainFields: [...functionBundling.mainFields],
-        esbuildArgs: { ...functionBundling.esbuildArgs },
-        ...(props.files && { commandHooks: copyFiles(props.files) }),
       },
     });
     Validations.of(role).acknowledge({

@@ -1,15 +1,35 @@
 // The handlers of infra/functions.ts as the local runner calls them: imported from functions/,
-// with the Lambda context their deployed function would get (its timeout and memory).
+// or, with LOCAL_BUNDLES_DIR set, from the bundles the stack deploys (infra/bundling.ts, each
+// built into that folder with its first request), with the Lambda context their deployed
+// function would get (its timeout and memory).
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { bundleFunction } from '../bundling.ts';
 import type { LambdaFunction } from '../functions.ts';
 
 export type Lambda = (event: never, context: Context) => Promise<unknown>;
 
 const functionsDir = new URL('../../functions/', import.meta.url);
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function loadHandler(entry: Pick<LambdaFunction, 'fn'>): Promise<Lambda> {
+async function bundledHandler(entry: Pick<LambdaFunction, 'fn' | 'files'>, bundlesDir: string): Promise<Lambda> {
+  const outdir = join(bundlesDir, entry.fn);
+  if (!existsSync(join(outdir, 'index.mjs'))) bundleFunction(entry.fn, outdir, projectRoot, entry.files?.());
+  return (await import(pathToFileURL(join(outdir, 'index.mjs')).href)).handler as Lambda;
+}
+
+export async function loadHandler(entry: Pick<LambdaFunction, 'fn' | 'files'>): Promise<Lambda> {
+  const bundlesDir = process.env.LOCAL_BUNDLES_DIR;
+  if (bundlesDir) {
+    let handler: Promise<Lambda> | undefined;
+    return async (event, context) => {
+      handler ??= bundledHandler(entry, bundlesDir);
+      return (await handler)(event, context);
+    };
+  }
   const module = await import(pathToFileURL(new URL(`${entry.fn}.ts`, functionsDir).pathname).href);
   return module.handler as Lambda;
 }
