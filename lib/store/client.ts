@@ -1,7 +1,13 @@
 // The one DynamoDB client, built at module scope. Only the local bootstrap and the tests set
 // DYNAMODB_ENDPOINT; in AWS the default credential chain and region apply.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { envString } from '../config.ts';
 import { defaultTableName } from './table.ts';
 
@@ -73,4 +79,29 @@ export async function putAll(items: readonly Record<string, unknown>[]): Promise
       },
     );
   }
+}
+
+/** The items of `keys` that exist, 100 keys to a request (BatchGetItem), retrying what DynamoDB leaves unprocessed. */
+export async function getAll(
+  keys: readonly Record<string, unknown>[],
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    await untilProcessed(
+      keys.slice(i, i + 100),
+      (pending) =>
+        documents.send(
+          new BatchGetCommand({
+            RequestItems: { [tableName]: { Keys: [...pending], ConsistentRead: options.consistent } },
+          }),
+        ),
+      (result) => {
+        found.push(...(result.Responses?.[tableName] ?? []));
+        const left = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        return left.length > 0 ? left : null;
+      },
+    );
+  }
+  return found;
 }

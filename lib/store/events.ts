@@ -2,12 +2,12 @@
 //   idempotency  pk IDEMPOTENCY#<admin>#<key hash>  sk IDEMPOTENCY  ttl
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event, EventStore } from '../events/event.ts';
 import type { IdempotencyClaim, IdempotentReply } from '../events/ingest.ts';
 import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, putAll, tableName, untilProcessed } from './client.ts';
+import { documents, getAll, putAll, tableName } from './client.ts';
 import { decodeBody, encodeBody } from './codec.ts';
 import { eventKey, eventShard, termIndexes, termPartition } from './event-keys.ts';
 
@@ -109,19 +109,8 @@ export const eventStore: EventStore = {
   /** Events by id (BatchGetItem, 100 to a request): the unexpired ones found, by id. */
   async getMany(ids: readonly string[]): Promise<Map<string, Event>> {
     const found = new Map<string, Event>();
-    for (let i = 0; i < ids.length; i += 100) {
-      await untilProcessed(
-        ids.slice(i, i + 100).map(eventKey) as Record<string, unknown>[],
-        (keys) => documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } })),
-        (result) => {
-          for (const item of result.Responses?.[tableName] ?? []) {
-            if ((item.ttl as number) > nowSeconds())
-              found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
-          }
-          const left = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-          return left.length > 0 ? left : null;
-        },
-      );
+    for (const item of await getAll(ids.map(eventKey))) {
+      if ((item.ttl as number) > nowSeconds()) found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
     }
     return found;
   },
