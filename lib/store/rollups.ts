@@ -4,6 +4,8 @@
 //           n (events), c<child> (events per day / hour of a month / day), e<unit> (events per
 //           expiry day / hour), in hours e<expiry minute>_<mm> (events per expiry minute and
 //           minute of creation), s (last sealed minute applied), ttl (after its last expiry)
+//           compact month (no D or H items): n, f (entries), f<expiry minute>_<ddhhmm> (events per
+//           expiry minute and minute of creation), s, ttl
 //   listing pk R#<kind>#<value>  sk L#<epoch minute>#<chunk>  k (the minute's ids of the term, ascending,
 //           240 to a chunk, 16 bytes each), ttl: written for a minute holding more than 8 of the term
 //   actions pk ACTIONS  sk <action>  ttl: every action sealed, written with its first minute in a month
@@ -14,8 +16,9 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { type Tallied, UserSketch, userHash, userKey, usersSketched } from '../events/analytics.ts';
 import type { Event } from '../events/event.ts';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, putAll, queryItems, tableName } from './client.ts';
+import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
+import { type TransactItems, transactWrite } from './conflicts.ts';
 import { actorPersonRollup, sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 
 const minuteMs = 60_000;
@@ -118,7 +121,70 @@ export function liveOf(expiries: ReadonlyMap<number, number>, unitMs: number, no
   return { live, allLive };
 }
 
+// ---- Compact months: a term's month in one item while it is small ----
+
+/** Entries (expiry minute × minute of creation) a compact month holds: ~1 KB, one write unit. */
+export const compactEntriesMax = 40;
+
+/** One entry of a compact month: the events of a minute of creation by expiry minute (NaN: `u`). */
+interface CompactEntry {
+  readonly expiryMinute: number;
+  readonly createdMs: number;
+  readonly n: number;
+}
+
+const isCompact = (item: Record<string, unknown>) => typeof item.f === 'number';
+
+/** The attribute of a compact entry: `f<expiry minute | u>_<ddhhmm>` of the minute of creation. */
+function compactAttribute(expiryMinute: number | null, createdMs: number) {
+  const d = new Date(createdMs);
+  const when = `${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}`;
+  return `f${expiryMinute === null ? 'u' : expiryMinute}_${when}`;
+}
+
+function compactEntries(item: Record<string, unknown>): CompactEntry[] {
+  const monthStart = bucketStart(item.sk as string);
+  const entries: CompactEntry[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    const entry = /^f(\d+|u)_(\d\d)(\d\d)(\d\d)$/.exec(name);
+    if (!entry || typeof value !== 'number') continue;
+    const [, unit = '', day = '', hour = '', minute = ''] = entry;
+    const createdMs = monthStart + (Number(day) - 1) * dayMs + Number(hour) * hourMs + Number(minute) * minuteMs;
+    entries.push({ expiryMinute: Number(unit), createdMs, n: value });
+  }
+  return entries;
+}
+
+/** The rollup of one bucket of `level` from compact entries, as its own item would hold it. */
+function compactView(entries: readonly CompactEntry[], level: Level, start: number): Rollup {
+  const end = level.end(start);
+  const children = new Map<string, number>();
+  const expiries = new Map<number, number>();
+  const minuteExpiries = new Map<string, Map<number, number>>();
+  let n = 0;
+  for (const entry of entries) {
+    if (entry.createdMs < start || entry.createdMs >= end) continue;
+    n += entry.n;
+    const child = level.childAttribute(entry.createdMs);
+    bump(children, child, entry.n);
+    bump(expiries, Math.floor((entry.expiryMinute * minuteMs) / level.expiryUnitMs), entry.n);
+    if (level.tag === 'H') {
+      const perUnit = minuteExpiries.get(child) ?? new Map<number, number>();
+      minuteExpiries.set(child, bump(perUnit, entry.expiryMinute, entry.n));
+    }
+  }
+  return { n, children, expiries, minuteExpiries };
+}
+
+/** The buckets of `level` a compact month holds events in, each with its rollup. */
+function compactBuckets(item: Record<string, unknown>, level: Level): Map<number, Rollup> {
+  const entries = compactEntries(item);
+  const starts = new Set(entries.map((entry) => level.start(entry.createdMs)));
+  return new Map([...starts].map((start) => [start, compactView(entries, level, start)]));
+}
+
 export function rollupOf(item: Record<string, unknown>): Rollup {
+  if (isCompact(item)) return compactView(compactEntries(item), levels.M, bucketStart(item.sk as string));
   const children = new Map<string, number>();
   const expiries = new Map<number, number>();
   const minuteExpiries = new Map<string, Map<number, number>>();
@@ -153,7 +219,28 @@ export async function readRollups(
   })) {
     found.set(bucketStart(item.sk as string), rollupOf(item));
   }
-  return found;
+  if (level.tag === 'M') return found;
+  // A compact month has no day or hour items: where a month shows none, its month item holds them.
+  const month = levels.M;
+  const bare: number[] = [];
+  for (let start = month.start(fromStart); start <= toStart; start = month.end(start)) {
+    if (![...found.keys()].some((bucket) => month.start(bucket) === start)) bare.push(start);
+  }
+  if (bare.length === 0) return found;
+  for await (const item of queryItems({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+    ExpressionAttributeValues: {
+      ':pk': partition,
+      ':a': month.sortKey(bare[0] as number),
+      ':b': month.sortKey(bare.at(-1) as number),
+    },
+  })) {
+    if (!isCompact(item)) continue;
+    for (const [start, rollup] of compactBuckets(item, level)) {
+      if (start >= fromStart && start <= toStart) found.set(start, rollup);
+    }
+  }
+  return new Map([...found].sort(([a], [b]) => a - b));
 }
 
 // ---- The seal ----
@@ -343,12 +430,14 @@ async function applyMinute(minute: number, counts: Map<string, TermCount>) {
   // rerun writes the same chunks again.
   await putAll([...counts].flatMap(([partition, count]) => listingItems(partition, minute, count)));
   const ms = minute * minuteMs;
+  // Each term's month item tells its form: compact (one write for the minute) or plain (three).
+  const monthKey = (partition: string) => ({ pk: partition, sk: levels.M.sortKey(levels.M.start(ms)) });
+  const months = new Map(
+    (await getAll([...counts.keys()].map(monthKey), { consistent: true })).map((item) => [item.pk as string, item]),
+  );
   const updates: (() => Promise<void>)[] = [];
   for (const [partition, count] of counts) {
-    const kept = !undecided(count, minute);
-    for (const level of Object.values(levels)) {
-      updates.push(() => addToRollup(partition, level, ms, minute, count, kept));
-    }
+    updates.push(() => addMinute(partition, ms, minute, count, months.get(partition)));
   }
   // A few at a time: each is one small UpdateItem.
   for (const [partition, count] of counts) {
@@ -371,6 +460,106 @@ const expiryHorizonMinutes = (3660 * dayMs) / minuteMs;
 const undecided = (count: TermCount, minute: number) =>
   count.expiries.size > maxExpiryMinutes ||
   [...count.expiries.keys()].some((expiryMinute) => expiryMinute - minute > expiryHorizonMinutes);
+
+/** Adds a term's minute to its rollups: to a compact month while it has room, else to hour, day and month. */
+async function addMinute(
+  partition: string,
+  ms: number,
+  minute: number,
+  count: TermCount,
+  month: Record<string, unknown> | undefined,
+) {
+  if (typeof month?.s === 'number' && month.s >= minute) return; // applied already (a rerun)
+  const kept = !undecided(count, minute);
+  const entries = new Map<string, number>();
+  if (!kept) entries.set(compactAttribute(null, ms), count.n);
+  else for (const [expiryMinute, n] of count.expiries) entries.set(compactAttribute(expiryMinute, ms), n);
+  if (!month || (isCompact(month) && (month.f as number) + entries.size <= compactEntriesMax)) {
+    await addToCompactMonth(partition, ms, minute, count, entries);
+    return;
+  }
+  if (isCompact(month)) await expandMonth(month);
+  for (const level of Object.values(levels)) await addToRollup(partition, level, ms, minute, count, kept);
+}
+
+/** Adds a term's minute to its compact month: one UpdateItem, refused if the month filled or went plain meanwhile. */
+async function addToCompactMonth(
+  partition: string,
+  ms: number,
+  minute: number,
+  count: TermCount,
+  entries: ReadonlyMap<string, number>,
+) {
+  const names: Record<string, string> = { '#ttl': 'ttl' };
+  const values: Record<string, unknown> = {
+    ':n': count.n,
+    ':k': entries.size,
+    ':room': compactEntriesMax - entries.size,
+    ':m': minute,
+    ':ttl': count.maxExpiry + 86_400,
+  };
+  const adds = ['n :n', 'f :k'];
+  [...entries].forEach(([attribute, n], i) => {
+    names[`#f${i}`] = attribute;
+    values[`:f${i}`] = n;
+    adds.push(`#f${i} :f${i}`);
+  });
+  const key = { pk: partition, sk: levels.M.sortKey(levels.M.start(ms)) };
+  const { Attributes } = await documents.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `ADD ${adds.join(', ')} SET s = :m, #ttl = if_not_exists(#ttl, :ttl)`,
+      // Read consistently just before, by the one sealer holding the lease: a refusal is a bug, not a race.
+      ConditionExpression: '(attribute_not_exists(s) OR s < :m) AND (attribute_not_exists(n) OR f <= :room)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  await afterMonthWrite(partition, key, Attributes, count);
+}
+
+/** A rollup's attributes in the plain form of its level (hours by expiry minute and minute of creation). */
+function plainAttributes(level: Level, rollup: Rollup): Record<string, number> {
+  const unit = (value: number) => (Number.isNaN(value) ? 'u' : String(value));
+  const attributes: Record<string, number> = { n: rollup.n };
+  if (level.tag === 'H') {
+    for (const [child, perUnit] of rollup.minuteExpiries) {
+      for (const [expiryMinute, n] of perUnit) attributes[`e${unit(expiryMinute)}_${child.slice(1)}`] = n;
+    }
+    return attributes;
+  }
+  for (const [child, n] of rollup.children) attributes[child] = n;
+  for (const [expiry, n] of rollup.expiries) attributes[`e${unit(expiry)}`] = n;
+  return attributes;
+}
+
+/**
+ * A compact month that would outgrow its item becomes plain: its hour and day items and the
+ * month's plain form, written in one transaction (≤ 40 hours + 31 days + 1), as if it had
+ * always been plain. The month's `s` stays: the minute at hand is applied after, as to any plain month.
+ */
+async function expandMonth(month: Record<string, unknown>) {
+  const { pk, s: sealed, ttl, f } = month;
+  const items: TransactItems = (['H', 'D'] as const).flatMap((tag) =>
+    [...compactBuckets(month, levels[tag])].map(([start, rollup]) => ({
+      Put: {
+        TableName: tableName,
+        Item: { pk, sk: levels[tag].sortKey(start), ...plainAttributes(levels[tag], rollup), s: sealed, ttl },
+      },
+    })),
+  );
+  items.push({
+    Put: {
+      TableName: tableName,
+      Item: { pk, sk: month.sk, ...plainAttributes(levels.M, rollupOf(month)), s: sealed, ttl },
+      ConditionExpression: 'f = :f AND s = :s',
+      ExpressionAttributeValues: { ':f': f, ':s': sealed },
+    },
+  });
+  await transactWrite(items);
+}
 
 /** Adds a term's minute to one level's bucket; `kept`: its expiries go into the histogram (else as `u`). */
 async function addToRollup(
@@ -417,29 +606,51 @@ async function addToRollup(
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    if (level.tag === 'M' && Attributes?.n === count.n && partition.startsWith(actionPartitionPrefix)) {
-      await recordAction(partition.slice(actionPartitionPrefix.length), count.maxExpiry + 86_400);
-    }
-    if (level.tag === 'M' && Attributes?.n === count.n && partition.startsWith(actionAppPrefix)) {
-      await recordApp(partition, count, count.maxExpiry + 86_400);
-    }
-    // The rollup lives until its last event expires (rare: a later minute holds a later expiry).
-    if ((Attributes?.ttl as number) < count.maxExpiry + 86_400) {
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key,
-          UpdateExpression: 'SET #ttl = :ttl',
-          ConditionExpression: '#ttl < :ttl',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':ttl': count.maxExpiry + 86_400 },
-        }),
-      );
-    }
+    if (level.tag === 'M') await afterMonthWrite(partition, key, Attributes, count);
+    else await raiseTtl(key, Attributes, count);
   } catch (error) {
     // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
+}
+
+/** After a minute went into a term's month: its first minute there records the action (or the app). */
+async function afterMonthWrite(
+  partition: string,
+  key: Record<string, unknown>,
+  attributes: Record<string, unknown> | undefined,
+  count: TermCount,
+) {
+  if (attributes?.n === count.n && partition.startsWith(actionPartitionPrefix)) {
+    await recordAction(partition.slice(actionPartitionPrefix.length), count.maxExpiry + 86_400);
+  }
+  if (attributes?.n === count.n && partition.startsWith(actionAppPrefix)) {
+    await recordApp(partition, count, count.maxExpiry + 86_400);
+  }
+  await raiseTtl(key, attributes, count);
+}
+
+/** The rollup lives until its last event expires (rare: a later minute holds a later expiry). */
+async function raiseTtl(
+  key: Record<string, unknown>,
+  attributes: Record<string, unknown> | undefined,
+  count: TermCount,
+) {
+  if (!((attributes?.ttl as number) < count.maxExpiry + 86_400)) return;
+  await documents
+    .send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: 'SET #ttl = :ttl',
+        ConditionExpression: '#ttl < :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':ttl': count.maxExpiry + 86_400 },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }
 
 // ---- Actions seen: what `action` (a substring) can match ----

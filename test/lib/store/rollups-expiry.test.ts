@@ -48,15 +48,17 @@ const live = () =>
 describe('expiry histograms of a rollup', () => {
   it('keep an undecidable minute as `u`: one attribute, not one per expiry', async () => {
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    // Three minutes of one term: a compact month (one entry per expiry minute and minute of creation).
     const { Item } = await documents.send(
-      new GetCommand({ TableName: tableName, Key: { pk: 'R#all', sk: 'H#2026-03-01T10' } }),
+      new GetCommand({ TableName: tableName, Key: { pk: 'R#all', sk: 'M#2026-03' } }),
     );
     const expiries = Object.keys(Item ?? {})
-      .filter((name) => name.startsWith('e'))
+      .filter((name) => /^f.+_/.test(name))
       .sort();
     expect(expiries).toHaveLength(3);
-    expect(expiries.slice(1)).toEqual(['eu_05', 'eu_06']);
-    expect(expiries[0]).toMatch(/^e\d+_07$/);
+    expect(expiries.slice(1)).toEqual(['fu_011005', 'fu_011006']);
+    expect(expiries[0]).toMatch(/^f\d+_011007$/);
+    expect(Item?.f).toBe(3);
   });
 
   it('read those minutes for exact counts and pages, and flag the count when the budget cannot read them', async () => {
