@@ -482,7 +482,7 @@ async function addMinute(
   for (const level of Object.values(levels)) await addToRollup(partition, level, ms, minute, count, kept);
 }
 
-/** Adds a term's minute to its compact month: one UpdateItem, refused if the month filled or went plain meanwhile. */
+/** Adds a term's minute to its compact month: one UpdateItem, conditioned on the form the seal read. */
 async function addToCompactMonth(
   partition: string,
   ms: number,
@@ -510,7 +510,7 @@ async function addToCompactMonth(
       TableName: tableName,
       Key: key,
       UpdateExpression: `ADD ${adds.join(', ')} SET s = :m, #ttl = if_not_exists(#ttl, :ttl)`,
-      // Read consistently just before, by the one sealer holding the lease: a refusal is a bug, not a race.
+      // Read consistently just before by the one sealer holding the lease: a refusal fails the run, to be seen.
       ConditionExpression: '(attribute_not_exists(s) OR s < :m) AND (attribute_not_exists(n) OR f <= :room)',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
