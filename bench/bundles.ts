@@ -13,7 +13,8 @@ import { buildConsole } from '../ui/build.ts';
 import { type Cell, median, printTable } from './report.ts';
 import { projectRoot } from './service.ts';
 
-const runs = 5;
+// Nine fresh processes: with five, one scheduling hiccup on a shared machine moved a median by 10 ms.
+const runs = 9;
 /** Issue 14: every function's median cold import. */
 const importTargetMs = 60;
 /** An earlier issue's bound on a bundle. */
