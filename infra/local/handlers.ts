@@ -1,9 +1,9 @@
 // The handlers of infra/functions.ts as the local runner calls them: imported from functions/,
 // or, with LOCAL_BUNDLES_DIR set, from the bundles the stack deploys (infra/bundling.ts, each
-// built into that folder with its first request), with the Lambda context their deployed
+// built anew into that folder with its first request: never an earlier run's), with the Lambda context their deployed
 // function would get (its timeout and memory).
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -17,7 +17,8 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 async function bundledHandler(entry: Pick<LambdaFunction, 'fn' | 'files'>, bundlesDir: string): Promise<Lambda> {
   const outdir = join(bundlesDir, entry.fn);
-  if (!existsSync(join(outdir, 'index.mjs'))) bundleFunction(entry.fn, outdir, projectRoot, entry.files?.());
+  rmSync(outdir, { recursive: true, force: true });
+  bundleFunction(entry.fn, outdir, projectRoot, entry.files?.());
   return (await import(pathToFileURL(join(outdir, 'index.mjs')).href)).handler as Lambda;
 }
 

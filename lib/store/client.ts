@@ -59,7 +59,7 @@ export async function queryAll(
  * Sends a batch request again for what DynamoDB left unprocessed, pausing longer each time,
  * until nothing is left; `next` picks the leftover out of the answer.
  */
-export async function untilProcessed<T, A>(first: T, send: (pending: T) => Promise<A>, next: (answer: A) => T | null) {
+async function untilProcessed<T, A>(first: T, send: (pending: T) => Promise<A>, next: (answer: A) => T | null) {
   let pending: T | null = first;
   for (let attempt = 0; pending !== null; attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
