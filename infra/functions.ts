@@ -119,6 +119,20 @@ export const lambdaFunctions: readonly LambdaFunction[] = [
     memoryMb: functionMemoryMb,
     access: 'write',
   },
+  // The live seal keeps the minutes the seal has not reached (docs/data-model.md "The live log"):
+  // one run a minute, passes every 250 ms inside it; a lease keeps one sealer at a time.
+  {
+    fn: 'events-live-seal',
+    trigger: {
+      kind: 'schedule',
+      rule: 'LiveSealSchedule',
+      everyMinutes: 1,
+      local: { variable: 'LIVE_SEAL_INTERVAL_MS', defaultMs: 250 },
+    },
+    timeoutSeconds: 70,
+    memoryMb: 1024,
+    access: 'write',
+  },
 ];
 
 /** `events-create` → `EventsCreate`: stable construct ids, so logical ids follow the table. */

@@ -13,6 +13,7 @@ import type { Position } from '../handlers/modules.ts';
 import { documents, queryAll, queryItems, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
+import { noteLateWrites } from './late-writes.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
 import { refIndex } from './table.ts';
 
@@ -183,6 +184,7 @@ export const bindingStore: BindingStore = {
       ...policyLinkChanges(linkedPolicies(current), policyUuidsOf(binding.conditions)),
       await eventPut(audit),
     ]);
+    await noteLateWrites([audit]);
     return next;
   },
 
@@ -208,5 +210,6 @@ export const bindingStore: BindingStore = {
       ...policyLinkChanges(linkedPolicies(current), []),
       await eventPut(audit),
     ]);
+    await noteLateWrites([audit]);
   },
 };

@@ -11,6 +11,7 @@ import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import { rollupPartition, sortKeyBounds, sourceOf, type TermSource, termSources, unindexed } from './event-keys.ts';
 import { eventStore } from './events.ts';
+import { type LiveMark, liveMark, provisionalMinutes } from './live-seal.ts';
 import {
   actionsSeen,
   childStart,
@@ -27,6 +28,9 @@ import {
 } from './rollups.ts';
 
 const minuteMs = 60_000;
+/** Past the live mark, more events than this end the answer `newestCutMs` ago ("The live log"). */
+const newestReadAbove = 64;
+const newestCutMs = 1_000;
 
 /**
  * Events read beyond the page (past it, counts are estimated and deep pages refused), and the
@@ -181,6 +185,8 @@ interface Segment {
   /** A rollup bucket (refinable), a minute (counted), or a stretch that is counted by reading. */
   readonly kind: LevelTag | 'minute' | 'read';
   count: number;
+  /** Counted already (a provisional minute): not read again to count. */
+  readonly counted?: boolean;
   readonly rollup?: Rollup;
   /** Every event of the bucket is live, so its children's counts are live counts. */
   readonly allLive?: boolean;
@@ -383,7 +389,8 @@ async function* minuteIds(
   let listed = false;
   for await (const id of listedInOrder(rollupPartition(term), segment.from / minuteMs, ascending, chunks)) {
     listed = true;
-    yield tag(id);
+    // An open minute's listing may already hold ids past the live mark the segment ends at.
+    if ((uuid7Time(id) ?? 0) < segment.to) yield tag(id);
   }
   if (listed) return;
   for await (const item of termEvents([term], segment, ascending ? 'oldest' : 'newest', nowMs, budget, listedAbove)) {
@@ -415,35 +422,108 @@ export function eventLog(options: EventLogOptions): EventLog {
   const now = options.now ?? Date.now;
   const newBudget = () => new ReadBudget(options.readBudget, options.listingChunks ?? 40);
 
-  /** The range's segments, oldest first, with the read ones counted; `estimated` past the budget. */
+  /**
+   * The range's segments, oldest first, with the read ones counted; `estimated` past the budget.
+   * `to`: where the answer ends (now − 1 s when the newest stretch is busy: "The live log").
+   */
   async function segmentsOf(terms: readonly Term[], range: TimeRange, nowMs: number, budget: ReadBudget) {
-    const through = await sealedThrough();
-    const sealedEnd =
-      through === null ? range.from : Math.max(range.from, Math.min(range.to, (through + 1) * minuteMs));
+    const [through, live] = await Promise.all([sealedThrough(), liveMark()]);
+    const clamp = (ms: number) => Math.max(range.from, Math.min(range.to, ms));
+    const sealedEnd = through === null ? range.from : clamp((through + 1) * minuteMs);
     const segments = await expand(terms, 'M', { from: range.from, to: sealedEnd }, nowMs);
-    if (sealedEnd < range.to) segments.push({ from: sealedEnd, to: range.to, kind: 'read', count: 0 });
+    let readFrom = sealedEnd;
+    if (live) {
+      const start = clamp(Math.max(live.since, sealedEnd));
+      const end = clamp(live.through);
+      if (start > sealedEnd) segments.push({ from: sealedEnd, to: start, kind: 'read', count: 0 });
+      if (end > start) {
+        segments.push(...(await provisional(terms, { from: start, to: end }, live, nowMs, budget)));
+        readFrom = end;
+      } else readFrom = start;
+    }
+    let to = range.to;
+    if (readFrom < range.to) segments.push({ from: readFrom, to: range.to, kind: 'read', count: 0 });
     let estimated = false;
     for (const segment of segments) {
-      if (segment.kind !== 'read') continue;
+      if (segment.kind !== 'read' || segment.counted) continue;
+      // The newest stretch, past the live mark: while busy, the answer ends a second ago.
+      const newest = live !== null && segment.to === range.to && segment.from === readFrom;
+      const cut = nowMs - newestCutMs;
       let counted = 0;
       let reached = segment.from;
       for await (const item of termEvents(terms, segment, 'oldest', nowMs, budget, 100)) {
+        const ms = uuid7Time(item.sk as string) ?? reached;
+        if (newest && counted >= newestReadAbove && ms >= cut) {
+          to = Math.max(segment.from, cut);
+          break;
+        }
         counted++;
-        reached = uuid7Time(item.sk as string) ?? reached;
+        reached = ms;
         if (budget.exhausted) break;
       }
+      if (to < segment.to) (segment as { to: number }).to = to;
       // Past the budget the count stands as read so far: a lower bound, flagged as an estimate
       // (extrapolating by time overshoots wildly for bursts).
       if (budget.exhausted && reached < Math.min(segment.to, nowMs) - 1) estimated = true;
       segment.count = counted;
     }
-    return { segments, estimated };
+    return { segments, estimated, to };
+  }
+
+  /**
+   * The open minutes in `span` (after the seal, up to the live mark) from the live seal's
+   * provisional items: a minute where a term is untracked reads that term (≤ `listedAbove`
+   * events); one with a late write not yet re-read, or cut by the range, is read whole.
+   */
+  async function provisional(
+    terms: readonly Term[],
+    span: TimeRange,
+    live: LiveMark,
+    nowMs: number,
+    budget: ReadBudget,
+  ): Promise<Segment[]> {
+    const first = Math.floor(span.from / minuteMs);
+    const last = Math.floor((span.to - 1) / minuteMs);
+    const perTerm = await Promise.all(
+      terms.map((term) => provisionalMinutes(rollupPartition(term), first, last, live.through)),
+    );
+    const segments: Segment[] = [];
+    for (let minute = first; minute <= last; minute++) {
+      const part = { from: Math.max(minute * minuteMs, span.from), to: Math.min((minute + 1) * minuteMs, span.to) };
+      const whole = part.from === minute * minuteMs && (part.to === (minute + 1) * minuteMs || part.to === live.through);
+      const found = perTerm.map((minutes) => minutes.get(minute));
+      const read = (): Segment => ({ ...part, kind: 'read', count: 0 });
+      if (!whole || live.dirtyMinutes.has(minute) || found.every((p) => p === undefined) || found.includes('unknown')) {
+        segments.push(read());
+        continue;
+      }
+      let count = 0;
+      let allLive = true;
+      let decided = true;
+      for (const [i, p] of found.entries()) {
+        if (p === undefined) {
+          // Untracked here: at most `listedAbove` events of it, read.
+          for await (const _ of termEvents([terms[i] as Term], part, 'oldest', nowMs, budget, listedAbove + 1)) count++;
+          continue;
+        }
+        const counted = liveOf(p === 'unknown' ? new Map() : p.expiries, minuteMs, nowMs);
+        if (!counted) {
+          decided = false;
+          break;
+        }
+        count += counted.live;
+        allLive &&= counted.allLive;
+      }
+      if (!decided) segments.push(read());
+      else if (count > 0) segments.push({ ...part, kind: 'minute', count, allLive, counted: true });
+    }
+    return segments;
   }
 
   async function count(terms: readonly Term[], range: TimeRange) {
     const budget = newBudget();
-    const { segments, estimated } = await segmentsOf(terms, range, now(), budget);
-    return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated };
+    const { segments, estimated, to } = await segmentsOf(terms, range, now(), budget);
+    return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated, to };
   }
 
   /** The minutes and read stretches from where `offset` falls on, in order, the first with its skip. */
@@ -509,7 +589,8 @@ export function eventLog(options: EventLogOptions): EventLog {
       // A filter no index answers: read the chosen term in order and check each event.
       const primary = await count(query.terms, query.range);
       const page = { skip: query.offset, limit: query.limit };
-      const found = await read(query.terms, query.range, query.order, page, nowMs, budget, query.check);
+      const range = { from: query.range.from, to: primary.to };
+      const found = await read(query.terms, range, query.order, page, nowMs, budget, query.check);
       if (found.complete) return { events: found.events, count: found.matched, estimated: primary.estimated };
       if (found.events.length < query.limit) throw tooDeep();
       const share = found.matched / Math.max(1, budget.read);
@@ -519,7 +600,7 @@ export function eventLog(options: EventLogOptions): EventLog {
         estimated: true,
       };
     }
-    const { segments, estimated } = await segmentsOf(query.terms, query.range, nowMs, budget);
+    const { segments, estimated, to } = await segmentsOf(query.terms, query.range, nowMs, budget);
     const total = segments.reduce((sum, s) => sum + s.count, 0);
     if (query.offset >= total) return { events: [], count: total, estimated };
     const cursor = positions(query.terms, segments, query.order, query.offset, nowMs);
@@ -530,7 +611,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     const plan = await pagePlan(query.terms, at, cursor, query.order, query.limit, nowMs, budget);
     const boundary = query.order === 'newest' ? at.segment.to : at.segment.from;
     const rest =
-      query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to: query.range.to };
+      query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to };
     if (plan && isUnindexed(query.terms)) {
       // A term without an index of its own: its planned events are fetched by id.
       const events = await eventsOf(plan.ids, budget);

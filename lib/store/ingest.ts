@@ -7,6 +7,7 @@ import type { IngestStore } from '../events/ingest.ts';
 import { transactWrite } from './conflicts.ts';
 import { counterChangeUpdate } from './counters.ts';
 import { claimedReply, eventPut, eventStore, idempotencyClaimPut } from './events.ts';
+import { noteLateWrites } from './late-writes.ts';
 import { recordAction } from './rollups.ts';
 
 /** The transaction item whose condition failed. */
@@ -49,6 +50,7 @@ const writeIngested: IngestStore['put'] = async (event, claim, counters) => {
     const head = claim ? [idempotencyClaimPut(claim)] : [];
     try {
       await transactWrite([...head, eventPut(event), ...updates], (index) => new FailedItem(index));
+      await noteLateWrites([event]);
       return null;
     } catch (error) {
       if (error instanceof FailedItem) {

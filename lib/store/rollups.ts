@@ -266,7 +266,7 @@ export interface SealOptions {
   maxMinutes?: number;
 }
 
-interface TermCount {
+export interface TermCount {
   n: number;
   expiries: Map<number, number>;
   maxExpiry: number;
@@ -276,6 +276,8 @@ interface TermCount {
   users?: Set<string>;
   /** Analytics: an action × app pair's application object (of the minute's last event read). */
   app?: unknown;
+  /** An actor and person pair: its actor's partition. */
+  actor?: string;
 }
 
 /** Seals every minute older than the delay, in order; returns how many it sealed. */
@@ -360,7 +362,7 @@ async function takeLease(holder: string, nowMs: number): Promise<{ through?: num
 }
 
 /** The first minute at or after `fromMinute` that holds an event, or Infinity. */
-async function nextEventMinute(fromMinute: number): Promise<number> {
+export async function nextEventMinute(fromMinute: number): Promise<number> {
   const { low } = sortKeyBounds(fromMinute * minuteMs, (fromMinute + 1) * minuteMs);
   const firsts = await Promise.all(
     Array.from({ length: timelineShards }, async (_, shard) => {
@@ -382,7 +384,10 @@ async function nextEventMinute(fromMinute: number): Promise<number> {
 }
 
 /** Events per term (by rollup partition) in one minute, read once from the table's timeline. */
-async function countMinute(minute: number): Promise<Map<string, TermCount>> {
+const countMinute = (minute: number) => countEvents(minute * minuteMs, (minute + 1) * minuteMs);
+
+/** Events per term (by rollup partition) created in [fromMs, toMs), read once (consistently) from the table's timeline. */
+export async function countEvents(fromMs: number, toMs: number): Promise<Map<string, TermCount>> {
   const counts = new Map<string, TermCount>();
   const add = (partition: string, id: string, expiryMinute: number) => {
     const count = counts.get(partition) ?? { n: 0, expiries: new Map<number, number>(), maxExpiry: 0, ids: [] };
@@ -392,7 +397,7 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
     bump(count.expiries, expiryMinute, 1);
     count.maxExpiry = Math.max(count.maxExpiry, expiryMinute * 60 + 60);
   };
-  const { low, high } = sortKeyBounds(minute * minuteMs, (minute + 1) * minuteMs);
+  const { low, high } = sortKeyBounds(fromMs, toMs);
   const attributes = Object.entries(termIndexes).filter(([kind]) => kind !== 'all');
   await Promise.all(
     Array.from({ length: timelineShards }, async (_, shard) => {
@@ -416,7 +421,11 @@ async function countMinute(minute: number): Promise<Map<string, TermCount>> {
         }
         const actor = keyValue(termIndexes.actor.attribute);
         const person = keyValue(termIndexes.person.attribute);
-        if (actor !== undefined && person !== undefined) add(actorPersonRollup(actor, person), id, expiryMinute);
+        if (actor !== undefined && person !== undefined) {
+          const pair = actorPersonRollup(actor, person);
+          add(pair, id, expiryMinute);
+          (counts.get(pair) as TermCount).actor = `R#actor#${actor}`;
+        }
         analyticsOfEvent(item, keyValue, (partition) => add(partition, id, expiryMinute), counts);
       }
     }),
@@ -457,7 +466,7 @@ async function applyMinute(minute: number, counts: Map<string, TermCount>) {
  */
 const maxExpiryMinutes = 8;
 const expiryHorizonMinutes = (3660 * dayMs) / minuteMs;
-const undecided = (count: TermCount, minute: number) =>
+export const undecided = (count: Pick<TermCount, 'expiries'>, minute: number) =>
   count.expiries.size > maxExpiryMinutes ||
   [...count.expiries.keys()].some((expiryMinute) => expiryMinute - minute > expiryHorizonMinutes);
 
@@ -730,17 +739,30 @@ const listingKey = (partition: string, minute: number, chunk: number) => ({
 
 function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
   if ((count.n <= listedAbove && !listsEvery(partition)) || partition.startsWith(actionAppPrefix)) return [];
-  const ids = [...count.ids].sort();
+  return listingChunks(partition, minute, [...count.ids].sort(), count.maxExpiry + 86_400, 0);
+}
+
+/** The listing chunks of a term's minute from chunk `fromChunk` on, its ids given ascending. */
+export function listingChunks(
+  partition: string,
+  minute: number,
+  ascendingIds: readonly string[],
+  ttl: number,
+  fromChunk: number,
+): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < ids.length; i += idsPerChunk) {
+  for (let i = fromChunk * idsPerChunk; i < ascendingIds.length; i += idsPerChunk) {
     items.push({
       ...listingKey(partition, minute, i / idsPerChunk),
-      k: packIds(ids.slice(i, i + idsPerChunk)),
-      ttl: count.maxExpiry + 86_400,
+      k: packIds(ascendingIds.slice(i, i + idsPerChunk)),
+      ttl,
     });
   }
   return items;
 }
+
+/** The chunk holding the listing position `position`. */
+export const chunkOf = (position: number) => Math.floor(position / idsPerChunk);
 
 const idsOf = (item: Record<string, unknown> | undefined) => unpackIds(item?.k);
 

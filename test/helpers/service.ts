@@ -41,6 +41,7 @@ export async function startService(options: ServiceOptions = {}) {
   process.env.DELIVERY_RETRY_INTERVAL_MS ??= '200';
   // The seal's writes would move table digests; tests that need it call it themselves.
   process.env.SEAL_INTERVAL_MS ??= '0';
+  process.env.LIVE_SEAL_INTERVAL_MS ??= '0';
   process.env.LOCAL_FUNCTION_TIMEOUT_MS ??= '30000';
   await ensureTable(endpoint, tableName);
 
