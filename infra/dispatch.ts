@@ -40,6 +40,7 @@ export class Dispatch extends Construct {
   readonly dispatcher: RouteFunction;
   readonly retryRunner: RouteFunction;
   readonly sealer: RouteFunction;
+  readonly liveSealer: RouteFunction;
   readonly streamFailures: Queue;
   readonly metricsNamespace: string;
   readonly deadDeliveriesAlarm: Alarm;
@@ -92,6 +93,7 @@ export class Dispatch extends Construct {
     }
     this.retryRunner = this.functionFor('delivery-retry');
     this.sealer = this.functionFor('events-seal');
+    this.liveSealer = this.functionFor('events-live-seal');
     if (props.emailFrom) {
       for (const [fn, runner] of this.functions)
         if (functionNamed(fn).sendsMail) this.sendMailWithSes(runner, props.emailFrom);

@@ -380,6 +380,21 @@ async function countsPerStep(
   const { inner, outer } = edgesOf(range, await deps.tallies.sealedEnd());
   const { counts, estimated } = await deps.tallies.stepCounts(groups, inner, step, nowMs);
   let complete = true;
+  const terms = groups.map((group) => group.of.filter((tallied): tallied is Term => tallied.kind !== 'action_app'));
+  if (terms.every((of, i) => of.length === (groups[i] as TallyGroup).of.length)) {
+    // Groups of terms: the edges are counted by the event log (the live log keeps the unsealed minutes).
+    for (const part of outer.flatMap((edge) => splitAtSteps(edge, step))) {
+      for (const [i, group] of groups.entries()) {
+        const found = await deps.log.count(terms[i] as Term[], part);
+        complete &&= !found.estimated;
+        if (found.count === 0) continue;
+        const perStep = counts.get(group.label) ?? new Map<number, number>();
+        counts.set(group.label, perStep);
+        perStep.set(step(part.from), (perStep.get(step(part.from)) ?? 0) + found.count);
+      }
+    }
+    return { counts, estimated: estimated || !complete };
+  }
   for (const part of outer) {
     const read = await readSelected(deps, selection, part);
     complete &&= read.complete;
@@ -393,6 +408,26 @@ async function countsPerStep(
     }
   }
   return { counts, estimated: estimated || !complete };
+}
+
+/** A range cut where the step changes (steps grow with time), so that each part lies in one step. */
+function splitAtSteps(range: TimeRange, step: (ms: number) => number): TimeRange[] {
+  const parts: TimeRange[] = [];
+  let from = range.from;
+  while (from < range.to) {
+    // The first ms of the next step, by bisection: the step of `from` holds [from, low).
+    let low = from + 1;
+    let high = range.to;
+    if (step(high - 1) === step(from)) low = high;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (step(mid) === step(from)) low = mid + 1;
+      else high = mid;
+    }
+    parts.push({ from, to: low });
+    from = low;
+  }
+  return parts;
 }
 
 const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

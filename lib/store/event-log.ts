@@ -490,7 +490,8 @@ export function eventLog(options: EventLogOptions): EventLog {
     const segments: Segment[] = [];
     for (let minute = first; minute <= last; minute++) {
       const part = { from: Math.max(minute * minuteMs, span.from), to: Math.min((minute + 1) * minuteMs, span.to) };
-      const whole = part.from === minute * minuteMs && (part.to === (minute + 1) * minuteMs || part.to === live.through);
+      const whole =
+        part.from === minute * minuteMs && (part.to === (minute + 1) * minuteMs || part.to === live.through);
       const found = perTerm.map((minutes) => minutes.get(minute));
       const read = (): Segment => ({ ...part, kind: 'read', count: 0 });
       if (!whole || live.dirtyMinutes.has(minute) || found.every((p) => p === undefined) || found.includes('unknown')) {
@@ -520,10 +521,16 @@ export function eventLog(options: EventLogOptions): EventLog {
     return segments;
   }
 
-  async function count(terms: readonly Term[], range: TimeRange) {
+  /** The count, and where it ends (`segmentsOf`). */
+  async function countTo(terms: readonly Term[], range: TimeRange) {
     const budget = newBudget();
     const { segments, estimated, to } = await segmentsOf(terms, range, now(), budget);
     return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated, to };
+  }
+
+  async function count(terms: readonly Term[], range: TimeRange) {
+    const { count, estimated } = await countTo(terms, range);
+    return { count, estimated };
   }
 
   /** The minutes and read stretches from where `offset` falls on, in order, the first with its skip. */
@@ -587,7 +594,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     const budget = newBudget();
     if (query.check) {
       // A filter no index answers: read the chosen term in order and check each event.
-      const primary = await count(query.terms, query.range);
+      const primary = await countTo(query.terms, query.range);
       const page = { skip: query.offset, limit: query.limit };
       const range = { from: query.range.from, to: primary.to };
       const found = await read(query.terms, range, query.order, page, nowMs, budget, query.check);
@@ -610,8 +617,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     // Where listings cover the page, they name its events: none is read to skip.
     const plan = await pagePlan(query.terms, at, cursor, query.order, query.limit, nowMs, budget);
     const boundary = query.order === 'newest' ? at.segment.to : at.segment.from;
-    const rest =
-      query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to };
+    const rest = query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to };
     if (plan && isUnindexed(query.terms)) {
       // A term without an index of its own: its planned events are fetched by id.
       const events = await eventsOf(plan.ids, budget);

@@ -37,6 +37,13 @@ export async function noteLateWrites(events: readonly Pick<Event, 'pk'>[]): Prom
   } catch (error) {
     // Counted again by the seal in at most two minutes; until then the live count may miss it.
     const message = error instanceof Error ? error.message : String(error);
-    console.error(JSON.stringify({ level: 'ERROR', message: 'late write not noted', error: message, events: late.map((e) => e.pk) }));
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'late write not noted',
+        error: message,
+        events: late.map((e) => e.pk),
+      }),
+    );
   }
 }

@@ -220,8 +220,8 @@ async function rebuild(holder: string, through: number | undefined, openStart: n
 }
 
 function minuteOf(sealer: SealerState, minute: number) {
-  let terms = sealer.minutes.get(minute);
-  if (!terms) sealer.minutes.set(minute, (terms = new Map()));
+  const terms = sealer.minutes.get(minute) ?? new Map<string, OpenTerm>();
+  sealer.minutes.set(minute, terms);
   return terms;
 }
 
@@ -281,7 +281,11 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
   for (const minute of changed.keys()) for (const term of minuteOf(sealer, minute).values()) term.added = 0;
   // Listings first: a reader trusts them up to the count of the provisional item.
   await putAll(chunks);
-  const updates = items.map(([partition, minute, term]) => () => putProvisional(partition, minute, term, through));
+  const updates = items.map(
+    ([partition, minute, term]) =>
+      () =>
+        putProvisional(partition, minute, term, through),
+  );
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       for (let next = updates.shift(); next; next = updates.shift()) await next();
@@ -290,7 +294,9 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
 }
 
 async function putProvisional(partition: string, minute: number, term: OpenTerm, through: number) {
-  const x = undecided(term, minute) ? 'u' : Object.fromEntries([...term.expiries].map(([unit, n]) => [String(unit), n]));
+  const x = undecided(term, minute)
+    ? 'u'
+    : Object.fromEntries([...term.expiries].map(([unit, n]) => [String(unit), n]));
   try {
     await documents.send(
       new UpdateCommand({

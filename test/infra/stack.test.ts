@@ -40,7 +40,7 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-function dispatchFunctionId(which: 'dispatcher' | 'retryRunner' | 'sealer'): string {
+function dispatchFunctionId(which: 'dispatcher' | 'retryRunner' | 'sealer' | 'liveSealer'): string {
   return built.stack.getLogicalId(built.stack.dispatch[which].function.node.defaultChild as CfnFunction);
 }
 
@@ -68,17 +68,21 @@ describe('EventHubStack', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', gatewayKeys.size);
   });
 
-  it('has one function per deployed route plus the authorizer, the dispatcher, the retry runner and the seal, all nodejs24.x on arm64', () => {
+  it('has one function per deployed route plus the authorizer, the dispatcher, the retry runner, the seal and the live seal, all nodejs24.x on arm64', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(deployed.length + 4);
-    const dispatchIds = ['dispatcher', 'retryRunner', 'sealer'].map((which) => dispatchFunctionId(which as 'sealer'));
+    expect(functions).toHaveLength(deployed.length + 5);
+    const dispatchIds = ['dispatcher', 'retryRunner', 'sealer', 'liveSealer'].map((which) =>
+      dispatchFunctionId(which as 'sealer'),
+    );
+    const liveSealer = dispatchFunctionId('liveSealer');
     const tableless = deployed.filter((route) => route.access === 'none').map((route) => functionIdFor(route.key));
     expect(tableless.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        MemorySize: 512,
+        // The live seal holds the open minute's ids in memory.
+        MemorySize: id === liveSealer ? 1024 : 512,
         // Routes answer within API Gateway's limits; dispatch calls slow peers (tested below).
         ...(dispatchIds.includes(id) ? {} : { Timeout: 10 }),
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
