@@ -451,13 +451,19 @@ export function eventLog(options: EventLogOptions): EventLog {
       const cut = nowMs - newestCutMs;
       let counted = 0;
       let reached = segment.from;
+      // Events read at `reached`, the newest millisecond so far: an answer ending there leaves them out.
+      let atReached = 0;
       for await (const item of termEvents(terms, segment, 'oldest', nowMs, budget, 100)) {
         const ms = uuid7Time(item.sk as string) ?? reached;
-        if (newest && counted >= newestReadAbove && ms >= cut) {
-          to = Math.max(segment.from, cut);
+        // Past the cut the events are newer than any the answer must hold: while many, or at the
+        // budget's end, the answer ends at this millisecond.
+        if (newest && ms >= cut && (counted >= newestReadAbove || budget.read >= budget.limit - 1)) {
+          to = Math.max(segment.from, ms);
+          if (ms === reached) counted -= atReached;
           break;
         }
         counted++;
+        atReached = ms === reached ? atReached + 1 : 1;
         reached = ms;
         if (budget.exhausted) break;
       }
