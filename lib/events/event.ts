@@ -24,7 +24,8 @@ export interface EventStore {
   /** Stores events 25 to a request (BatchWriteItem): seeding, backfills. Nothing runs on them. */
   putMany(events: readonly Event[]): Promise<void>;
   /** Events by id: the unexpired ones found, by id. */
-  getMany(ids: readonly string[]): Promise<Map<string, Event>>;
+  /** The events live at `nowMs` (default: now) among these ids. */
+  getMany(ids: readonly string[], nowMs?: number): Promise<Map<string, Event>>;
   /** The event with this id, or null when unknown, expired or not one of our ids. */
   get(id: string): Promise<Event | null>;
 }

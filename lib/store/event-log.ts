@@ -19,6 +19,7 @@ import {
   type LevelTag,
   levels,
   listedAbove,
+  listedEntries,
   listedInOrder,
   listedRange,
   liveOf,
@@ -38,6 +39,8 @@ const newestCutMs = 1_000;
  */
 class ReadBudget {
   read = 0;
+  /** Listing chunks read to decide minutes the histograms do not ("Expiry"). */
+  readonly chunks = { read: 0 };
   constructor(
     readonly limit: number,
     readonly listingChunks: number,
@@ -187,6 +190,10 @@ interface Segment {
   count: number;
   /** Counted already (a provisional minute): not read again to count. */
   readonly counted?: boolean;
+  /** The epoch minute whose listings hold every event of the segment's terms (sealed, or up to the live mark). */
+  readonly minute?: number;
+  /** Its live events in id order, from those listings (a minute the histograms do not decide). */
+  live?: PlannedEvent[];
   readonly rollup?: Rollup;
   /** Every event of the bucket is live, so its children's counts are live counts. */
   readonly allLive?: boolean;
@@ -248,9 +255,12 @@ function minutes(level: Level, rollup: Rollup, part: TimeRange, nowMs: number): 
     if (!rollup.children.get(child)) continue;
     const to = from + minuteMs;
     const live = liveOf(rollup.minuteExpiries.get(child) ?? new Map(), minuteMs, nowMs);
-    if (from < part.from || to > part.to || !live) {
+    const minute = from / minuteMs;
+    if (from < part.from || to > part.to) {
       segments.push({ from: Math.max(from, part.from), to: Math.min(to, part.to), kind: 'read', count: 0 });
-    } else if (live.live > 0) segments.push({ from, to, kind: 'minute', count: live.live, allLive: live.allLive });
+    } else if (!live) segments.push({ from, to, kind: 'read', count: 0, minute });
+    else if (live.live > 0)
+      segments.push({ from, to, kind: 'minute', count: live.live, allLive: live.allLive, minute });
   }
   return segments;
 }
@@ -277,6 +287,10 @@ async function refine(terms: readonly Term[], segment: Segment, nowMs: number): 
 /** One term without an index of its own: its pages are fetched by id from its listings. */
 const isUnindexed = (terms: readonly Term[]) => terms.length === 1 && unindexed(terms[0] as Term);
 
+/** A minute whose live events the listings name with their expiries (`liveListed`). */
+const partlyLive = (segment: Segment) =>
+  segment.live !== undefined || (segment.kind === 'minute' && !segment.allLive && segment.minute !== undefined);
+
 /** A segment the listings answer: a whole, sealed, live minute holding enough of the terms. */
 const listable = (terms: readonly Term[], segment: Segment) =>
   segment.kind === 'minute' && segment.allLive === true && (segment.count > listedAbove || isUnindexed(terms));
@@ -301,7 +315,8 @@ async function pagePlan(
   budget: ReadBudget,
 ): Promise<PagePlan | null> {
   const byId = isUnindexed(terms);
-  const plannable = (segment: Segment) => listable(terms, segment) || (byId && segment.kind === 'read');
+  const plannable = (segment: Segment) =>
+    listable(terms, segment) || partlyLive(segment) || (byId && segment.kind === 'read');
   if (!plannable(first.segment)) return null;
   // At a minute's start a small page reads no more than the plan would cost.
   if (!byId && first.skip === 0 && limit <= listedAbove) return null;
@@ -334,6 +349,12 @@ async function minutePart(
   nowMs: number,
   budget: ReadBudget,
 ): Promise<PlannedEvent[] | null> {
+  if (partlyLive(segment)) {
+    segment.live ??= (await liveListed(terms, segment, nowMs, budget)) ?? undefined;
+    if (!segment.live) return null;
+    const inOrder = order === 'newest' ? [...segment.live].reverse() : segment.live;
+    return inOrder.slice(skip, skip + want);
+  }
   if (segment.kind === 'read') {
     // An unlisted stretch of a term without an index, read: its skip is bounded by the budget like any other.
     if (skip > budget.limit) throw tooDeep();
@@ -399,13 +420,54 @@ async function* minuteIds(
 }
 
 /** The planned events: those read while planning as they are, the others by id (BatchGetItem). */
-async function eventsOf(planned: readonly PlannedEvent[], budget: ReadBudget): Promise<Event[]> {
-  const fetched = await eventStore.getMany(planned.filter((p) => !p.item).map((p) => p.id));
+async function eventsOf(planned: readonly PlannedEvent[], nowMs: number, budget: ReadBudget): Promise<Event[]> {
+  // Live as the request sees them (its clock), like every read of the log.
+  const fetched = await eventStore.getMany(
+    planned.filter((p) => !p.item).map((p) => p.id),
+    nowMs,
+  );
   budget.spend(planned.length);
   return planned.flatMap((p) => {
     const event = p.item ? decodeBody<Event>(p.item.b as Uint8Array) : fetched.get(p.id);
     return event ? [event] : [];
   });
+}
+
+/**
+ * A minute's live events of the terms in the segment, in id order, from the listings (each id
+ * with its expiry); a term's minute that is not listed holds ≤ `listedAbove` of it and is read.
+ * Null past the request's listing chunks: the caller reads the minute.
+ */
+async function liveListed(
+  terms: readonly Term[],
+  segment: Segment,
+  nowMs: number,
+  budget: ReadBudget,
+): Promise<PlannedEvent[] | null> {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const live: PlannedEvent[] = [];
+  for (const term of terms) {
+    const sources = termSources(term);
+    const entries = await listedEntries(
+      rollupPartition(term),
+      segment.minute as number,
+      budget.listingChunks,
+      budget.chunks,
+    );
+    if (budget.chunks.read > budget.listingChunks) return null;
+    if (entries === null) {
+      for await (const item of termEvents([term], segment, 'oldest', nowMs, budget, listedAbove + 1)) {
+        live.push({ id: item.sk as string, partition: sourceOf(sources, item.sk as string), item });
+      }
+      continue;
+    }
+    for (const { id, ttl } of entries) {
+      const ms = uuid7Time(id) ?? 0;
+      if (ttl > nowSeconds && ms >= segment.from && ms < segment.to)
+        live.push({ id, partition: sourceOf(sources, id) });
+    }
+  }
+  return live.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 // ---- The log ----
@@ -446,6 +508,12 @@ export function eventLog(options: EventLogOptions): EventLog {
     let estimated = false;
     for (const segment of segments) {
       if (segment.kind !== 'read' || segment.counted) continue;
+      const listed = segment.minute === undefined ? null : await liveListed(terms, segment, nowMs, budget);
+      if (listed) {
+        // Decided by its listings: counted and paged from them, like a sealed minute.
+        Object.assign(segment, { kind: 'minute', count: listed.length, allLive: false, live: listed });
+        continue;
+      }
       // The newest stretch, past the live mark: while busy, the answer ends a second ago.
       const newest = live !== null && segment.to === range.to && segment.from === readFrom;
       const cut = nowMs - newestCutMs;
@@ -521,8 +589,8 @@ export function eventLog(options: EventLogOptions): EventLog {
         count += counted.live;
         allLive &&= counted.allLive;
       }
-      if (!decided) segments.push(read());
-      else if (count > 0) segments.push({ ...part, kind: 'minute', count, allLive, counted: true });
+      if (!decided) segments.push({ ...read(), minute });
+      else if (count > 0) segments.push({ ...part, kind: 'minute', count, allLive, counted: true, minute });
     }
     return segments;
   }
@@ -626,7 +694,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     const rest = query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to };
     if (plan && isUnindexed(query.terms)) {
       // A term without an index of its own: its planned events are fetched by id.
-      const events = await eventsOf(plan.ids, budget);
+      const events = await eventsOf(plan.ids, nowMs, budget);
       if (!plan.complete) {
         // The rest from the last planned event on (that one is read again and skipped).
         const from = { startId: (plan.ids[plan.ids.length - 1] as PlannedEvent).id, ids: [], complete: false };

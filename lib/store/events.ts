@@ -110,10 +110,11 @@ export const eventStore: EventStore = {
   },
 
   /** Events by id (BatchGetItem, 100 to a request): the unexpired ones found, by id. */
-  async getMany(ids: readonly string[]): Promise<Map<string, Event>> {
+  async getMany(ids: readonly string[], nowMs = Date.now()): Promise<Map<string, Event>> {
     const found = new Map<string, Event>();
     for (const item of await getAll(ids.map(eventKey))) {
-      if ((item.ttl as number) > nowSeconds()) found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
+      if ((item.ttl as number) > Math.floor(nowMs / 1000))
+        found.set(item.sk as string, decodeBody<Event>(item.b as Uint8Array));
     }
     return found;
   },

@@ -17,6 +17,8 @@ import {
   actionAppPrefix,
   chunkOf,
   countEvents,
+  entriesOf,
+  type ListedEntry,
   listedAbove,
   listingChunks,
   listsEvery,
@@ -85,7 +87,14 @@ export async function provisionalMinutes(
 
 // ---- The sealer ----
 
-interface OpenTerm extends TermCount {
+interface OpenTerm {
+  n: number;
+  expiries: Map<number, number>;
+  maxExpiry: number;
+  /** Its events in the minute so far, in id order (a listing's entries). */
+  entries: ListedEntry[];
+  /** An actor and person pair: its actor's partition. */
+  actor?: string;
   /** Listed and kept by a provisional item. */
   tracked: boolean;
   /** Events added since its items were last written. */
@@ -234,7 +243,7 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
       n: 0,
       expiries: new Map<number, number>(),
       maxExpiry: 0,
-      ids: [],
+      entries: [],
       tracked: false,
       added: 0,
       ...(count.actor !== undefined && { actor: count.actor }),
@@ -243,7 +252,7 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
     term.n += count.n;
     term.added += count.n;
     // A stretch's ids are all newer than the ones before it: the listing only grows at its end.
-    term.ids.push(...[...count.ids].sort());
+    term.entries.push(...entriesOf(count));
     for (const [unit, n] of count.expiries) term.expiries.set(unit, (term.expiries.get(unit) ?? 0) + n);
     term.maxExpiry = Math.max(term.maxExpiry, count.maxExpiry);
     changed.add(partition);
@@ -274,7 +283,7 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
       term.tracked = isTracked(term, terms, partition);
       if (!term.tracked || (was && !whole && term.added === 0)) continue;
       const fromChunk = was && !whole ? chunkOf(term.n - term.added) : 0;
-      chunks.push(...listingChunks(partition, minute, term.ids, term.maxExpiry + 86_400, fromChunk));
+      chunks.push(...listingChunks(partition, minute, term.entries, term.maxExpiry + 86_400, fromChunk));
       items.push([partition, minute, term]);
     }
   }

@@ -272,6 +272,8 @@ export interface TermCount {
   maxExpiry: number;
   /** The minute's event ids of the term, as read (unordered). */
   ids: string[];
+  /** Each id's expiry (its `ttl`, epoch seconds), in the order of `ids`. */
+  ttls: number[];
   /** Analytics: hashes of the minute's users, for partitions that keep a user sketch. */
   users?: Set<string>;
   /** Analytics: an action × app pair's application object (of the minute's last event read). */
@@ -389,11 +391,19 @@ const countMinute = (minute: number) => countEvents(minute * minuteMs, (minute +
 /** Events per term (by rollup partition) created in [fromMs, toMs), read once (consistently) from the table's timeline. */
 export async function countEvents(fromMs: number, toMs: number): Promise<Map<string, TermCount>> {
   const counts = new Map<string, TermCount>();
-  const add = (partition: string, id: string, expiryMinute: number) => {
-    const count = counts.get(partition) ?? { n: 0, expiries: new Map<number, number>(), maxExpiry: 0, ids: [] };
+  const add = (partition: string, id: string, ttl: number) => {
+    const expiryMinute = Math.floor(ttl / 60);
+    const count = counts.get(partition) ?? {
+      n: 0,
+      expiries: new Map<number, number>(),
+      maxExpiry: 0,
+      ids: [],
+      ttls: [],
+    };
     counts.set(partition, count);
     count.n++;
     count.ids.push(id);
+    count.ttls.push(ttl);
     bump(count.expiries, expiryMinute, 1);
     count.maxExpiry = Math.max(count.maxExpiry, expiryMinute * 60 + 60);
   };
@@ -408,25 +418,25 @@ export async function countEvents(fromMs: number, toMs: number): Promise<Map<str
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ConsistentRead: true,
       })) {
-        const expiryMinute = Math.floor((item.ttl as number) / 60);
+        const ttl = item.ttl as number;
         const id = item.sk as string;
-        add('R#all', id, expiryMinute);
+        add('R#all', id, ttl);
         const keyValue = (attribute: string) => {
           const key = item[attribute];
           return typeof key === 'string' ? key.slice(0, key.lastIndexOf('#')) : undefined;
         };
         for (const [kind, { attribute }] of attributes) {
           const value = keyValue(attribute);
-          if (value !== undefined) add(`R#${kind}#${value}`, id, expiryMinute);
+          if (value !== undefined) add(`R#${kind}#${value}`, id, ttl);
         }
         const actor = keyValue(termIndexes.actor.attribute);
         const person = keyValue(termIndexes.person.attribute);
         if (actor !== undefined && person !== undefined) {
           const pair = actorPersonRollup(actor, person);
-          add(pair, id, expiryMinute);
+          add(pair, id, ttl);
           (counts.get(pair) as TermCount).actor = `R#actor#${actor}`;
         }
-        analyticsOfEvent(item, keyValue, (partition) => add(partition, id, expiryMinute), counts);
+        analyticsOfEvent(item, keyValue, (partition) => add(partition, id, ttl), counts);
       }
     }),
   );
@@ -710,8 +720,8 @@ const everyMinuteListed = [
   ...Object.entries(termIndexes).flatMap(([kind, { index }]) => (index === undefined ? [`R#${kind}#`] : [])),
 ];
 export const listsEvery = (partition: string) => everyMinuteListed.some((prefix) => partition.startsWith(prefix));
-/** Ids per listing chunk: 240 of 16 bytes stay within 4 KB (one read unit, four write units). */
-const idsPerChunk = 240;
+/** Ids per listing chunk: 192 of 16 bytes with their 4-byte expiries stay within 4 KB (one read unit, four write units). */
+const idsPerChunk = 192;
 const canonicalId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A chunk's ids, 16 bytes each; as text (36 characters each) if one is not a canonical UUID. */
@@ -732,6 +742,29 @@ function unpackIds(packed: unknown): string[] {
   });
 }
 
+/** Expiries (epoch seconds), 4 bytes each; one past 2106 is kept as 2106 (live until then, as it is). */
+function packTtls(ttls: readonly number[]): Uint8Array {
+  const bytes = Buffer.alloc(ttls.length * 4);
+  for (const [i, ttl] of ttls.entries()) bytes.writeUInt32BE(Math.min(ttl, 0xffffffff), i * 4);
+  return bytes;
+}
+
+function unpackTtls(packed: unknown): number[] {
+  if (!(packed instanceof Uint8Array)) return [];
+  const bytes = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+  return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readUInt32BE(i * 4));
+}
+
+/** A listed event: its id and its expiry (epoch seconds). */
+export interface ListedEntry {
+  readonly id: string;
+  readonly ttl: number;
+}
+
+/** A count's entries in id order. */
+export const entriesOf = (count: Pick<TermCount, 'ids' | 'ttls'>): ListedEntry[] =>
+  count.ids.map((id, i) => ({ id, ttl: count.ttls[i] as number })).sort((a, b) => (a.id < b.id ? -1 : 1));
+
 const listingKey = (partition: string, minute: number, chunk: number) => ({
   pk: partition,
   sk: `L#${minute}#${String(chunk).padStart(5, '0')}`,
@@ -739,22 +772,24 @@ const listingKey = (partition: string, minute: number, chunk: number) => ({
 
 function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
   if ((count.n <= listedAbove && !listsEvery(partition)) || partition.startsWith(actionAppPrefix)) return [];
-  return listingChunks(partition, minute, [...count.ids].sort(), count.maxExpiry + 86_400, 0);
+  return listingChunks(partition, minute, entriesOf(count), count.maxExpiry + 86_400, 0);
 }
 
-/** The listing chunks of a term's minute from chunk `fromChunk` on, its ids given ascending. */
+/** The listing chunks of a term's minute from chunk `fromChunk` on, its entries given in id order. */
 export function listingChunks(
   partition: string,
   minute: number,
-  ascendingIds: readonly string[],
+  entries: readonly ListedEntry[],
   ttl: number,
   fromChunk: number,
 ): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
-  for (let i = fromChunk * idsPerChunk; i < ascendingIds.length; i += idsPerChunk) {
+  for (let i = fromChunk * idsPerChunk; i < entries.length; i += idsPerChunk) {
+    const chunk = entries.slice(i, i + idsPerChunk);
     items.push({
       ...listingKey(partition, minute, i / idsPerChunk),
-      k: packIds(ascendingIds.slice(i, i + idsPerChunk)),
+      k: packIds(chunk.map((entry) => entry.id)),
+      t: packTtls(chunk.map((entry) => entry.ttl)),
       ttl,
     });
   }
@@ -785,6 +820,28 @@ export async function listedRange(partition: string, minute: number, from: numbe
     ids.push(...idsOf(item));
   }
   return ids.slice(from - first * idsPerChunk, to - first * idsPerChunk + 1);
+}
+
+/**
+ * Every listed entry of a term's minute in id order, or null when the minute is not listed or
+ * needs more than `maxChunks` chunks; `chunks.read` counts the chunks read.
+ */
+export async function listedEntries(
+  partition: string,
+  minute: number,
+  maxChunks: number,
+  chunks: { read: number },
+): Promise<ListedEntry[] | null> {
+  const entries: ListedEntry[] = [];
+  for await (const item of queryItems({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+    ExpressionAttributeValues: { ':pk': partition, ':l': `L#${minute}#` },
+  })) {
+    if (++chunks.read > maxChunks) return null;
+    const ttls = unpackTtls(item.t);
+    entries.push(...idsOf(item).map((id, i) => ({ id, ttl: ttls[i] as number })));
+  }
+  return entries.length === 0 ? null : entries;
 }
 
 /**
