@@ -11,12 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
-import { documents, putAll, queryItems, tableName } from './client.ts';
+import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
+import { eventKey } from './event-keys.ts';
 import { liveKey } from './late-writes.ts';
 import {
   actionAppPrefix,
   chunkOf,
   countEvents,
+  countItem,
   entriesOf,
   type ListedEntry,
   listedAbove,
@@ -97,8 +99,8 @@ interface OpenTerm {
   actor?: string;
   /** Listed and kept by a provisional item. */
   tracked: boolean;
-  /** Events added since its items were last written. */
-  added: number;
+  /** The first position of `entries` changed since its items were last written, or null. */
+  changedFrom: number | null;
 }
 
 /** What one sealer holds between passes: the open minutes' events per term. */
@@ -144,7 +146,7 @@ export async function sealLive(options: LiveSealOptions): Promise<{ through: num
     for (let start = from; start < to; start = (Math.floor(start / minuteMs) + 1) * minuteMs) {
       const end = Math.min(to, (Math.floor(start / minuteMs) + 1) * minuteMs);
       const minute = Math.floor(start / minuteMs);
-      const counts = await countEvents(start, end);
+      const counts = await countEvents(start, end, { analytics: false });
       events += counts.get('R#all')?.n ?? 0;
       changed.set(minute, merge(minuteOf(state, minute), counts));
     }
@@ -222,7 +224,7 @@ async function rebuild(holder: string, through: number | undefined, openStart: n
   const minuteStart = Math.max(minute * minuteMs, openStart ?? 0);
   if (minuteStart < start) {
     // Written again whole: a sealer that stopped half-way may have left some chunks unwritten.
-    const changed = merge(minuteOf(fresh, minute), await countEvents(minuteStart, start));
+    const changed = merge(minuteOf(fresh, minute), await countEvents(minuteStart, start, { analytics: false }));
     await write(fresh, new Map([[minute, changed]]), start, true);
   }
   return fresh;
@@ -245,12 +247,12 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
       maxExpiry: 0,
       entries: [],
       tracked: false,
-      added: 0,
+      changedFrom: null,
       ...(count.actor !== undefined && { actor: count.actor }),
     };
     terms.set(partition, term);
     term.n += count.n;
-    term.added += count.n;
+    term.changedFrom = Math.min(term.changedFrom ?? term.entries.length, term.entries.length);
     // A stretch's ids are all newer than the ones before it: the listing only grows at its end.
     term.entries.push(...entriesOf(count));
     for (const [unit, n] of count.expiries) term.expiries.set(unit, (term.expiries.get(unit) ?? 0) + n);
@@ -281,13 +283,13 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
       if (!term) continue;
       const was = term.tracked;
       term.tracked = isTracked(term, terms, partition);
-      if (!term.tracked || (was && !whole && term.added === 0)) continue;
-      const fromChunk = was && !whole ? chunkOf(term.n - term.added) : 0;
+      if (!term.tracked || (was && !whole && term.changedFrom === null)) continue;
+      const fromChunk = was && !whole ? chunkOf(term.changedFrom ?? 0) : 0;
       chunks.push(...listingChunks(partition, minute, term.entries, term.maxExpiry + 86_400, fromChunk));
       items.push([partition, minute, term]);
     }
   }
-  for (const minute of changed.keys()) for (const term of minuteOf(sealer, minute).values()) term.added = 0;
+  for (const minute of changed.keys()) for (const term of minuteOf(sealer, minute).values()) term.changedFrom = null;
   // Listings first: a reader trusts them up to the count of the provisional item.
   await putAll(chunks);
   const updates = items.map(
@@ -331,15 +333,30 @@ async function putProvisional(partition: string, minute: number, term: OpenTerm,
   }
 }
 
-/** Re-reads the open minutes holding late writes, rewrites their items, then clears those ids. */
+/**
+ * Adds the late writes to the open minutes that miss them (an id already held was counted: the
+ * stretch's read saw it after all), rewrites what changed, then clears those ids. A minute this
+ * sealer no longer holds is read again whole.
+ */
 async function repair(sealer: SealerState, dirty: readonly string[], openStart: number | null) {
   if (dirty.length === 0) return;
-  const minutes = new Set(dirty.map(minuteOfId));
-  for (const minute of minutes) {
-    const start = minute * minuteMs;
-    if ((openStart !== null && start < openStart) || start >= sealer.through) continue;
+  const open = (minute: number) =>
+    (openStart === null || minute * minuteMs >= openStart) && minute * minuteMs < sealer.through;
+  const held = dirty.filter((id) => open(minuteOfId(id)) && sealer.minutes.has(minuteOfId(id)));
+  const changed = new Map<number, Set<string>>();
+  for (const item of await getAll(held.map(eventKey), { consistent: true })) {
+    const minute = minuteOfId(item.sk as string);
+    const counts = new Map<string, TermCount>();
+    countItem(counts, item, false);
+    const inserted = insert(minuteOf(sealer, minute), counts);
+    changed.set(minute, new Set([...(changed.get(minute) ?? []), ...inserted]));
+  }
+  await write(sealer, changed, sealer.through, false);
+  for (const minute of new Set(dirty.map(minuteOfId))) {
+    if (!open(minute) || sealer.minutes.has(minute)) continue;
     const terms = new Map<string, OpenTerm>();
-    merge(terms, await countEvents(start, Math.min(start + minuteMs, sealer.through)));
+    const start = minute * minuteMs;
+    merge(terms, await countEvents(start, Math.min(start + minuteMs, sealer.through), { analytics: false }));
     sealer.minutes.set(minute, terms);
     await write(sealer, new Map([[minute, new Set(terms.keys())]]), sealer.through, true);
   }
@@ -351,6 +368,35 @@ async function repair(sealer: SealerState, dirty: readonly string[], openStart: 
       ExpressionAttributeValues: { ':ids': new Set(dirty) },
     }),
   );
+}
+
+/** Puts one event's terms into a minute where it is missing, in id order; returns the terms changed. */
+function insert(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): string[] {
+  const inserted: string[] = [];
+  for (const [partition, count] of counts) {
+    if (!isLogTerm(partition)) continue;
+    const [entry] = entriesOf(count) as [ListedEntry];
+    const term = terms.get(partition);
+    if (!term) {
+      merge(terms, new Map([[partition, count]]));
+      inserted.push(partition);
+      continue;
+    }
+    let at = 0;
+    for (let high = term.entries.length; at < high; ) {
+      const middle = (at + high) >>> 1;
+      if ((term.entries[middle] as ListedEntry).id < entry.id) at = middle + 1;
+      else high = middle;
+    }
+    if (term.entries[at]?.id === entry.id) continue;
+    term.entries.splice(at, 0, entry);
+    term.n++;
+    for (const [unit, n] of count.expiries) term.expiries.set(unit, (term.expiries.get(unit) ?? 0) + n);
+    term.maxExpiry = Math.max(term.maxExpiry, count.maxExpiry);
+    term.changedFrom = Math.min(term.changedFrom ?? at, at);
+    inserted.push(partition);
+  }
+  return inserted;
 }
 
 /** Ends this sealer's lease at once (the end of a scheduled run), so the next run need not wait for it. */

@@ -388,10 +388,48 @@ export async function nextEventMinute(fromMinute: number): Promise<number> {
 /** Events per term (by rollup partition) in one minute, read once from the table's timeline. */
 const countMinute = (minute: number) => countEvents(minute * minuteMs, (minute + 1) * minuteMs);
 
-/** Events per term (by rollup partition) created in [fromMs, toMs), read once (consistently) from the table's timeline. */
-export async function countEvents(fromMs: number, toMs: number): Promise<Map<string, TermCount>> {
+/** The key attributes of the kinds an event item holds besides `all`. */
+const keyedAttributes = Object.entries(termIndexes).filter(([kind]) => kind !== 'all');
+
+/**
+ * Events per term (by rollup partition) created in [fromMs, toMs), read once (consistently)
+ * from the table's timeline; with `analytics`, also the pairs, users and apps the analytics keep
+ * (which decodes every body).
+ */
+export async function countEvents(
+  fromMs: number,
+  toMs: number,
+  { analytics = true } = {},
+): Promise<Map<string, TermCount>> {
   const counts = new Map<string, TermCount>();
-  const add = (partition: string, id: string, ttl: number) => {
+  const { low, high } = sortKeyBounds(fromMs, toMs);
+  const projection = [
+    'sk',
+    '#ttl',
+    ...(analytics ? ['b'] : []),
+    ...keyedAttributes.map(([, { attribute }]) => attribute),
+  ];
+  await Promise.all(
+    Array.from({ length: timelineShards }, async (_, shard) => {
+      for await (const item of queryItems({
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+        ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':a': low, ':b': high },
+        ProjectionExpression: projection.join(', '),
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ConsistentRead: true,
+      })) {
+        countItem(counts, item, analytics);
+      }
+    }),
+  );
+  return counts;
+}
+
+/** Adds an event item (its id, `ttl` and key attributes) to the counts of each of its terms. */
+export function countItem(counts: Map<string, TermCount>, item: Record<string, unknown>, analytics: boolean) {
+  const ttl = item.ttl as number;
+  const id = item.sk as string;
+  const add = (partition: string) => {
     const expiryMinute = Math.floor(ttl / 60);
     const count = counts.get(partition) ?? {
       n: 0,
@@ -407,40 +445,23 @@ export async function countEvents(fromMs: number, toMs: number): Promise<Map<str
     bump(count.expiries, expiryMinute, 1);
     count.maxExpiry = Math.max(count.maxExpiry, expiryMinute * 60 + 60);
   };
-  const { low, high } = sortKeyBounds(fromMs, toMs);
-  const attributes = Object.entries(termIndexes).filter(([kind]) => kind !== 'all');
-  await Promise.all(
-    Array.from({ length: timelineShards }, async (_, shard) => {
-      for await (const item of queryItems({
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-        ExpressionAttributeValues: { ':pk': `EV#${shard}`, ':a': low, ':b': high },
-        ProjectionExpression: ['sk', '#ttl', 'b', ...attributes.map(([, { attribute }]) => attribute)].join(', '),
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ConsistentRead: true,
-      })) {
-        const ttl = item.ttl as number;
-        const id = item.sk as string;
-        add('R#all', id, ttl);
-        const keyValue = (attribute: string) => {
-          const key = item[attribute];
-          return typeof key === 'string' ? key.slice(0, key.lastIndexOf('#')) : undefined;
-        };
-        for (const [kind, { attribute }] of attributes) {
-          const value = keyValue(attribute);
-          if (value !== undefined) add(`R#${kind}#${value}`, id, ttl);
-        }
-        const actor = keyValue(termIndexes.actor.attribute);
-        const person = keyValue(termIndexes.person.attribute);
-        if (actor !== undefined && person !== undefined) {
-          const pair = actorPersonRollup(actor, person);
-          add(pair, id, ttl);
-          (counts.get(pair) as TermCount).actor = `R#actor#${actor}`;
-        }
-        analyticsOfEvent(item, keyValue, (partition) => add(partition, id, ttl), counts);
-      }
-    }),
-  );
-  return counts;
+  add('R#all');
+  const keyValue = (attribute: string) => {
+    const key = item[attribute];
+    return typeof key === 'string' ? key.slice(0, key.lastIndexOf('#')) : undefined;
+  };
+  for (const [kind, { attribute }] of keyedAttributes) {
+    const value = keyValue(attribute);
+    if (value !== undefined) add(`R#${kind}#${value}`);
+  }
+  const actor = keyValue(termIndexes.actor.attribute);
+  const person = keyValue(termIndexes.person.attribute);
+  if (actor !== undefined && person !== undefined) {
+    const pair = actorPersonRollup(actor, person);
+    add(pair);
+    (counts.get(pair) as TermCount).actor = `R#actor#${actor}`;
+  }
+  if (analytics) analyticsOfEvent(item, keyValue, add, counts);
 }
 
 /** Adds one minute's counts to each term's hour, day and month, at most once per minute. */

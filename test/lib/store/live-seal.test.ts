@@ -136,6 +136,18 @@ describe('the live log', () => {
     for (const [name, query, keep] of terms.slice(0, 4)) await expectExact(log, name, query, keep);
   }, 120_000);
 
+  it('counts a write named late that the stretch had read after all exactly once', async () => {
+    await catchUp();
+    const { noteLateWrites } = await import('../../../lib/store/late-writes.ts');
+    // Counted by a pass already; its writer (slow to answer) names it anyway.
+    await noteLateWrites([seeded[seeded.length - 3] as Event]);
+    expect((await live.liveMark())?.dirtyMinutes.size).toBe(1);
+    await catchUp();
+    expect((await live.liveMark())?.dirtyMinutes.size).toBe(0);
+    const log = makeLog({ readBudget: budget });
+    for (const [name, query, keep] of terms.slice(0, 4)) await expectExact(log, name, query, keep);
+  }, 120_000);
+
   it('stays exact across a seal that runs mid-way, and after it', async () => {
     // Seal what is 30 s old: some minutes from the rollups, the rest still provisional.
     await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 30_000, maxMinutes: 100 });
