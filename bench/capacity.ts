@@ -1,15 +1,7 @@
 // Consumed capacity of everything the store sends: a middleware on the store's own client asks
 // for ReturnConsumedCapacity=INDEXES on every command and sums what DynamoDB Local reports.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-interface Capacity {
-  CapacityUnits?: number;
-  ReadCapacityUnits?: number;
-  WriteCapacityUnits?: number;
-  Table?: { CapacityUnits?: number };
-  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
-  LocalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
-}
+import { type ConsumedCapacity, readCommands } from '../infra/local/request-capacity.ts';
 
 export interface Usage {
   /** Requests sent, by command name. */
@@ -25,8 +17,6 @@ export interface Usage {
   writes: number;
   total: number;
 }
-
-const readCommands = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 
 const emptyUsage = (): Usage => ({
   requests: new Map(),
@@ -71,7 +61,7 @@ export function capacityMeter(client: DynamoDBClient) {
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
       add(usage.requests, command, 1);
-      const reported = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+      const reported = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       for (const capacity of [reported ?? []].flat()) {
         const units = capacity.CapacityUnits ?? 0;
         usage.total += units;

@@ -6,7 +6,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
 import { benchTables } from './service.ts';
 
-const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query'] as const;
+const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query', 'burst'] as const;
 type Section = (typeof sections)[number];
 
 const { values, positionals } = parseArgs({
@@ -64,6 +64,7 @@ try {
     load: async () => (await import('./load.ts')).mixedLoad(endpoint, duration),
     dispatch: async () => (await import('./dispatch.ts')).dispatchFigures(endpoint),
     query: async () => (await import('./query.ts')).queryFigures(),
+    burst: async () => (await import('./burst.ts')).burstFigures(endpoint),
   };
   let failed = false;
   for (const section of chosen) {

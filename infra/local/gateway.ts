@@ -3,7 +3,7 @@
 // into the payload-2.0 event a Lambda gets in AWS, runs the authorizer first and answers its
 // 401 exactly as the real gateway does.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
   APIGatewayProxyEventV2,
@@ -14,6 +14,7 @@ import { securityHeaders } from '../../functions/http/route-handler.ts';
 import { functionNamed, functionsTriggeredBy, onlyFunctionTriggeredBy } from '../functions.ts';
 import { type Route, splitRouteKey } from '../routes.ts';
 import { type Lambda, lambdaContext, loadHandler } from './handlers.ts';
+import type { RequestMeter } from './request-capacity.ts';
 
 // API Gateway's own limit on a request payload.
 const maxPayloadBytes = 10 * 1024 * 1024;
@@ -154,15 +155,18 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: { port?: number; host?: string } = {}): Promise<LocalGateway> {
+export async function startGateway(
+  options: { port?: number; host?: string; meter?: RequestMeter } = {},
+): Promise<LocalGateway> {
   const authorizerEntry = onlyFunctionTriggeredBy('authorizer');
   const authorizer = await loadHandler(authorizerEntry);
   const handlers = new Map<string, Lambda>();
   for (const entry of httpFunctions) handlers.set(entry.fn, await loadHandler(entry));
 
-  const server = createServer(async (request, response) => {
+  const { meter } = options;
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const send = ({ status, body }: { status: number; body: unknown }) => {
-      response.writeHead(status, securityHeaders);
+      response.writeHead(status, { ...securityHeaders, ...meter?.headers() });
       response.end(JSON.stringify(body));
     };
     try {
@@ -199,13 +203,16 @@ export async function startGateway(options: { port?: number; host?: string } = {
         lambdaContext(functionNamed(match.route.fn)),
       )) as APIGatewayProxyStructuredResultV2;
       const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
-      response.writeHead(result.statusCode ?? 200, headers);
+      response.writeHead(result.statusCode ?? 200, { ...headers, ...meter?.headers() });
       response.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
     } catch (error) {
       console.error(JSON.stringify({ level: 'ERROR', where: 'gateway', message: (error as Error).message }));
       if (!response.headersSent) send(gatewayAnswers.internal);
     }
-  });
+  };
+  const server = createServer((request, response) =>
+    meter ? meter.run(() => serve(request, response)) : serve(request, response),
+  );
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { address, port } = server.address() as AddressInfo;

@@ -24,7 +24,10 @@ try {
   const token = await bootstrapAdmin(process.env.EVENT_HUB_ADMIN_TOKEN);
   // The stream poller and the retry timer: post bindings run as the dispatcher Lambda runs them.
   const dispatch = await startLocalDispatch({ endpoint, tableName });
-  const gateway = await startGateway({ port });
+  // LOCAL_CAPACITY_HEADER=1 (off by default): answers carry x-consumed-rcu/-wcu, that request's units alone.
+  const meter =
+    process.env.LOCAL_CAPACITY_HEADER === '1' ? (await import('./request-capacity.ts')).requestMeter() : undefined;
+  const gateway = await startGateway({ port, meter });
 
   console.log(`idp-event-hub listening on ${gateway.url}`);
   console.log(`DYNAMODB_ENDPOINT=${endpoint} TABLE_NAME=${tableName}`);
