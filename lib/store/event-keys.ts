@@ -37,12 +37,16 @@ export const termIndexes: Readonly<Record<KeyedKind, TermIndex>> = {
   device: { index: 'by-device', attribute: 'xd', shards: 4 },
 };
 
-/** An actor and person pair is read through its actor's index and kept by its person's key. */
-const pairSource = { read: 'actor', kept: 'person' } as const;
+/**
+ * An actor and person pair is read through its actor's index and kept by its person's key, or
+ * (where the actor is busy and the person is not: the live log) the other way round.
+ */
+export type PairVia = 'actor' | 'person';
 
 /** Key attributes an index holds besides the body, to check a term read through it (`termSources`). */
 export const checkedKeys: Readonly<Partial<Record<KeyedKind, readonly string[]>>> = {
-  [pairSource.read]: [termIndexes[pairSource.kept].attribute],
+  actor: [termIndexes.person.attribute],
+  person: [termIndexes.actor.attribute],
 };
 
 /** The shard of an event id: its last byte, which is random. */
@@ -77,13 +81,18 @@ export interface TermSource {
  * table's timeline, keeping the items holding its key; for an actor and person pair its actor's index,
  * keeping the person's items (`by-actor` projects the person key).
  */
-export function termSources(term: Term): TermSource[] {
+export function termSources(term: Term, via: PairVia = 'actor'): TermSource[] {
+  const pair = (): [KeyedTerm, KeyedTerm] => {
+    const [actor, person] = actorPersonOf(term);
+    const sides: [KeyedTerm, KeyedTerm] = [
+      { kind: 'actor', value: actor },
+      { kind: 'person', value: person },
+    ];
+    return via === 'actor' ? sides : [sides[1], sides[0]];
+  };
   const [read, kept]: [KeyedTerm, KeyedTerm | undefined] =
     term.kind === 'actor_person'
-      ? [
-          { kind: pairSource.read, value: actorPersonOf(term)[0] },
-          { kind: pairSource.kept, value: actorPersonOf(term)[1] },
-        ]
+      ? pair()
       : termIndexes[term.kind].index === undefined
         ? [
             { kind: 'all', value: '' },

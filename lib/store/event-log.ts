@@ -5,13 +5,21 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors.ts';
 import type { Event } from '../events/event.ts';
 import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/search.ts';
-import type { Term } from '../events/terms.ts';
+import { actorPersonOf, type Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
-import { rollupPartition, sortKeyBounds, sourceOf, type TermSource, termSources, unindexed } from './event-keys.ts';
+import {
+  type PairVia,
+  rollupPartition,
+  sortKeyBounds,
+  sourceOf,
+  type TermSource,
+  termSources,
+  unindexed,
+} from './event-keys.ts';
 import { eventStore } from './events.ts';
-import { type LiveMark, liveMark, provisionalMinutes } from './live-seal.ts';
+import { type LiveMark, liveMark, type Provisional, provisionalMinutes, trackedAbove } from './live-seal.ts';
 import {
   actionsSeen,
   childStart,
@@ -52,6 +60,12 @@ class ReadBudget {
     return this.read >= this.limit;
   }
 }
+
+/**
+ * For reads bounded by what they read (a term's minute the listings or the live seal leave out:
+ * ≤ `listedAbove` or `trackedAbove` events), which the request's budget does not pay for.
+ */
+const unbudgeted = () => new ReadBudget(Number.POSITIVE_INFINITY, 0);
 
 // ---- Streams: one term's index shards, merged in sort-key order ----
 
@@ -124,7 +138,7 @@ interface PagePlan {
  */
 async function* termEvents(
   terms: readonly Term[],
-  range: TimeRange,
+  range: TimeRange & { readonly via?: PairVia },
   order: LogOrder,
   nowMs: number,
   budget: ReadBudget,
@@ -142,7 +156,7 @@ async function* termEvents(
   const known = new Map<string, { n: number; last: string }>();
   for (const { id, partition } of plan?.ids ?? [])
     known.set(partition, { n: (known.get(partition)?.n ?? 0) + 1, last: id });
-  const sources = terms.flatMap(termSources);
+  const sources = terms.flatMap((term) => termSources(term, range.via));
   const unknown = Math.max(0, expected - (plan?.ids.length ?? 0));
   const guess = Math.max(4, Math.min(1000, Math.ceil(unknown / sources.length) + 2));
   const streams = sources.flatMap((source) => {
@@ -194,6 +208,12 @@ interface Segment {
   readonly minute?: number;
   /** Its live events in id order, from those listings (a minute the histograms do not decide). */
   live?: PlannedEvent[];
+  /** An actor and person pair read through its person's index (an open minute of a busy actor). */
+  readonly via?: PairVia;
+  /** An open minute where no term is tracked: ≤ `trackedAbove` events per term, read whatever the budget. */
+  readonly bounded?: boolean;
+  /** An open minute: per term, where its listing ends (the rest is read), or null: not listed. */
+  readonly listedTo?: readonly (number | null)[];
   readonly rollup?: Rollup;
   /** Every event of the bucket is live, so its children's counts are live counts. */
   readonly allLive?: boolean;
@@ -357,7 +377,7 @@ async function minutePart(
   }
   if (segment.kind === 'read') {
     // An unlisted stretch of a term without an index, read: its skip is bounded by the budget like any other.
-    if (skip > budget.limit) throw tooDeep();
+    if (skip > budget.limit && !segment.bounded) throw tooDeep();
     const read: PlannedEvent[] = [];
     for await (const item of termEvents(terms, segment, order, nowMs, budget, skip + want)) {
       if (read.length >= skip + want) break;
@@ -446,25 +466,26 @@ async function liveListed(
 ): Promise<PlannedEvent[] | null> {
   const nowSeconds = Math.floor(nowMs / 1000);
   const live: PlannedEvent[] = [];
-  for (const term of terms) {
+  for (const [i, term] of terms.entries()) {
     const sources = termSources(term);
-    const entries = await listedEntries(
-      rollupPartition(term),
-      segment.minute as number,
-      budget.listingChunks,
-      budget.chunks,
-    );
+    const listedTo = segment.listedTo === undefined ? segment.to : segment.listedTo[i];
+    const entries =
+      listedTo === null
+        ? null
+        : await listedEntries(rollupPartition(term), segment.minute as number, budget.listingChunks, budget.chunks);
     if (budget.chunks.read > budget.listingChunks) return null;
-    if (entries === null) {
-      for await (const item of termEvents([term], segment, 'oldest', nowMs, budget, listedAbove + 1)) {
-        live.push({ id: item.sk as string, partition: sourceOf(sources, item.sk as string), item });
-      }
-      continue;
-    }
-    for (const { id, ttl } of entries) {
+    for (const { id, ttl } of entries ?? []) {
       const ms = uuid7Time(id) ?? 0;
-      if (ttl > nowSeconds && ms >= segment.from && ms < segment.to)
+      if (ttl > nowSeconds && ms >= segment.from && ms < (listedTo as number)) {
         live.push({ id, partition: sourceOf(sources, id) });
+      }
+    }
+    // Not listed (≤ `listedAbove` of it, or untracked in an open minute), or past its listing: read.
+    const from = entries === null ? segment.from : Math.max(segment.from, listedTo as number);
+    if (from >= segment.to) continue;
+    const rest = { from, to: segment.to, ...(segment.via && { via: segment.via }) };
+    for await (const item of termEvents([term], rest, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) {
+      live.push({ id: item.sk as string, partition: sourceOf(sources, item.sk as string), item });
     }
   }
   return live.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -499,7 +520,7 @@ export function eventLog(options: EventLogOptions): EventLog {
       const end = clamp(live.through);
       if (start > sealedEnd) segments.push({ from: sealedEnd, to: start, kind: 'read', count: 0 });
       if (end > start) {
-        segments.push(...(await provisional(terms, { from: start, to: end }, live, nowMs, budget)));
+        segments.push(...(await provisional(terms, { from: start, to: end }, live, nowMs)));
         readFrom = end;
       } else readFrom = start;
     }
@@ -554,43 +575,68 @@ export function eventLog(options: EventLogOptions): EventLog {
     span: TimeRange,
     live: LiveMark,
     nowMs: number,
-    budget: ReadBudget,
   ): Promise<Segment[]> {
     const first = Math.floor(span.from / minuteMs);
     const last = Math.floor((span.to - 1) / minuteMs);
     const perTerm = await Promise.all(
       terms.map((term) => provisionalMinutes(rollupPartition(term), first, last, live.through)),
     );
+    // A pair the live seal does not track, of an actor it does: read through the person's index.
+    const [only] = terms;
+    const pairActor =
+      terms.length === 1 && only?.kind === 'actor_person'
+        ? await provisionalMinutes(
+            rollupPartition({ kind: 'actor', value: actorPersonOf(only)[0] }),
+            first,
+            last,
+            live.through,
+          )
+        : null;
     const segments: Segment[] = [];
+    /** Counts a stretch no term's items hold (≤ `trackedAbove` events of each), read whatever the budget. */
+    const bounded = async (of: readonly Term[], stretch: Segment) => {
+      let count = 0;
+      for await (const _ of termEvents(of, stretch, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) count++;
+      if (count > 0) segments.push({ ...stretch, count, counted: true, bounded: true });
+    };
     for (let minute = first; minute <= last; minute++) {
       const part = { from: Math.max(minute * minuteMs, span.from), to: Math.min((minute + 1) * minuteMs, span.to) };
       const whole =
         part.from === minute * minuteMs && (part.to === (minute + 1) * minuteMs || part.to === live.through);
       const found = perTerm.map((minutes) => minutes.get(minute));
-      const read = (): Segment => ({ ...part, kind: 'read', count: 0 });
-      if (!whole || live.dirtyMinutes.has(minute) || found.every((p) => p === undefined) || found.includes('unknown')) {
+      const via = pairActor?.has(minute) ? ('person' as const) : undefined;
+      const read = (): Segment => ({ ...part, kind: 'read', count: 0, ...(via && { via }) });
+      if (!whole || live.dirtyMinutes.has(minute) || found.includes('unknown')) {
         segments.push(read());
         continue;
       }
-      let count = 0;
-      let allLive = true;
-      let decided = true;
-      for (const [i, p] of found.entries()) {
-        if (p === undefined) {
-          // Untracked here: at most `listedAbove` events of it, read.
-          for await (const _ of termEvents([terms[i] as Term], part, 'oldest', nowMs, budget, listedAbove + 1)) count++;
-          continue;
-        }
-        const counted = liveOf(p === 'unknown' ? new Map() : p.expiries, minuteMs, nowMs);
-        if (!counted) {
-          decided = false;
-          break;
-        }
-        count += counted.live;
-        allLive &&= counted.allLive;
+      if (found.every((p) => p === undefined)) {
+        await bounded(terms, read());
+        continue;
       }
-      if (!decided) segments.push({ ...read(), minute });
-      else if (count > 0) segments.push({ ...part, kind: 'minute', count, allLive, counted: true, minute });
+      const written = found as (Exclude<Provisional, 'unknown'> | undefined)[];
+      const [one] = written;
+      const counted = one && terms.length === 1 ? liveOf(one.expiries, minuteMs, nowMs) : null;
+      if (!one || !counted) {
+        // Several terms, or expiries a histogram does not decide: the listings up to what each
+        // term's item holds, the rest of each term read (`liveListed`).
+        segments.push({ ...read(), minute, listedTo: written.map((p) => (p ? Math.min(p.s, part.to) : null)) });
+        continue;
+      }
+      // One term: the minute as its item holds it (listed), then what came after, read.
+      const heldTo = Math.min(one.s, part.to);
+      if (counted.live > 0) {
+        segments.push({
+          from: part.from,
+          to: heldTo,
+          kind: 'minute',
+          count: counted.live,
+          allLive: counted.allLive,
+          counted: true,
+          minute,
+        });
+      }
+      if (heldTo < part.to) await bounded(terms, { from: heldTo, to: part.to, kind: 'read', count: 0 });
     }
     return segments;
   }
@@ -705,7 +751,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     }
     const skip = plan === null ? at.skip : 0;
     // A skip read inside one minute (or one read stretch) is bounded by the budget too.
-    if (skip > options.readBudget) throw tooDeep();
+    if (skip > options.readBudget && !at.segment.bounded) throw tooDeep();
     const page = { skip, limit: query.limit, ...(plan !== null && { plan }) };
     const found = await read(query.terms, rest, query.order, page, nowMs, budget);
     return { events: found.events, count: total, estimated };

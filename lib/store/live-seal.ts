@@ -21,7 +21,6 @@ import {
   countItem,
   entriesOf,
   type ListedEntry,
-  listedAbove,
   listingChunks,
   listsEvery,
   nextEventMinute,
@@ -35,6 +34,12 @@ const leaseMs = 10_000;
 /** The longest stretch one pass reads (a sealer catching up goes a minute at a time). */
 const maxStretchMs = 60_000;
 const pairPrefix = 'R#actor_person#';
+
+/**
+ * A term is tracked in an open minute once it holds more events there than this: fewer are read
+ * (a few Queries), and a term of a few events a minute costs no writes on every pass.
+ */
+export const trackedAbove = 64;
 
 /** What readers need of the live mark. */
 export interface LiveMark {
@@ -56,7 +61,14 @@ export async function liveMark(): Promise<LiveMark | null> {
 }
 
 /** A term's provisional minute as of a live mark: its count and expiries, or unknown (read it). */
-export type Provisional = { readonly n: number; readonly expiries: ReadonlyMap<number, number> } | 'unknown';
+export type Provisional =
+  | {
+      readonly n: number;
+      readonly expiries: ReadonlyMap<number, number>;
+      /** The stretch end (ms) through which `n` and the listing hold the term's events: later ones are read. */
+      readonly s: number;
+    }
+  | 'unknown';
 
 function expiriesOf(x: unknown): Map<number, number> {
   // `u`: more expiries than a histogram holds; NaN is the unit no reader decides (rollups' rule).
@@ -79,9 +91,10 @@ export async function provisionalMinutes(
   })) {
     const minute = Number((item.sk as string).slice(2));
     // A pass wrote it after the mark was read: its values before, if they were tracked by then.
-    if ((item.s as number) <= through) found.set(minute, { n: item.n as number, expiries: expiriesOf(item.x) });
+    if ((item.s as number) <= through)
+      found.set(minute, { n: item.n as number, expiries: expiriesOf(item.x), s: item.s as number });
     else if ((item.ps as number) > 0 && (item.ps as number) <= through)
-      found.set(minute, { n: item.pn as number, expiries: expiriesOf(item.px) });
+      found.set(minute, { n: item.pn as number, expiries: expiriesOf(item.px), s: item.ps as number });
     else found.set(minute, 'unknown');
   }
   return found;
@@ -95,12 +108,15 @@ interface OpenTerm {
   maxExpiry: number;
   /** Its events in the minute so far, in id order (a listing's entries). */
   entries: ListedEntry[];
-  /** An actor and person pair: its actor's partition. */
+  /** An actor and person pair: its actor's and its person's partitions. */
   actor?: string;
+  person?: string;
   /** Listed and kept by a provisional item. */
   tracked: boolean;
   /** The first position of `entries` changed since its items were last written, or null. */
   changedFrom: number | null;
+  /** Entries its items hold (written with the live mark's `through` then): the rest are read. */
+  written: number;
 }
 
 /** What one sealer holds between passes: the open minutes' events per term. */
@@ -248,7 +264,9 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
       entries: [],
       tracked: false,
       changedFrom: null,
+      written: 0,
       ...(count.actor !== undefined && { actor: count.actor }),
+      ...(count.person !== undefined && { person: count.person }),
     };
     terms.set(partition, term);
     term.n += count.n;
@@ -262,10 +280,14 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
   return changed;
 }
 
+/**
+ * Tracked: more than `trackedAbove` events, or a brand or model (no index to read them by); a
+ * pair also when both its actor and its person are (it can be read through neither's index).
+ */
 function isTracked(term: OpenTerm, terms: ReadonlyMap<string, OpenTerm>, partition: string): boolean {
-  if (term.n > listedAbove || alwaysTracked(partition)) return true;
-  const actor = term.actor === undefined ? undefined : terms.get(term.actor);
-  return actor !== undefined && actor.n > listedAbove;
+  if (term.n > trackedAbove || alwaysTracked(partition)) return true;
+  const busy = (side: string | undefined) => side !== undefined && (terms.get(side)?.n ?? 0) > trackedAbove;
+  return busy(term.actor) && busy(term.person);
 }
 
 /** Writes the listing chunks and provisional items of the tracked terms that changed (or all, `whole`). */
@@ -274,22 +296,29 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
   const items: [string, number, OpenTerm][] = [];
   for (const [minute, partitions] of changed) {
     const terms = minuteOf(sealer, minute);
-    // A pair follows its actor: it is tracked when the actor is, also in a stretch where only the actor changed.
+    // A pair follows its actor and person: it may become tracked in a stretch where only they changed.
     for (const [partition, term] of terms) {
-      if (term.actor !== undefined && partitions.has(term.actor)) partitions.add(partition);
+      if (
+        (term.actor !== undefined && partitions.has(term.actor)) ||
+        (term.person !== undefined && partitions.has(term.person))
+      )
+        partitions.add(partition);
     }
     for (const partition of partitions) {
       const term = terms.get(partition);
       if (!term) continue;
-      const was = term.tracked;
       term.tracked = isTracked(term, terms, partition);
-      if (!term.tracked || (was && !whole && term.changedFrom === null)) continue;
-      const fromChunk = was && !whole ? chunkOf(term.changedFrom ?? 0) : 0;
-      chunks.push(...listingChunks(partition, minute, term.entries, term.maxExpiry + 86_400, fromChunk));
+      // Written once more than `trackedAbove` events wait (readers read those), or when an
+      // insertion (a late write) changed what is written.
+      const from = whole || term.written === 0 ? 0 : Math.min(term.changedFrom ?? term.written, term.written);
+      const due = whole || term.entries.length - term.written > trackedAbove || from < term.written;
+      if (!term.tracked || !due) continue;
+      chunks.push(...listingChunks(partition, minute, term.entries, term.maxExpiry + 86_400, chunkOf(from)));
       items.push([partition, minute, term]);
+      term.written = term.entries.length;
+      term.changedFrom = null;
     }
   }
-  for (const minute of changed.keys()) for (const term of minuteOf(sealer, minute).values()) term.changedFrom = null;
   // Listings first: a reader trusts them up to the count of the provisional item.
   await putAll(chunks);
   const updates = items.map(

@@ -278,8 +278,9 @@ export interface TermCount {
   users?: Set<string>;
   /** Analytics: an action × app pair's application object (of the minute's last event read). */
   app?: unknown;
-  /** An actor and person pair: its actor's partition. */
+  /** An actor and person pair: its actor's and its person's partitions. */
   actor?: string;
+  person?: string;
 }
 
 /** Seals every minute older than the delay, in order; returns how many it sealed. */
@@ -459,7 +460,7 @@ export function countItem(counts: Map<string, TermCount>, item: Record<string, u
   if (actor !== undefined && person !== undefined) {
     const pair = actorPersonRollup(actor, person);
     add(pair);
-    (counts.get(pair) as TermCount).actor = `R#actor#${actor}`;
+    Object.assign(counts.get(pair) as TermCount, { actor: `R#actor#${actor}`, person: `R#person#${person}` });
   }
   if (analytics) analyticsOfEvent(item, keyValue, add, counts);
 }

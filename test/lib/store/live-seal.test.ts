@@ -28,7 +28,8 @@ function burst(count: number, spanMs: number, endMs: number): Event[] {
       action: ['login', 'login_failed', 'logout'][n % 3] as string,
       app: 'authentik.core',
       user: { username: user, pk: n % 2 === 0 ? 1 : 100 + (n % 17) },
-      context: { person_id: `person-${n % 4}` },
+      // A few of the heavy actor's events are about rare persons.
+      context: { person_id: n % 50 === 0 ? `rare-${(n / 50) % 3}` : `person-${n % 4}` },
       client_ip: `192.0.2.${n % 5}`,
       brand: { name: n % 4 === 0 ? `north-${tag}` : `south-${tag}` },
     };
@@ -66,6 +67,11 @@ const terms: [string, Term[], (e: Event) => boolean][] = [
     'an actor and person pair',
     [actorPersonTerm(heavy, 'person-2')],
     (e) => eventActor(e) === heavy && eventPerson(e) === 'person-2',
+  ],
+  [
+    'a rare pair of the busy actor (read through the person)',
+    [actorPersonTerm(heavy, 'rare-1')],
+    (e) => eventActor(e) === heavy && eventPerson(e) === 'rare-1',
   ],
 ];
 
