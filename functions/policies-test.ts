@@ -1,3 +1,4 @@
+import type { Admin } from '../lib/admins/admins.ts';
 import { testPolicy } from '../lib/matchers/policies.ts';
 import { policyTestInput, policyTestShape, policyUuidParameter } from '../lib/matchers/policy.ts';
 import { policyTestDeps } from './deps.ts';
@@ -11,8 +12,8 @@ export const handler = routeHandler(
     body: policyTestInput,
     response: { status: 200, body: policyTestShape, description: 'Whether the event passes, and why.' },
   },
-  async ({ path, body }) => ({
+  async ({ path, body, admin }) => ({
     status: 200,
-    body: await testPolicy(policyTestDeps, path.policy_uuid, body),
+    body: await testPolicy(policyTestDeps, path.policy_uuid, body, admin as Admin),
   }),
 );

@@ -3,7 +3,8 @@
 // write as the change itself.
 import { randomUUID } from 'node:crypto';
 import { retryConflicts, VersionConflict } from '../conflicts.ts';
-import { invalid, notFound } from '../errors.ts';
+import type { Admin } from '../admins/admins.ts';
+import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
 import { defaultPageSize, type Page, paginate } from '../events/search.ts';
@@ -216,8 +217,21 @@ export async function policyUsedBy(deps: PolicyDeps, uuid: string) {
   }));
 }
 
-/** Evaluates the policy against an inline event (never stored) or a stored one. */
-export async function testPolicy(deps: PolicyTestDeps, uuid: string, input: PolicyTestInput, now = new Date()) {
+/**
+ * Evaluates the policy against an inline event (never stored) or a stored one. A stored event is
+ * read only for an admin who may read the log (`auditlog_read`): its pass or fail tells its
+ * fields. Refused before any lookup, so a known and an unknown id answer alike.
+ */
+export async function testPolicy(
+  deps: PolicyTestDeps,
+  uuid: string,
+  input: PolicyTestInput,
+  admin: Pick<Admin, 'actions'>,
+  now = new Date(),
+) {
+  if (input.event === undefined && !admin.actions.includes('auditlog_read')) {
+    throw new DomainError('auth.forbidden', 'auditlog_read');
+  }
   const policy = await existing(deps, uuid);
   let event: Event | null;
   if (input.event !== undefined) event = newEvent(input.event, now, retentionDays);

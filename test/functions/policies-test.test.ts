@@ -101,6 +101,22 @@ describe('POST /policies/event_matcher/{policy_uuid}/test/', () => {
     }
   });
 
+  it('a stored event needs auditlog_read besides policy_write (403 alike for a known and an unknown id); an inline one does not', async () => {
+    const stored = await service.call('POST', '/events/events/', {
+      json: { action: 'login_failed', app: 'authentik.core', user: { email: 'ceo@example.com' } },
+    });
+    const writer = await service.admin('policy-writer', ['policy_write']);
+    const reader = await service.admin('policy-writer-reader', ['policy_write', 'auditlog_read']);
+    const as = (token: string, json: unknown) => service.call('POST', `${base}${office}/test/`, { token, json });
+    const known = await as(writer, { event_uuid: stored.body.pk });
+    const unknown = await as(writer, { event_uuid: '0190a000-0000-7000-8000-000000000000' });
+    expect(known.status, known.text).toBe(403);
+    expect(unknown.status).toBe(403);
+    expect(unknown.body).toEqual(known.body);
+    expect((await as(writer, { event: { action: 'login_failed', app: 'x' } })).status).toBe(200);
+    expect((await as(reader, { event_uuid: stored.body.pk })).status).toBe(200);
+  });
+
   it('an unknown policy is 404', async () => {
     const answer = await test('6f1e7a52-8a84-4f7e-9a35-7f1f3c2a9b10', { event: { action: 'login', app: 'x' } });
     expect(answer.status).toBe(404);
