@@ -217,11 +217,19 @@ export function timedeltaMs(expr: string): number | null {
   return Number.isFinite(ms) && Math.abs(ms) <= maxDeltaMs ? ms : null;
 }
 
+/** Steps one `stats/` request may name (authentik's console names two). */
+export const maxCountSteps = 10;
+
 const countSteps = z
   .string({ error: (issue) => (issue.input === undefined ? 'This field is required.' : undefined) })
   // API Gateway joins a repeated parameter with commas (authentik's client repeats it).
   .transform((text) => text.split(','))
   .superRefine((steps, context) => {
+    // Each step is a count of its own (issue 25 item 3): their number bounds the request's work.
+    if (steps.length > maxCountSteps) {
+      context.addIssue({ code: 'custom', message: `Ensure this field has no more than ${maxCountSteps} elements.` });
+      return;
+    }
     for (const step of steps) {
       if (step === '') context.addIssue({ code: 'custom', message: 'This field may not be blank.' });
       else if (timedeltaMs(step) === null)
@@ -488,7 +496,8 @@ export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs =
   const countStep: Record<string, number> = {};
   for (const step of query.count_steps) {
     const range = {
-      from: Math.max(selection.range.from, nowMs - (timedeltaMs(step) as number)),
+      // Created to the millisecond: a step of a fraction of one starts at the next whole one.
+      from: Math.max(selection.range.from, Math.ceil(nowMs - (timedeltaMs(step) as number))),
       to: selection.range.to,
     };
     let count: number;

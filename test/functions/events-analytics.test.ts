@@ -189,6 +189,10 @@ describe('bad parameters and access', () => {
       '/events/events/stats/?count_steps=fortnights',
       { count_steps: ["fortnights is not in the correct format of 'hours=3;minutes=1'."] },
     ],
+    [
+      `/events/events/stats/?${Array.from({ length: 11 }, (_, i) => `count_steps=hours=${i + 1}`).join('&')}`,
+      { count_steps: ['Ensure this field has no more than 10 elements.'] },
+    ],
     ['/events/events/top_per_user/?top_n=x', { top_n: ['A valid integer is required.'] }],
     ['/events/events/top_per_user/?top_n=-1', { top_n: ['Ensure this value is greater than or equal to 0.'] }],
     ['/events/events/volume/?created__gte=yesterday', { created__gte: ['Enter a valid date/time.'] }],
@@ -196,6 +200,14 @@ describe('bad parameters and access', () => {
     const answer = await service.call('GET', path);
     expect(answer.status, answer.text).toBe(400);
     expect(answer.body).toEqual(body);
+  });
+
+  it('takes steps of a fraction of a millisecond, as authentik its microseconds', async () => {
+    for (const step of ['microseconds=1', 'milliseconds=0.5', 'seconds=0.0001;microseconds=3']) {
+      const answer = await service.call('GET', `/events/events/stats/?count_steps=${step}`);
+      expect(answer.status, `${step}: ${answer.text}`).toBe(200);
+      expect(answer.body.count_step).toEqual({ [step.replaceAll('=', '')]: 0 });
+    }
   });
 
   it('answers 403 without auditlog_read', async () => {
