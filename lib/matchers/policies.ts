@@ -2,8 +2,8 @@
 // see where one is used, and test one against an event. Every change is audited in the same
 // write as the change itself.
 import { randomUUID } from 'node:crypto';
-import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import type { Admin } from '../admins/admins.ts';
+import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
