@@ -41,7 +41,8 @@ export const truthKey = {
 };
 
 export class Truth {
-  private readonly counts = new Map<string, number>();
+  /** Date.now() of each 201 per key, in the order they came. */
+  private readonly acknowledged = new Map<string, number[]>();
   /** Date.now() of each 201, in the order they came. */
   readonly acknowledgedAt: number[] = [];
 
@@ -59,11 +60,13 @@ export class Truth {
       truthKey.actorPerson(user.username, context.person_id),
       truthKey.address(client_ip),
     ])
-      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      this.acknowledged.set(key, [...(this.acknowledged.get(key) ?? []), atMs]);
   }
 
-  count(key: string): number {
-    return this.counts.get(key) ?? 0;
+  /** Events of a key (every event: null) acknowledged by `byMs`. */
+  count(key: string | null, byMs = Number.POSITIVE_INFINITY): number {
+    const times = key === null ? this.acknowledgedAt : (this.acknowledged.get(key) ?? []);
+    return times.filter((at) => at <= byMs).length;
   }
 
   /** Events acknowledged at or after `fromMs` (the service stamps `created` just before its 201). */

@@ -35,8 +35,10 @@ export function itemKind({ pk, sk }: Key): string {
   if (p.startsWith('EV#')) return 'event';
   if (p === 'ACTIONS') return 'action seen';
   if (p === 'SEAL') return 'seal mark';
+  if (p === 'LIVE') return 'live mark';
   if (/^[HDM]#/.test(s)) return 'rollup';
   if (s.startsWith('L#')) return 'listing';
+  if (s.startsWith('P#')) return 'provisional';
   if (s.startsWith('U#')) return 'user sketch';
   if (s.startsWith('A#')) return 'application';
   return 'other';

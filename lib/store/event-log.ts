@@ -402,7 +402,9 @@ async function minutePart(
     const ascending = first <= segment.count - 1 - last;
     const passed = ascending ? first : segment.count - 1 - last;
     const chunks = { read: 0 };
-    const streams = terms.map((term) => minuteIds(term, segment, ascending, nowMs, budget, chunks));
+    const streams = terms.map((term, i) =>
+      minuteIds(term, segment.listedTo?.[i], segment, ascending, nowMs, budget, chunks),
+    );
     listed = [];
     let seen = 0;
     for await (const planned of merged(streams, (p) => p.id, ascending)) {
@@ -416,9 +418,14 @@ async function minutePart(
   return order === 'newest' ? listed.reverse() : listed;
 }
 
-/** A term's ids in a sealed minute in order, each with its partition: its listing, or (≤ `listedAbove`) read. */
+/**
+ * A term's ids in a minute in order, each with its partition: its listing, or (≤ `listedAbove`)
+ * read; in an open minute (`listedTo`) its listing up to where its item holds it, the rest read
+ * (null: not listed there, all of it read).
+ */
 async function* minuteIds(
   term: Term,
+  listedTo: number | null | undefined,
   segment: Segment,
   ascending: boolean,
   nowMs: number,
@@ -427,14 +434,27 @@ async function* minuteIds(
 ): AsyncGenerator<PlannedEvent> {
   const sources = termSources(term);
   const tag = (id: string) => ({ id, partition: sourceOf(sources, id) });
+  const order = ascending ? 'oldest' : 'newest';
+  const end = listedTo === undefined ? segment.to : (listedTo ?? segment.from);
+  const after = { from: Math.max(segment.from, end), to: segment.to };
+  const readAfter = async function* () {
+    if (listedTo === undefined) return;
+    for await (const item of termEvents([term], after, order, nowMs, unbudgeted(), trackedAbove + 1)) {
+      yield tag(item.sk as string);
+    }
+  };
+  if (!ascending) yield* readAfter();
   let listed = false;
-  for await (const id of listedInOrder(rollupPartition(term), segment.from / minuteMs, ascending, chunks)) {
-    listed = true;
-    // An open minute's listing may already hold ids past the live mark the segment ends at.
-    if ((uuid7Time(id) ?? 0) < segment.to) yield tag(id);
+  if (listedTo !== null) {
+    for await (const id of listedInOrder(rollupPartition(term), segment.from / minuteMs, ascending, chunks)) {
+      listed = true;
+      // An open minute's listing may already hold ids past where its item (or the live mark) ends.
+      if ((uuid7Time(id) ?? 0) < end) yield tag(id);
+    }
   }
-  if (listed) return;
-  for await (const item of termEvents([term], segment, ascending ? 'oldest' : 'newest', nowMs, budget, listedAbove)) {
+  if (ascending) yield* readAfter();
+  if (listed || listedTo !== undefined) return;
+  for await (const item of termEvents([term], segment, order, nowMs, budget, listedAbove)) {
     yield tag(item.sk as string);
   }
 }
@@ -566,6 +586,32 @@ export function eventLog(options: EventLogOptions): EventLog {
   }
 
   /**
+   * An open minute of several terms: each counted by its item up to where it holds the term and
+   * by reading the rest (≤ `trackedAbove` events), paged by merging their listings and reads
+   * (`minuteIds`); where a histogram does not decide, from the listings' expiries (`liveListed`).
+   */
+  async function severalTerms(
+    terms: readonly Term[],
+    written: readonly (Exclude<Provisional, 'unknown'> | undefined)[],
+    listedTo: readonly (number | null)[],
+    part: Segment,
+    nowMs: number,
+  ): Promise<Segment> {
+    let count = 0;
+    let allLive = true;
+    for (const [i, term] of terms.entries()) {
+      const held = written[i];
+      const counted = held ? liveOf(held.expiries, minuteMs, nowMs) : { live: 0, allLive: true };
+      if (!counted) return { ...part, listedTo };
+      count += counted.live;
+      allLive &&= counted.allLive;
+      const rest = { from: Math.max(part.from, listedTo[i] ?? part.from), to: part.to };
+      for await (const _ of termEvents([term], rest, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) count++;
+    }
+    return { ...part, kind: 'minute', count, allLive, counted: true, listedTo };
+  }
+
+  /**
    * The open minutes in `span` (after the seal, up to the live mark) from the live seal's
    * provisional items: a minute where a term is untracked reads that term (≤ `listedAbove`
    * events); one with a late write not yet re-read, or cut by the range, is read whole.
@@ -615,12 +661,16 @@ export function eventLog(options: EventLogOptions): EventLog {
         continue;
       }
       const written = found as (Exclude<Provisional, 'unknown'> | undefined)[];
+      const listedTo = written.map((p) => (p ? Math.min(p.s, part.to) : null));
       const [one] = written;
       const counted = one && terms.length === 1 ? liveOf(one.expiries, minuteMs, nowMs) : null;
+      if (terms.length > 1) {
+        segments.push(await severalTerms(terms, written, listedTo, { ...read(), minute }, nowMs));
+        continue;
+      }
       if (!one || !counted) {
-        // Several terms, or expiries a histogram does not decide: the listings up to what each
-        // term's item holds, the rest of each term read (`liveListed`).
-        segments.push({ ...read(), minute, listedTo: written.map((p) => (p ? Math.min(p.s, part.to) : null)) });
+        // Expiries a histogram does not decide: the listing up to what the item holds, the rest read (`liveListed`).
+        segments.push({ ...read(), minute, listedTo });
         continue;
       }
       // One term: the minute as its item holds it (listed), then what came after, read.

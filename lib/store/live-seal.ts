@@ -166,7 +166,17 @@ export async function sealLive(options: LiveSealOptions): Promise<{ through: num
       events += counts.get('R#all')?.n ?? 0;
       changed.set(minute, merge(minuteOf(state, minute), counts));
     }
-    await write(state, changed, to, false);
+    await write(state, changed, to, 'due');
+    // A minute the mark passes now is closed: what waits of it is written once, so readers read none of it.
+    const closed = new Map<number, Set<string>>();
+    for (const [minute, terms] of state.minutes) {
+      if ((minute + 1) * minuteMs > to || (minute + 1) * minuteMs <= from) continue;
+      closed.set(
+        minute,
+        new Set([...terms].flatMap(([partition, t]) => (t.written < t.entries.length ? [partition] : []))),
+      );
+    }
+    await write(state, closed, to, 'closed');
     await setMark(holder, { through: to, since: mark.since ?? from });
     state.through = to;
   }
@@ -241,7 +251,7 @@ async function rebuild(holder: string, through: number | undefined, openStart: n
   if (minuteStart < start) {
     // Written again whole: a sealer that stopped half-way may have left some chunks unwritten.
     const changed = merge(minuteOf(fresh, minute), await countEvents(minuteStart, start, { analytics: false }));
-    await write(fresh, new Map([[minute, changed]]), start, true);
+    await write(fresh, new Map([[minute, changed]]), start, 'whole');
   }
   return fresh;
 }
@@ -290,8 +300,16 @@ function isTracked(term: OpenTerm, terms: ReadonlyMap<string, OpenTerm>, partiti
   return busy(term.actor) && busy(term.person);
 }
 
-/** Writes the listing chunks and provisional items of the tracked terms that changed (or all, `whole`). */
-async function write(sealer: SealerState, changed: Map<number, Set<string>>, through: number, whole: boolean) {
+/**
+ * How a write chooses the tracked terms it writes: those with more than `trackedAbove` events
+ * waiting (`due`), every one with any waiting (`closed`: a minute the live mark has passed, so
+ * readers read nothing of it), or all of them whole (`whole`: a new sealer's first write).
+ */
+type WriteMode = 'due' | 'closed' | 'whole';
+
+/** Writes the listing chunks and provisional items of the tracked terms that changed, as `mode` says. */
+async function write(sealer: SealerState, changed: Map<number, Set<string>>, through: number, mode: WriteMode) {
+  const whole = mode === 'whole';
   const chunks: Record<string, unknown>[] = [];
   const items: [string, number, OpenTerm][] = [];
   for (const [minute, partitions] of changed) {
@@ -311,7 +329,8 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
       // Written once more than `trackedAbove` events wait (readers read those), or when an
       // insertion (a late write) changed what is written.
       const from = whole || term.written === 0 ? 0 : Math.min(term.changedFrom ?? term.written, term.written);
-      const due = whole || term.entries.length - term.written > trackedAbove || from < term.written;
+      const waiting = term.entries.length - term.written;
+      const due = whole || waiting > (mode === 'closed' ? 0 : trackedAbove) || from < term.written;
       if (!term.tracked || !due) continue;
       chunks.push(...listingChunks(partition, minute, term.entries, term.maxExpiry + 86_400, chunkOf(from)));
       items.push([partition, minute, term]);
@@ -380,14 +399,14 @@ async function repair(sealer: SealerState, dirty: readonly string[], openStart: 
     const inserted = insert(minuteOf(sealer, minute), counts);
     changed.set(minute, new Set([...(changed.get(minute) ?? []), ...inserted]));
   }
-  await write(sealer, changed, sealer.through, false);
+  await write(sealer, changed, sealer.through, 'due');
   for (const minute of new Set(dirty.map(minuteOfId))) {
     if (!open(minute) || sealer.minutes.has(minute)) continue;
     const terms = new Map<string, OpenTerm>();
     const start = minute * minuteMs;
     merge(terms, await countEvents(start, Math.min(start + minuteMs, sealer.through), { analytics: false }));
     sealer.minutes.set(minute, terms);
-    await write(sealer, new Map([[minute, new Set(terms.keys())]]), sealer.through, true);
+    await write(sealer, new Map([[minute, new Set(terms.keys())]]), sealer.through, 'whole');
   }
   await documents.send(
     new UpdateCommand({
