@@ -93,9 +93,18 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   throw invalidInput(`invalid ${where}`, issuesOf(result.error, where));
 }
 
+/**
+ * The query string and the body as one set of parameters; one named in both is refused like a
+ * field twice (parsers disagree on which would win, as for a repeated field).
+ */
 function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {
   if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) return body;
-  return { ...query, ...(body as Record<string, unknown> | undefined) };
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const twice = Object.keys(query ?? {}).find((name) => Object.hasOwn(fields, name));
+  if (twice !== undefined) {
+    throw new DomainError('input.malformed', `Parameter ${JSON.stringify(twice)} given twice: in the query string and the body`);
+  }
+  return { ...query, ...fields };
 }
 
 function adminFrom(event: GatewayEvent, action: PolicyAction | null): Admin | null {

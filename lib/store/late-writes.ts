@@ -10,7 +10,7 @@ import { documents, tableName } from './client.ts';
 export const liveKey = { pk: 'LIVE', sk: 'LIVE' };
 
 /** How old a stretch of the timeline must be before the live seal reads it. */
-export const liveSealDelayMs = () => envInt('LIVE_SEAL_DELAY_MS', 1_000);
+export const liveSealDelayMs = () => envInt('LIVE_SEAL_DELAY_MS', 500);
 
 /** Call after events are written: names the ones the live seal may have missed. Never throws (they are stored). */
 export async function noteLateWrites(events: readonly Pick<Event, 'pk'>[]): Promise<void> {

@@ -143,6 +143,21 @@ describe('item 9: one rule for repeated parameters', () => {
     expect(once.status, once.text).toBe(200);
   });
 
+  it('privacyIDEA: a parameter in both the query string and the body is refused, not won by either (issue 25 item 8)', async () => {
+    const body = { name: 'twice', event: 'custom_red_team_twice', handlermodule: 'Logging', action: 'logging' };
+    for (const [query, name] of [
+      ['?name=other', 'name'],
+      ['?option.level=1', 'option.level'],
+    ] as const) {
+      const json = await refused('POST', `/event${query}`, { json: { ...body, [name]: 'x' } }, 400);
+      expect(json.body.result.error.message).toBe(
+        `ERR905: Parameter "${name}" given twice: in the query string and the body`,
+      );
+    }
+    const formTwice = await refused('DELETE', '/event/1?id=1', form('id=1'), 400);
+    expect(formTwice.body.result.error.message).toMatch(/given twice/);
+  });
+
   it('a repeated query parameter stays what API Gateway makes of it (authentik actions=a&actions=b)', async () => {
     const answer = await service.call('GET', `${ingestPath}?actions=login&actions=logout&page_size=1`);
     expect(answer.status, answer.text).toBe(200);
