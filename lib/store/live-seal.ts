@@ -155,6 +155,14 @@ export async function sealLive(options: LiveSealOptions): Promise<{ through: num
   }
   const from = Math.max(state.through, openStart ?? state.through);
   const to = Math.min(options.nowMs - options.delayMs, from + maxStretchMs);
+  // A first sealer marks where it starts, also with nothing to read yet (else every pass would rebuild).
+  if (mark.through === undefined) {
+    // Its items hold the open minute from its start (`rebuild` read it), or from the seal's end.
+    const since = Math.max(Math.floor(from / minuteMs) * minuteMs, openStart ?? 0);
+    await setMark(holder, { through: from, since });
+    mark.since = since;
+    state.through = from;
+  }
   let events = 0;
   if (to > from) {
     await setMark(holder, { intent: to });
@@ -177,7 +185,7 @@ export async function sealLive(options: LiveSealOptions): Promise<{ through: num
       );
     }
     await write(state, closed, to, 'closed');
-    await setMark(holder, { through: to, since: mark.since ?? from });
+    await setMark(holder, { through: to, since: mark.since as number });
     state.through = to;
   }
   await repair(state, mark.dirty, openStart);

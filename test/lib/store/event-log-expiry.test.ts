@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../../lib/events/event.ts';
 import type { EventLog, LogOrder } from '../../../lib/events/search.ts';
 import type { Term } from '../../../lib/events/terms.ts';
-import { useFreshTable } from '../../helpers/table.ts';
+import { liveLogStore } from '../../helpers/live-log.ts';
 
 let store: typeof import('../../../lib/store/events.ts').eventStore;
 let live: typeof import('../../../lib/store/live-seal.ts');
@@ -59,12 +59,7 @@ const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const action = (value: string): Term[] => [{ kind: 'action', value }];
 
 beforeAll(async () => {
-  await useFreshTable();
-  ({ eventStore: store } = await import('../../../lib/store/events.ts'));
-  live = await import('../../../lib/store/live-seal.ts');
-  rollups = await import('../../../lib/store/rollups.ts');
-  ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
-  live.resetLiveSealer();
+  ({ store, live, rollups, makeLog } = await liveLogStore());
   const tenMinutesAgo = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
   seeded.push(
     // 1 100 events, one of them kept until 9999.

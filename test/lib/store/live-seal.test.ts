@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, eventActor, eventPerson, newEvent } from '../../../lib/events/event.ts';
 import type { EventLog, LogOrder } from '../../../lib/events/search.ts';
 import { actorPersonTerm, type Term } from '../../../lib/events/terms.ts';
-import { useFreshTable } from '../../helpers/table.ts';
+import { liveLogStore } from '../../helpers/live-log.ts';
 
 let store: typeof import('../../../lib/store/events.ts').eventStore;
 let live: typeof import('../../../lib/store/live-seal.ts');
@@ -98,12 +98,7 @@ async function expectExact(log: EventLog, name: string, query: Term[], keep: (e:
 }
 
 beforeAll(async () => {
-  await useFreshTable();
-  ({ eventStore: store } = await import('../../../lib/store/events.ts'));
-  live = await import('../../../lib/store/live-seal.ts');
-  rollups = await import('../../../lib/store/rollups.ts');
-  ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
-  live.resetLiveSealer();
+  ({ store, live, rollups, makeLog } = await liveLogStore());
 });
 
 describe('the live log', () => {
