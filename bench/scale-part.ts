@@ -605,8 +605,8 @@ async function burstPart(): Promise<BurstFigures> {
     );
     return { results: body.resultSet.length, count: body.pagination.totalResults, estimated };
   };
-  await probe('unsealed: authentik page 1, no filter', events.length, list(1));
-  await probe('unsealed: onegini actor offset 0', hotEvents, actor(0));
+  await probe('no seal yet (live or not): authentik page 1, no filter', events.length, list(1));
+  await probe('no seal yet (live or not): onegini actor offset 0', hotEvents, actor(0));
 
   // The live seal over the burst in passes of 250 ms of its events, as its timer runs them.
   const passMs = 250;
