@@ -142,6 +142,16 @@ const alwaysTracked = (partition: string) => listsEvery(partition) && !partition
 
 /** One pass: reads the stretch since the last, writes what changed, repairs late writes. Null: another sealer holds the lease. */
 export async function sealLive(options: LiveSealOptions): Promise<{ through: number; events: number } | null> {
+  try {
+    return await pass(options);
+  } catch (error) {
+    // What it holds may be ahead of what it wrote: the next pass rebuilds from the table.
+    if (state) state = { holder: state.holder, through: Number.NaN, minutes: new Map() };
+    throw error;
+  }
+}
+
+async function pass(options: LiveSealOptions): Promise<{ through: number; events: number } | null> {
   const holder = state?.holder ?? randomUUID();
   const mark = await takeLease(holder, options.nowMs);
   if (!mark) {
