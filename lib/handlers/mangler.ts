@@ -7,6 +7,18 @@ import { compilePattern, type Pattern } from '../patterns.ts';
 import { PermanentFailure } from './failure.ts';
 
 const fixed = new Set(['pk', 'action', 'created', 'expires']);
+
+/**
+ * Keys a dotted path may name below its root: an event nests ≤ 32 levels as ingest takes it
+ * (the event itself and its root object count), so a set cannot build one deeper (issue 25 item 5).
+ */
+export const maxPathKeys = 30;
+
+/** Why a RequestMangler path cannot be saved, or null. */
+export function pathProblem(parameter: string): string | null {
+  const keys = parameter.trim().split('.').length - 1;
+  return keys > maxPathKeys ? `must name at most ${maxPathKeys} keys below user, context or brand (got ${keys})` : null;
+}
 const objects = new Set(['user', 'context', 'brand']);
 
 function split(parameter: string): { root: string; path: string[] } {
@@ -20,6 +32,9 @@ function split(parameter: string): { root: string; path: string[] } {
   }
   if (path.length > 0 && !objects.has(root))
     throw new PermanentFailure(`parameter '${parameter}': ${root} has no fields`);
+  // A binding saved before paths were bounded fails its run, recorded, instead of the ingest.
+  const problem = pathProblem(parameter);
+  if (problem !== null) throw new PermanentFailure(`parameter: ${problem}`);
   if (path.some((key) => key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype')) {
     throw new PermanentFailure(`parameter '${parameter}' is not a dotted path`);
   }

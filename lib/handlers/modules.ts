@@ -7,7 +7,7 @@ import type { Event } from '../events/event.ts';
 import { patternProblem } from '../patterns.ts';
 import { PermanentFailure } from './failure.ts';
 import { composeMail, type MailOptions } from './mail.ts';
-import { deleteParameter, setParameter } from './mangler.ts';
+import { deleteParameter, pathProblem, setParameter } from './mangler.ts';
 import type { CounterActions, RunContext, RunnerDeps, RunResult } from './runners.ts';
 import { fillTags, noteUnknownTags } from './tags.ts';
 import { postWebhook, type WebhookOptions } from './webhook.ts';
@@ -260,6 +260,7 @@ export const handlerModules: readonly HandlerModule[] = [
             type: 'str',
             required: true,
             description: 'The field to remove; dotted paths reach into context and user.',
+            check: pathProblem,
           },
         },
         run: async (binding, event) => deleteParameter(event, binding.options.parameter as string),
@@ -270,9 +271,14 @@ export const handlerModules: readonly HandlerModule[] = [
             type: 'str',
             required: true,
             description: 'The field to set; dotted paths reach into context and user.',
+            check: pathProblem,
           },
           value: { type: 'str', required: true, description: 'The value; {0}, {1}… are the groups of match_pattern.' },
-          match_parameter: { type: 'str', description: 'Only set when this field fully matches match_pattern.' },
+          match_parameter: {
+            type: 'str',
+            description: 'Only set when this field fully matches match_pattern.',
+            check: pathProblem,
+          },
           match_pattern: {
             type: 'str',
             description: 'A regular expression (RE2 syntax) the whole match_parameter must match.',

@@ -27,6 +27,31 @@ async function ingest(event: Record<string, unknown>) {
 }
 
 describe('pre bindings', () => {
+  it('take paths no deeper than an event nests (issue 25 item 5): a deeper one is refused when saved, nothing stored', async () => {
+    const deep = (keys: number) => `context${'.a'.repeat(keys)}`;
+    for (const [action, option] of [
+      ['set', 'option.parameter'],
+      ['delete', 'option.parameter'],
+      ['set', 'option.match_parameter'],
+    ] as const) {
+      const before = await service.digest();
+      const params = { action, 'option.parameter': 'context.ok', 'option.value': 'v', 'option.match_pattern': '.*' };
+      const answer = await service.call('POST', '/event', {
+        json: { position: 'pre', ...mangle('custom_deep_path', { ...params, [option]: deep(15_000) }) },
+      });
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.body.result.error.message).toContain('at most 30 keys');
+      expect(await service.digest()).toBe(before);
+    }
+    // Thirty keys still nest within the event's 32 levels: saved, and the event stored as set.
+    await bind(mangle('custom_deep_path', { action: 'set', 'option.parameter': deep(30), 'option.value': 'v' }));
+    const stored = await ingest({ action: 'custom_deep_path' });
+    expect(stored.status, stored.text).toBe(201);
+    let node = stored.body.context;
+    for (let i = 0; i < 29; i++) node = node.a;
+    expect(node).toEqual({ a: 'v' });
+  });
+
   it('change the event before it is stored (RequestMangler delete and set)', async () => {
     await bind(mangle('custom_mangled', { action: 'delete', 'option.parameter': 'context.drop_me' }));
     await bind(
