@@ -40,7 +40,14 @@ export async function resolveDestination(
   if (!allowPrivate) {
     for (const { address } of addresses) {
       const problem = refusedAddress(address);
-      if (problem) throw new DestinationRefused(`destination ${host} refused: ${problem}`);
+      if (!problem) continue;
+      // A name's addresses stay unsaid: a delivery's error would map internal names for whoever can save a binding.
+      if (isIP(bare) === 0) {
+        throw new DestinationRefused(
+          `destination ${host} refused: it resolves to an address that is not globally routable`,
+        );
+      }
+      throw new DestinationRefused(`destination ${host} refused: ${problem}`);
     }
   }
   return addresses;

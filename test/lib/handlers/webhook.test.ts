@@ -238,7 +238,10 @@ describe('postWebhook against a real receiver', () => {
       timeoutMs: 1_000,
     }).catch((error) => error);
     expect(failure).toBeInstanceOf(PermanentFailure);
-    expect(failure.message).toMatch(/^destination .* refused: .* is not a globally routable unicast address \(.+\)$/);
+    // An address written in the URL is named; one a name resolves to is not.
+    expect(failure.message).toMatch(
+      /^destination .* refused: (.* is not a globally routable unicast address \(.+\)|it resolves to an address that is not globally routable)$/,
+    );
     expect(sink.received).toHaveLength(0);
   });
 
@@ -269,9 +272,21 @@ describe('postWebhook against a real receiver', () => {
         timeoutMs: 1_000,
         lookup,
       }),
-    ).rejects.toThrow(
-      'destination mixed.invalid refused: 127.0.0.1 is not a globally routable unicast address (loopback)',
-    );
+    ).rejects.toThrow('destination mixed.invalid refused: it resolves to an address that is not globally routable');
+  });
+
+  it('names no address a refused name resolves to (issue 25 item 8), whatever the range', async () => {
+    for (const address of ['10.1.2.3', '169.254.169.254', 'fd00:ec2::254', '::ffff:192.168.0.1']) {
+      const lookup = async () => [{ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }];
+      const failure = await postWebhook({ URL: 'http://internal.invalid/hook', ...json() }, event, call, {
+        allowPrivate: false,
+        timeoutMs: 1_000,
+        lookup,
+      }).catch((error) => error);
+      expect(failure).toBeInstanceOf(PermanentFailure);
+      expect(failure.message, address).not.toContain(address);
+      expect(failure.message).not.toMatch(/private|loopback|link-local|unique-local/i);
+    }
   });
 
   it('refuses a URL that is not http or https, permanently', async () => {
