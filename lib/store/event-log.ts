@@ -206,6 +206,8 @@ interface Segment {
   readonly counted?: boolean;
   /** The epoch minute whose listings hold every event of the segment's terms (sealed, or up to the live mark). */
   readonly minute?: number;
+  /** A minute the live seal keeps: its listings change with every pass, so they are read consistently. */
+  readonly open?: boolean;
   /** Its live events in id order, from those listings (a minute the histograms do not decide). */
   live?: PlannedEvent[];
   /** An actor and person pair read through its person's index (an open minute of a busy actor). */
@@ -392,7 +394,7 @@ async function minutePart(
   let listed: PlannedEvent[];
   if (terms.length === 1) {
     const term = terms[0] as Term;
-    const ids = await listedRange(rollupPartition(term), segment.from / minuteMs, first, last);
+    const ids = await listedRange(rollupPartition(term), segment.from / minuteMs, first, last, segment.open);
     if (ids.length !== inMinute) return null;
     const sources = termSources(term);
     listed = ids.map((id) => ({ id, partition: sourceOf(sources, id) }));
@@ -446,7 +448,13 @@ async function* minuteIds(
   if (!ascending) yield* readAfter();
   let listed = false;
   if (listedTo !== null) {
-    for await (const id of listedInOrder(rollupPartition(term), segment.from / minuteMs, ascending, chunks)) {
+    for await (const id of listedInOrder(
+      rollupPartition(term),
+      segment.from / minuteMs,
+      ascending,
+      chunks,
+      segment.open,
+    )) {
       listed = true;
       // An open minute's listing may already hold ids past where its item (or the live mark) ends.
       if ((uuid7Time(id) ?? 0) < end) yield tag(id);
@@ -492,7 +500,13 @@ async function liveListed(
     const entries =
       listedTo === null
         ? null
-        : await listedEntries(rollupPartition(term), segment.minute as number, budget.listingChunks, budget.chunks);
+        : await listedEntries(
+            rollupPartition(term),
+            segment.minute as number,
+            budget.listingChunks,
+            budget.chunks,
+            segment.open,
+          );
     if (budget.chunks.read > budget.listingChunks) return null;
     for (const { id, ttl } of entries ?? []) {
       const ms = uuid7Time(id) ?? 0;
@@ -665,12 +679,12 @@ export function eventLog(options: EventLogOptions): EventLog {
       const [one] = written;
       const counted = one && terms.length === 1 ? liveOf(one.expiries, minuteMs, nowMs) : null;
       if (terms.length > 1) {
-        segments.push(await severalTerms(terms, written, listedTo, { ...read(), minute }, nowMs));
+        segments.push(await severalTerms(terms, written, listedTo, { ...read(), minute, open: true }, nowMs));
         continue;
       }
       if (!one || !counted) {
         // Expiries a histogram does not decide: the listing up to what the item holds, the rest read (`liveListed`).
-        segments.push({ ...read(), minute, listedTo });
+        segments.push({ ...read(), minute, open: true, listedTo });
         continue;
       }
       // One term: the minute as its item holds it (listed), then what came after, read.
@@ -684,6 +698,7 @@ export function eventLog(options: EventLogOptions): EventLog {
           allLive: counted.allLive,
           counted: true,
           minute,
+          open: true,
         });
       }
       if (heldTo < part.to) await bounded(terms, { from: heldTo, to: part.to, kind: 'read', count: 0 });

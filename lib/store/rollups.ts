@@ -828,7 +828,13 @@ const idsOf = (item: Record<string, unknown> | undefined) => unpackIds(item?.k);
  * term, read from the chunks holding them (one Query); empty when the minute is not listed (it
  * holds at most `listedAbove` of the term).
  */
-export async function listedRange(partition: string, minute: number, from: number, to: number): Promise<string[]> {
+export async function listedRange(
+  partition: string,
+  minute: number,
+  from: number,
+  to: number,
+  consistent = false,
+): Promise<string[]> {
   const first = Math.floor(from / idsPerChunk);
   const ids: string[] = [];
   for await (const item of queryItems({
@@ -838,6 +844,7 @@ export async function listedRange(partition: string, minute: number, from: numbe
       ':a': listingKey(partition, minute, first).sk,
       ':b': listingKey(partition, minute, Math.floor(to / idsPerChunk)).sk,
     },
+    ConsistentRead: consistent,
   })) {
     ids.push(...idsOf(item));
   }
@@ -853,11 +860,13 @@ export async function listedEntries(
   minute: number,
   maxChunks: number,
   chunks: { read: number },
+  consistent = false,
 ): Promise<ListedEntry[] | null> {
   const entries: ListedEntry[] = [];
   for await (const item of queryItems({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
     ExpressionAttributeValues: { ':pk': partition, ':l': `L#${minute}#` },
+    ConsistentRead: consistent,
   })) {
     if (++chunks.read > maxChunks) return null;
     const ttls = unpackTtls(item.t);
@@ -875,12 +884,14 @@ export async function* listedInOrder(
   minute: number,
   ascending: boolean,
   chunks: { read: number },
+  consistent = false,
 ): AsyncGenerator<string> {
   for await (const item of queryItems({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
     ExpressionAttributeValues: { ':pk': partition, ':l': `L#${minute}#` },
     ScanIndexForward: ascending,
     Limit: 1,
+    ConsistentRead: consistent,
   })) {
     chunks.read++;
     const ids = idsOf(item);
