@@ -389,6 +389,50 @@ describe('the admin console in headless Chromium', () => {
   );
 });
 
+describe('the console and hostile values (issue 25 item 7)', () => {
+  it(
+    'shows any shape an event holds as text: a Lit template, objects, lists, numbers, markup',
+    async (context) => {
+      if (!existsSync(chromiumPath)) {
+        context.skip(`Chromium is missing at ${chromiumPath}: apt-get install -y chromium (.ci/run installs it)`);
+      }
+      const app = `hostile-${Date.now()}`;
+      const shapes: unknown[] = [
+        { _$litType$: 1, strings: ['<b>', '</b>'], values: [] },
+        { _$litType$: 2, strings: { raw: ['x'] }, values: [{ _$litType$: 1 }] },
+        { nested: { deeper: ['a', 1, null] } },
+        ['a', { b: 2 }],
+        42,
+        true,
+        '<img src=x onerror="document.title=1">',
+      ];
+      for (const username of shapes) {
+        const answer = await service.call('POST', '/events/events/', {
+          json: { action: 'login', app, user: { username, email: { _$litType$: 1, strings: [], values: [] } } },
+        });
+        expect(answer.status, answer.text).toBe(201);
+      }
+      await inBrowser(async (page) => {
+        await page.goto(`${service.url}/ui/#events?search=${encodeURIComponent(`app = "${app}"`)}`);
+        await page.getByLabel('Admin token').fill(service.rootToken);
+        await page.keyboard.press('Enter');
+        await page.getByText(`${shapes.length} events, showing 1–${shapes.length}`).waitFor();
+        const cells = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+        expect(cells.map((cell) => cell.trim()).sort()).toEqual(
+          shapes.map((shape) => (typeof shape === 'string' ? shape : JSON.stringify(shape))).sort(),
+        );
+        // Markup stays text: no element was made of it, and it ran nothing.
+        expect(await page.locator('tbody img, tbody b').count()).toBe(0);
+        expect(await page.title()).not.toBe('1');
+        // The list keeps working after such a page: another filter, then back.
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.getByText(`${shapes.length} events, showing 1–${shapes.length}`).waitFor();
+      });
+    },
+    flowTimeoutMs,
+  );
+});
+
 const profiles = new Map<BrowserContext, string>();
 
 /** Chromium with a fresh profile; anything not from the service is refused and recorded (the console works offline). */

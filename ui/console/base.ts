@@ -120,5 +120,21 @@ export function confirmStep(question: string, confirmLabel: string): Promise<boo
   });
 }
 
+/**
+ * Any value from the API as text: a string as it is, a number or boolean as written, an object or
+ * list as its JSON, none as `empty`. Never handed to Lit as it is: an object shaped like one of
+ * Lit's templates (`_$litType$`) would be rendered as a template (issue 25 item 7).
+ */
+export function text(value: unknown, empty = '–'): string {
+  if (value === undefined || value === null) return empty;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value) ?? empty;
+  } catch {
+    return empty;
+  }
+}
+
 export const formatTime = (iso: string | null | undefined) =>
   iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–';

@@ -3,7 +3,7 @@
 // handler module needs no console change. Edits PATCH with If-Match; a 412 says who won.
 import { html, nothing } from 'lit';
 import { ApiError, api, can, piValue } from './api.ts';
-import { confirmStep, errorBox, LoadedView, lacking, notice } from './base.ts';
+import { confirmStep, errorBox, LoadedView, lacking, notice, text } from './base.ts';
 
 interface Binding {
   id: number;
@@ -442,8 +442,11 @@ export class BindingsView extends LoadedView {
                 <tbody>
                   ${this.bindings.map(
                     (b) => html`<tr>
-                      <td>${b.id}</td><td>${b.name}</td><td>${b.event.join(', ')}</td><td>${b.handlermodule}</td>
-                      <td>${b.action}</td><td>${b.position}</td><td>${b.active ? 'yes' : 'no'}</td><td>${b.ordering}</td>
+                      <td>${text(b.id)}</td><td>${text(b.name)}</td><td>${[b.event]
+                        .flat()
+                        .map((name) => text(name))
+                        .join(', ')}</td><td>${text(b.handlermodule)}</td>
+                      <td>${text(b.action)}</td><td>${text(b.position)}</td><td>${b.active ? 'yes' : 'no'}</td><td>${text(b.ordering)}</td>
                       <td class="row-actions">
                         <button type="button" class="secondary" @click=${() => this.open(b)} aria-label="Edit ${b.name}">Edit</button>
                         <button type="button" class="secondary" ?disabled=${!canWrite} @click=${() => this.toggle(b)}

@@ -1,7 +1,7 @@
 // <ieh-deliveries> (the delivery ledger by status and binding, with replay) and <ieh-counters>.
 import { html, nothing } from 'lit';
 import { can, piValue } from './api.ts';
-import { errorBox, formatTime, HashView, LoadedView, lacking, notice } from './base.ts';
+import { errorBox, formatTime, HashView, LoadedView, lacking, notice, text } from './base.ts';
 import { writeHash } from './hash.ts';
 
 interface Delivery {
@@ -137,11 +137,11 @@ export class DeliveriesView extends HashView {
                 <tbody>
                   ${this.deliveries.map(
                     (d) => html`<tr>
-                      <td>${formatTime(d.created)}</td><td>${d.binding}: ${d.binding_name}</td>
-                      <td>${d.handlermodule} ${d.action}</td>
+                      <td>${formatTime(d.created)}</td><td>${text(d.binding)}: ${text(d.binding_name)}</td>
+                      <td>${text(d.handlermodule)} ${text(d.action)}</td>
                       <td><a href="#events?event=${encodeURIComponent(d.event)}" class="mono">${d.event}</a></td>
                       <td><span class="status status-${d.status}">${d.status}</span></td>
-                      <td>${d.attempt} of ${d.max_attempts}</td><td>${d.last_error ?? '–'}</td>
+                      <td>${text(d.attempt)} of ${text(d.max_attempts)}</td><td>${text(d.last_error)}</td>
                       <td>${formatTime(d.next_attempt)}</td>
                       <td class="row-actions">
                         <button type="button" class="secondary" ?disabled=${!canWrite} @click=${() => this.replay(d)}
@@ -192,7 +192,7 @@ export class CountersView extends LoadedView {
                 <tbody>
                   ${this.counters.map(
                     (c) =>
-                      html`<tr><td>${c.counter_name}</td><td>${c.counter_value}</td><td>${formatTime(c.updated)}</td></tr>`,
+                      html`<tr><td>${text(c.counter_name)}</td><td>${text(c.counter_value)}</td><td>${formatTime(c.updated)}</td></tr>`,
                   )}
                 </tbody>
               </table>

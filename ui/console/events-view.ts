@@ -2,7 +2,7 @@
 // any depth, the count, one event's full JSON, and the volume chart when volume/ answers.
 import { html, nothing, svg } from 'lit';
 import { api } from './api.ts';
-import { errorBox, formatTime, HashView } from './base.ts';
+import { errorBox, formatTime, HashView, text } from './base.ts';
 import { writeHash } from './hash.ts';
 
 /** The list's filters, in the order of the form; each is a query parameter of GET /events/events/. */
@@ -309,13 +309,13 @@ export class EventsView extends HashView {
               <tbody>
                 ${this.results.map(
                   (e) => html`<tr>
-                    <td>${formatTime(e.created)}</td>
-                    <td>${e.action}</td>
-                    <td>${e.user?.username ?? e.user?.email ?? '–'}</td>
-                    <td>${e.app}</td>
-                    <td>${e.client_ip ?? '–'}</td>
-                    <td><a href="#events?${new URLSearchParams({ ...this.params, event: e.pk })}"
-                      aria-label="Show the JSON of the ${e.action} event at ${formatTime(e.created)}">JSON</a></td>
+                    <td>${formatTime(text(e.created))}</td>
+                    <td>${text(e.action)}</td>
+                    <td>${text(e.user?.username ?? e.user?.email)}</td>
+                    <td>${text(e.app)}</td>
+                    <td>${text(e.client_ip)}</td>
+                    <td><a href="#events?${new URLSearchParams({ ...this.params, event: text(e.pk) })}"
+                      aria-label="Show the JSON of the ${text(e.action)} event at ${formatTime(text(e.created))}">JSON</a></td>
                   </tr>`,
                 )}
               </tbody>

@@ -2,7 +2,7 @@
 // refusal comes with the bindings that use it), and a test panel on an inline or a stored event.
 import { html, nothing } from 'lit';
 import { ApiError, api, can } from './api.ts';
-import { confirmStep, errorBox, LoadedView, lacking, notice } from './base.ts';
+import { confirmStep, errorBox, LoadedView, lacking, notice, text } from './base.ts';
 
 interface Policy {
   pk: string;
@@ -307,8 +307,8 @@ export class PoliciesView extends LoadedView {
                 <tbody>
                   ${this.policies.map(
                     (p) => html`<tr>
-                      <td>${p.name}</td><td>${p.action ?? '–'}</td><td>${p.client_ip ?? '–'}</td><td>${p.app ?? '–'}</td>
-                      <td>${p.model ?? '–'}</td><td>${p.bound_to}</td>
+                      <td>${text(p.name)}</td><td>${text(p.action)}</td><td>${text(p.client_ip)}</td><td>${text(p.app)}</td>
+                      <td>${text(p.model)}</td><td>${text(p.bound_to)}</td>
                       <td class="row-actions">
                         <button type="button" class="secondary" @click=${async () => {
                           this.testing = p;
