@@ -279,8 +279,28 @@ export interface EventSelection {
   readonly range: TimeRange;
 }
 
+/**
+ * Index terms one request may read (issue 25 item 1): each is read on every shard (≤ 16) and
+ * counted through its rollups and the live log's items, so their number bounds a request's work
+ * (≤ 64 × 19 reads), not each parameter alone. authentik's own actions are fewer.
+ */
+export const maxTermsPerRequest = 64;
+
+/** Refuses filters of more terms than a request may read, naming the parameter that brought them. */
+function boundTerms(filters: readonly Term[][], parameter: string) {
+  const terms = filters.reduce((sum, filter) => sum + filter.length, 0);
+  if (terms > maxTermsPerRequest) {
+    throw invalid(
+      parameter,
+      `This names ${terms} values to look up; one request may look up at most ${maxTermsPerRequest}: name fewer.`,
+    );
+  }
+}
+
 export async function eventSelection(log: EventLog, query: EventListQuery, nowMs: number): Promise<EventSelection> {
   const filters = await indexedFilters(log, query);
+  if (query.action) boundTerms([filters[0] as Term[]], 'action');
+  boundTerms(filters, query.actions !== undefined ? 'actions' : 'action');
   const filter = eventFilter(query);
   const range = { from: query.created__gte?.getTime() ?? 0, to: query.created__lt?.getTime() ?? latest(nowMs) };
   const indexed = query.client_ip === undefined || singleAddress(query.client_ip) !== null;
@@ -293,6 +313,8 @@ export async function eventSelection(log: EventLog, query: EventListQuery, nowMs
   }
   const matches = compileQuery(plan.query);
   const searched = searchSelection(plan.query, range);
+  boundTerms(searched.filters, 'search');
+  boundTerms([...filters, ...searched.filters], 'search');
   return {
     filters: [...filters, ...searched.filters],
     check: (event) => filter(event) && matches(event),

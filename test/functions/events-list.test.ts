@@ -90,6 +90,44 @@ describe('ordering', () => {
   });
 });
 
+describe('the work of one request is bounded (issue 25 item 1)', () => {
+  const values = (n: number) => Array.from({ length: n }, (_, i) => `custom_fan_${i}`);
+  it.each([
+    [
+      'search',
+      (n: number) =>
+        `search=${encodeURIComponent(
+          `action in (${values(n)
+            .map((v) => `"${v}"`)
+            .join(', ')})`,
+        )}`,
+    ],
+    [
+      'actions',
+      (n: number) =>
+        values(n)
+          .map((v) => `actions=${v}`)
+          .join('&'),
+    ],
+  ])(
+    '%s naming more than 64 values is refused at once, naming the parameter; 64 are read',
+    async (parameter, query) => {
+      for (const path of [
+        '/events/events/?',
+        '/events/events/stats/?count_steps=hours=1&',
+        '/events/events/volume/?',
+      ]) {
+        const refused = await service.call('GET', `${path}${query(65)}`);
+        expect(refused.status, `${path} ${refused.text}`).toBe(400);
+        expect(Object.keys(refused.body)).toEqual([parameter]);
+        expect(refused.body[parameter][0]).toContain('at most 64');
+      }
+      const read = await service.call('GET', `/events/events/?${query(64)}`);
+      expect(read.status, read.text).toBe(200);
+    },
+  );
+});
+
 describe('filters, each alone', () => {
   it('action is a case-insensitive substring, as authentik 2026.8 (icontains): login finds login_failed', async () => {
     const [login, failed, custom, logout] = await createInOrder([
