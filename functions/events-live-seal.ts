@@ -6,8 +6,9 @@ import { envInt } from '../lib/config.ts';
 import { liveSealDelayMs } from '../lib/store/late-writes.ts';
 import { releaseLiveLease, sealLive } from '../lib/store/live-seal.ts';
 
-/** Time between passes inside one scheduled run. */
+/** Time between passes inside one scheduled run; after a pass that found nothing, the longer idle wait (each pass writes the lease and the mark). */
 const passMs = envInt('LIVE_SEAL_PASS_MS', 250);
+const idlePassMs = envInt('LIVE_SEAL_IDLE_PASS_MS', 1_000);
 // Leave time for the pass in progress.
 const reserveMs = 5_000;
 
@@ -17,9 +18,10 @@ export async function handler(_event: unknown, context?: Pick<Context, 'getRemai
   let passes = 0;
   while (Date.now() < untilMs) {
     const started = Date.now();
-    await sealLive({ nowMs: started, delayMs: liveSealDelayMs() });
+    const pass = await sealLive({ nowMs: started, delayMs: liveSealDelayMs() });
     passes++;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, passMs - (Date.now() - started))));
+    const waitMs = pass && pass.events === 0 ? idlePassMs : passMs;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs - (Date.now() - started))));
   }
   await releaseLiveLease();
   return { passes };

@@ -102,7 +102,10 @@ function mergeParams(query: Record<string, string | undefined> | undefined, body
   const fields = (body ?? {}) as Record<string, unknown>;
   const twice = Object.keys(query ?? {}).find((name) => Object.hasOwn(fields, name));
   if (twice !== undefined) {
-    throw new DomainError('input.malformed', `Parameter ${JSON.stringify(twice)} given twice: in the query string and the body`);
+    throw new DomainError(
+      'input.malformed',
+      `Parameter ${JSON.stringify(twice)} given twice: in the query string and the body`,
+    );
   }
   return { ...query, ...fields };
 }
