@@ -59,8 +59,11 @@ export class Truth {
       truthKey.person(context.person_id),
       truthKey.actorPerson(user.username, context.person_id),
       truthKey.address(client_ip),
-    ])
-      this.acknowledged.set(key, [...(this.acknowledged.get(key) ?? []), atMs]);
+    ]) {
+      const times = this.acknowledged.get(key) ?? [];
+      times.push(atMs);
+      this.acknowledged.set(key, times);
+    }
   }
 
   /** Events of a key (every event: null) acknowledged by `byMs`. */

@@ -67,6 +67,13 @@ class ReadBudget {
  */
 const unbudgeted = () => new ReadBudget(Number.POSITIVE_INFINITY, 0);
 
+/** Counts, by reading, an open minute's stretch the live seal has not written (≤ `trackedAbove` events a term). */
+async function countUnwritten(terms: readonly Term[], stretch: TimeRange & { readonly via?: PairVia }, nowMs: number) {
+  let count = 0;
+  for await (const _ of termEvents(terms, stretch, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) count++;
+  return count;
+}
+
 // ---- Streams: one term's index shards, merged in sort-key order ----
 
 type Item = Record<string, unknown>;
@@ -620,7 +627,7 @@ export function eventLog(options: EventLogOptions): EventLog {
       count += counted.live;
       allLive &&= counted.allLive;
       const rest = { from: Math.max(part.from, listedTo[i] ?? part.from), to: part.to };
-      for await (const _ of termEvents([term], rest, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) count++;
+      count += await countUnwritten([term], rest, nowMs);
     }
     return { ...part, kind: 'minute', count, allLive, counted: true, listedTo };
   }
@@ -655,8 +662,7 @@ export function eventLog(options: EventLogOptions): EventLog {
     const segments: Segment[] = [];
     /** Counts a stretch no term's items hold (≤ `trackedAbove` events of each), read whatever the budget. */
     const bounded = async (of: readonly Term[], stretch: Segment) => {
-      let count = 0;
-      for await (const _ of termEvents(of, stretch, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) count++;
+      const count = await countUnwritten(of, stretch, nowMs);
       if (count > 0) segments.push({ ...stretch, count, counted: true, bounded: true });
     };
     for (let minute = first; minute <= last; minute++) {
