@@ -103,7 +103,6 @@ export async function provisionalMinutes(
 // ---- The sealer ----
 
 interface OpenTerm {
-  n: number;
   expiries: Map<number, number>;
   maxExpiry: number;
   /** Its events in the minute so far, in id order (a listing's entries). */
@@ -286,7 +285,6 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
   for (const [partition, count] of counts) {
     if (!isLogTerm(partition)) continue;
     const term = terms.get(partition) ?? {
-      n: 0,
       expiries: new Map<number, number>(),
       maxExpiry: 0,
       entries: [],
@@ -297,7 +295,6 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
       ...(count.person !== undefined && { person: count.person }),
     };
     terms.set(partition, term);
-    term.n += count.n;
     term.changedFrom = Math.min(term.changedFrom ?? term.entries.length, term.entries.length);
     // A stretch's ids are all newer than the ones before it: the listing only grows at its end.
     term.entries.push(...entriesOf(count));
@@ -313,8 +310,9 @@ function merge(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): Se
  * pair also when both its actor and its person are (it can be read through neither's index).
  */
 function isTracked(term: OpenTerm, terms: ReadonlyMap<string, OpenTerm>, partition: string): boolean {
-  if (term.n > trackedAbove || alwaysTracked(partition)) return true;
-  const busy = (side: string | undefined) => side !== undefined && (terms.get(side)?.n ?? 0) > trackedAbove;
+  if (term.entries.length > trackedAbove || alwaysTracked(partition)) return true;
+  const busy = (side: string | undefined) =>
+    side !== undefined && (terms.get(side)?.entries.length ?? 0) > trackedAbove;
   return busy(term.actor) && busy(term.person);
 }
 
@@ -387,7 +385,7 @@ async function putProvisional(partition: string, minute: number, term: OpenTerm,
         ExpressionAttributeValues: {
           ':zero': 0,
           ':none': {},
-          ':n': term.n,
+          ':n': term.entries.length,
           ':x': x,
           ':s': through,
           ':ttl': Math.floor((minute * minuteMs) / 1000) + 2 * 86_400,
@@ -456,7 +454,6 @@ function insert(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): s
     }
     if (term.entries[at]?.id === entry.id) continue;
     term.entries.splice(at, 0, entry);
-    term.n++;
     for (const [unit, n] of count.expiries) term.expiries.set(unit, (term.expiries.get(unit) ?? 0) + n);
     term.maxExpiry = Math.max(term.maxExpiry, count.maxExpiry);
     term.changedFrom = Math.min(term.changedFrom ?? at, at);
