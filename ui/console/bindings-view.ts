@@ -91,10 +91,19 @@ export class BindingsView extends LoadedView {
     }
   }
 
+  /** Shows the module's fields; none while they load, so a save cannot drop their values. */
   private async describe(module: string) {
     this.module = module;
     this.descriptors = null;
-    if (!module) return;
+    const descriptors = await this.descriptorsOf(module);
+    if (this.module !== module) return;
+    this.descriptors = descriptors;
+    const names = Object.keys(descriptors?.actions ?? {});
+    if (!names.includes(this.action)) this.action = names[0] ?? '';
+  }
+
+  private async descriptorsOf(module: string): Promise<Descriptors | null> {
+    if (!module) return null;
     const path = encodeURIComponent(module);
     const [actions, conditions, positions] = await Promise.all([
       piValue('GET', `/event/actions/${path}`),
@@ -102,13 +111,11 @@ export class BindingsView extends LoadedView {
       piValue('GET', `/event/positions/${path}`),
     ]);
     // An unknown module answers [] for each.
-    this.descriptors = {
+    return {
       actions: Array.isArray(actions) ? {} : actions,
       conditions: Array.isArray(conditions) ? {} : conditions,
       positions,
-    };
-    const names = Object.keys(this.descriptors.actions);
-    if (!names.includes(this.action)) this.action = names[0] ?? '';
+    } as Descriptors;
   }
 
   private async open(target: 'new' | Binding) {
@@ -129,9 +136,12 @@ export class BindingsView extends LoadedView {
       } else {
         const answer = await api('GET', `/event/${target.id}`);
         const binding = answer.body.result.value[0] as Binding;
+        // The form appears with its fields and the version they belong to at once.
+        const descriptors = await this.descriptorsOf(binding.handlermodule);
         this.editing = { binding, etag: answer.headers.get('etag') ?? '' };
+        this.module = binding.handlermodule;
         this.action = binding.action;
-        await this.describe(binding.handlermodule);
+        this.descriptors = descriptors;
       }
       await this.updateComplete;
       this.querySelector<HTMLElement>('#binding-form-heading')?.focus();
@@ -411,7 +421,7 @@ export class BindingsView extends LoadedView {
             : nothing
         }
         <div class="buttons">
-          <button type="submit" ?disabled=${!can(write)}>${binding ? 'Save changes' : 'Create binding'}</button>
+          <button type="submit" ?disabled=${!can(write) || (this.module !== '' && !this.descriptors)}>${binding ? 'Save changes' : 'Create binding'}</button>
           <button type="button" class="secondary" @click=${() => this.close()}>Cancel</button>
           ${lacking(write)}
         </div>
