@@ -9,6 +9,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'POST /event/disable/{eventid}',
   {
+    summary: 'Disable a binding',
     path: bindingIdParameter('eventid'),
     body: anyParams,
     mergeQuery: true,

@@ -9,6 +9,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'POST /event/enable/{eventid}',
   {
+    summary: 'Enable a binding',
     path: bindingIdParameter('eventid'),
     body: anyParams,
     mergeQuery: true,

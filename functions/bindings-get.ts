@@ -10,6 +10,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/{eventid}',
   {
+    summary: 'Read a binding',
     path: bindingIdParameter('eventid'),
     query: noParams,
     response: {

@@ -9,6 +9,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/',
   {
+    summary: 'List bindings',
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(z.array(bindingShape)), description: 'All bindings.' },
   },

@@ -15,6 +15,7 @@ function expectedVersion(ifMatch: string | undefined): number | null {
 export const handler = routeHandler(
   'PATCH /event/{eventid}',
   {
+    summary: 'Change some fields of a binding',
     path: bindingIdParameter('eventid'),
     body: bindingPatch,
     headers: { 'if-match': 'The ETag of GET /event/{eventid}: the write fails with 412 if the binding changed since.' },

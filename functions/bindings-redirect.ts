@@ -5,7 +5,11 @@ import { routeHandler } from './http/route-handler.ts';
 // privacyIDEA (Flask) answers the path without its slash with a permanent redirect.
 export const handler = routeHandler(
   'GET /event',
-  { query: noParams, response: { status: 308, body: z.undefined(), description: 'Redirect to /event/.' } },
+  {
+    summary: 'Redirect to the list of bindings',
+    query: noParams,
+    response: { status: 308, body: z.undefined(), description: 'Redirect to /event/.' },
+  },
   () => ({
     status: 308,
     headers: { location: '/event/' },

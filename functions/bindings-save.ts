@@ -8,6 +8,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'POST /event',
   {
+    summary: 'Create a binding, or replace one by id',
     body: anyParams,
     mergeQuery: true,
     response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },

@@ -8,6 +8,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/counters/{name}',
   {
+    summary: 'Read a counter',
     path: counterNameParameter,
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(counterShape), description: 'The counter.' },

@@ -8,6 +8,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/counters',
   {
+    summary: 'List the counters',
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(z.array(counterShape)), description: 'Every counter, by name.' },
   },

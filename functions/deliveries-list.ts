@@ -10,6 +10,7 @@ const deliveries = deliveryLedger();
 export const handler = routeHandler(
   'GET /event/deliveries',
   {
+    summary: 'List the deliveries of bindings, newest first',
     query: deliveryQuery,
     response: { status: 200, body: privacyIdeaShape(z.array(deliveryShape)), description: 'Deliveries, newest first.' },
   },

@@ -13,6 +13,7 @@ const deps = dispatchDeps(preRunnerDeps(), logger);
 export const handler = routeHandler(
   'POST /event/deliveries/{id}/replay',
   {
+    summary: 'Make a failed or dead delivery due now',
     path: deliveryIdParameter,
     body: anyParams,
     mergeQuery: true,

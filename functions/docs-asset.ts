@@ -7,6 +7,7 @@ const names = Object.keys(docsAssets) as [DocsAsset, ...DocsAsset[]];
 export const handler = routeHandler(
   'GET /docs/{asset}',
   {
+    summary: 'A script or stylesheet of the API reference page',
     path: z.object({ asset: z.enum(names) }),
     query: z.object({}),
     response: {

@@ -5,6 +5,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /docs',
   {
+    summary: 'The API reference page (swagger-ui)',
     query: z.object({}),
     response: {
       status: 200,

@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/available',
   {
+    summary: 'List the event names a binding can react to',
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(z.array(z.string())), description: 'Event names.' },
   },

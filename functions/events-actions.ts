@@ -6,7 +6,11 @@ import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
   'GET /events/events/actions/',
-  { query: z.object({}), response: { status: 200, body: actionListShape, description: 'Every event action.' } },
+  {
+    summary: 'List the event actions',
+    query: z.object({}),
+    response: { status: 200, body: actionListShape, description: 'Every event action.' },
+  },
   () => ({
     status: 200,
     body: actionList(eventActions),

@@ -14,6 +14,7 @@ const dispatch = dispatchDeps(preRunnerDeps(), logger);
 export const handler = routeHandler(
   'POST /events/events/',
   {
+    summary: 'Record an event',
     body: eventInput,
     headers: { 'idempotency-key': 'A retry with the same key and body answers the first response (48 hours).' },
     errors: ['input.conflict'],

@@ -9,7 +9,12 @@ const path = z.object({ event_uuid: z.string() });
 
 export const handler = routeHandler(
   'GET /events/events/{event_uuid}/',
-  { path, errors: ['notFound'], response: { status: 200, body: eventShape, description: 'The event.' } },
+  {
+    summary: 'Read an event',
+    path,
+    errors: ['notFound'],
+    response: { status: 200, body: eventShape, description: 'The event.' },
+  },
   async ({ path }) => {
     const event = await events.get(path.event_uuid);
     if (!event) throw notFound('event');

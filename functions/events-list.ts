@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /events/events/',
   {
+    summary: 'List events, newest first',
     query: eventListQuery,
     errors: ['page.invalid', 'page.tooDeep'],
     response: {

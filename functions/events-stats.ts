@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /events/events/stats/',
   {
+    summary: 'Count distinct users, and events per time step',
     query: statsQuery,
     errors: ['page.tooDeep'],
     response: {

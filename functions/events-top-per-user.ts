@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /events/events/top_per_user/',
   {
+    summary: "Rank applications by an action's events",
     query: topPerUserQuery,
     errors: ['page.tooDeep'],
     response: {

@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /events/events/volume/',
   {
+    summary: 'Count events per action per six hours',
     query: volumeQuery,
     errors: ['page.tooDeep'],
     response: {

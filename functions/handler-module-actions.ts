@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/actions/{handlermodule}',
   {
+    summary: "List a handler module's actions and their options",
     path: handlerModuleParameter,
     query: noParams,
     response: {

@@ -9,6 +9,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/conditions/{handlermodule}',
   {
+    summary: "List the conditions a handler module's bindings can set",
     path: handlerModuleParameter,
     query: noParams,
     response: {

@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/positions/{handlermodule}',
   {
+    summary: 'List the positions a handler module runs in',
     path: handlerModuleParameter,
     query: noParams,
     response: {

@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /event/handlermodules',
   {
+    summary: 'List the handler modules',
     query: noParams,
     response: { status: 200, body: privacyIdeaShape(z.array(z.string())), description: 'Handler module names.' },
   },

@@ -4,6 +4,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /health',
   {
+    summary: 'Say whether the service is up',
     query: z.object({}),
     response: { status: 200, body: z.object({ status: z.literal('ok') }), description: 'The service is up.' },
   },

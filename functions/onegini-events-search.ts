@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /api/events',
   {
+    summary: 'Search events by actor and/or user',
     query: subjectSearchQuery,
     response: {
       status: 200,

@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /openapi.json',
   {
+    summary: 'This OpenAPI document',
     query: z.object({}),
     response: { status: 200, body: z.record(z.string(), z.unknown()), description: 'This document.' },
   },

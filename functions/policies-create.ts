@@ -5,7 +5,11 @@ import { routeHandler } from './http/route-handler.ts';
 
 export const handler = routeHandler(
   'POST /policies/event_matcher/',
-  { body: policyInput, response: { status: 201, body: policyShape, description: 'The created policy.' } },
+  {
+    summary: 'Create an event matcher policy',
+    body: policyInput,
+    response: { status: 201, body: policyShape, description: 'The created policy.' },
+  },
   async ({ body, admin }) => ({
     status: 201,
     body: await createPolicy(policyDeps, body, admin?.name ?? ''),

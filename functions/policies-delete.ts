@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'DELETE /policies/event_matcher/{policy_uuid}/',
   {
+    summary: 'Delete an event matcher policy',
     path: policyUuidParameter,
     errors: ['notFound'],
     response: { status: 204, body: z.undefined(), description: 'Deleted; a policy bindings use is refused (400).' },

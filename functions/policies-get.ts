@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /policies/event_matcher/{policy_uuid}/',
   {
+    summary: 'Read an event matcher policy',
     path: policyUuidParameter,
     errors: ['notFound'],
     response: { status: 200, body: policyShape, description: 'The policy.' },

@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /policies/event_matcher/',
   {
+    summary: 'List event matcher policies',
     query: policyListQuery,
     errors: ['page.invalid'],
     response: { status: 200, body: pageShape(policyShape), description: 'A page of event matcher policies, by name.' },

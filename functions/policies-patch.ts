@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'PATCH /policies/event_matcher/{policy_uuid}/',
   {
+    summary: 'Change some fields of an event matcher policy',
     path: policyUuidParameter,
     errors: ['notFound'],
     body: policyPatch,

@@ -7,6 +7,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'POST /policies/event_matcher/{policy_uuid}/test/',
   {
+    summary: 'Test an event against an event matcher policy',
     path: policyUuidParameter,
     errors: ['notFound'],
     body: policyTestInput,

@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'PUT /policies/event_matcher/{policy_uuid}/',
   {
+    summary: 'Replace an event matcher policy',
     path: policyUuidParameter,
     errors: ['notFound'],
     body: policyInput,

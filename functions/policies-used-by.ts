@@ -6,6 +6,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /policies/event_matcher/{policy_uuid}/used_by/',
   {
+    summary: 'List the bindings that use an event matcher policy',
     path: policyUuidParameter,
     errors: ['notFound'],
     response: { status: 200, body: usedByShape, description: 'The bindings whose matcher_policy condition names it.' },

@@ -7,6 +7,7 @@ const names = Object.keys(consoleAssets) as [ConsoleAsset, ...ConsoleAsset[]];
 export const handler = routeHandler(
   'GET /ui/{file}',
   {
+    summary: 'A script or stylesheet of the admin console',
     path: z.object({ file: z.enum(names) }),
     query: z.object({}),
     response: {

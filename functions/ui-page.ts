@@ -5,6 +5,7 @@ import { routeHandler } from './http/route-handler.ts';
 export const handler = routeHandler(
   'GET /ui/',
   {
+    summary: 'The admin console',
     query: z.object({}),
     response: {
       status: 200,

@@ -53,6 +53,19 @@ const dialectSuccess: Record<Dialect, z.ZodType> = {
   plain: z.unknown(),
 };
 
+/**
+ * Where to call it: first the API serving this document (a deployed stack's ApiUrl, or `npm start`),
+ * which tools take by default; then `npm start`'s local gateway (PORT, infra/local/start.ts).
+ */
+const servers = [
+  { url: '/', description: 'The API that serves this document at /openapi.json.' },
+  {
+    url: 'http://127.0.0.1:{port}',
+    description: 'The local service of `npm start`.',
+    variables: { port: { default: '3000', description: 'The `PORT` it was started with.' } },
+  },
+];
+
 /** One tag per dialect, in this order on the docs page. */
 const dialectTags: Record<Dialect, string> = {
   authentik: 'authentik (Django REST framework): errors are `{"detail": …}` or a map of field errors.',
@@ -248,6 +261,7 @@ function operation(definition: RouteDefinition) {
   }));
   return {
     operationId: route.fn,
+    summary: schemas.summary,
     tags: [dialect],
     ...(route.action === null ? {} : { description: `Policy action: \`${route.action}\`.` }),
     security: route.action === null ? [] : adminSecurity,
@@ -295,7 +309,10 @@ export async function buildDocument() {
       title: 'idp-event-hub',
       version: serviceVersion,
       description: 'Identity-platform events in three dialects: authentik, Onegini and privacyIDEA.',
+      // package.json is private and names no license: none is granted.
+      license: { name: 'Proprietary: all rights reserved' },
     },
+    servers,
     components: {
       schemas,
       headers: Object.fromEntries(

@@ -39,6 +39,8 @@ export interface RouteInput<P, Q, B> {
 }
 
 export interface Schemas<P, Q, B> {
+  /** What the route does, in one line: its operation's summary in the OpenAPI document. */
+  summary: string;
   path?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   /** The body; with `mergeQuery`, the query string and the body merged (privacyIDEA reads both). */
