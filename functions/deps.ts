@@ -10,7 +10,7 @@ import type { DeliveryStore } from '../lib/dispatch/delivery.ts';
 import type { DispatchDeps } from '../lib/dispatch/deps.ts';
 import { defaultMetricsNamespace, deliveryMetrics } from '../lib/dispatch/metrics.ts';
 import { shortLived } from '../lib/dispatch/short-lived.ts';
-import type { EventStore } from '../lib/events/event.ts';
+import type { EventStore } from '../lib/events/event-store.ts';
 import type { IngestStore } from '../lib/events/ingest.ts';
 import type { CounterStore } from '../lib/handlers/counters.ts';
 import type { MailTransport } from '../lib/handlers/mail.ts';

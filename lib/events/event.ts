@@ -2,7 +2,6 @@
 import { isIP } from 'node:net';
 import * as z from 'zod';
 import { isEventAction } from './actions.ts';
-import type { IdempotencyClaim, IdempotentReply } from './ingest.ts';
 import { maskSecrets } from './secrets.ts';
 import { uuid7 } from './uuid7.ts';
 import type { eventShape } from './views.ts';
@@ -11,24 +10,6 @@ export type JsonObject = Record<string, unknown>;
 
 /** A stored event, as authentik answers it: the type of its answer shape (lib/events/views.ts). */
 export type Event = z.output<typeof eventShape>;
-
-/** What the domain needs from the event store (lib/store/events.ts). */
-export interface EventStore {
-  /**
-   * Stores an event. With a claim, the event and the claim are written in one transaction;
-   * when the key was already claimed, nothing is written and the earlier reply is returned.
-   */
-  put(event: Event, claim?: IdempotencyClaim): Promise<IdempotentReply | null>;
-  /** The reply stored under an unexpired Idempotency-Key, or null. */
-  earlierReply(admin: string, key: string): Promise<IdempotentReply | null>;
-  /** Stores events 25 to a request (BatchWriteItem): seeding, backfills. Nothing runs on them. */
-  putMany(events: readonly Event[]): Promise<void>;
-  /** Events by id: the unexpired ones found, by id. */
-  /** The events live at `nowMs` (default: now) among these ids. */
-  getMany(ids: readonly string[], nowMs?: number): Promise<Map<string, Event>>;
-  /** The event with this id, or null when unknown, expired or not one of our ids. */
-  get(id: string): Promise<Event | null>;
-}
 
 // Messages as Django REST framework writes them: authentik clients show them verbatim.
 export const drf = {

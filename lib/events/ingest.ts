@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { CounterChange } from '../dispatch/pre-counters.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { type Event, type EventInput, maskedEvent, newEvent } from './event.ts';
+import type { IdempotencyClaim, IdempotentReply } from './idempotency.ts';
 
 export interface IngestOptions {
   now: Date;
@@ -16,20 +17,6 @@ export interface IngestOptions {
    * with the event; `afterStore` writes what they recorded and never throws.
    */
   pre?: (event: Event) => Promise<{ event: Event; counters: CounterChange[]; afterStore(): Promise<void> }>;
-}
-
-/** A stored response to replay for a repeated Idempotency-Key. */
-export interface IdempotentReply {
-  requestHash: string;
-  status: number;
-  body: unknown;
-}
-
-export interface IdempotencyClaim {
-  admin: string;
-  key: string;
-  reply: IdempotentReply;
-  ttlSeconds: number;
 }
 
 /** What ingest needs from the store. */

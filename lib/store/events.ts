@@ -3,8 +3,9 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Event, EventStore } from '../events/event.ts';
-import type { IdempotencyClaim, IdempotentReply } from '../events/ingest.ts';
+import type { Event } from '../events/event.ts';
+import type { EventStore } from '../events/event-store.ts';
+import type { IdempotencyClaim, IdempotentReply } from '../events/idempotency.ts';
 import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, getAll, putAll, tableName } from './client.ts';
