@@ -1,10 +1,12 @@
-// A binding: which handler module acts on which events, when, and how. This file turns
-// privacyIDEA-style parameters (query, form or JSON, all strings or not) into a valid binding.
+// A binding: which handler module acts on which events, when, and how; its record and the
+// privacyIDEA-style parameters (query, form or JSON, all strings or not) it is read from.
 import * as z from 'zod';
 import { invalid } from '../errors.ts';
 import { eventActions, isEventAction } from '../events/actions.ts';
-import { handlerModule, hiddenValue, moduleAction, parseBoolean, positions } from '../handlers/modules.ts';
-import { conditionProblem, policyUuidsOf } from './conditions.ts';
+
+/** When a binding runs: `pre` inside the ingest request before the event is stored, `post` from the stream. */
+export const positions = ['pre', 'post'] as const;
+export type Position = (typeof positions)[number];
 
 /** A binding as GET shows it and the store keeps it: privacyIDEA's twelve keys. */
 export const bindingShape = z.object({
@@ -50,40 +52,6 @@ export function parseInteger(name: string, value: unknown, min: number, max = Nu
 export const maxBindingId = 2_147_483_647;
 
 export const parseBindingId = (name: string, value: unknown) => parseInteger(name, value, 1, maxBindingId);
-
-// A binding is written in one transaction (100 items, 4 MB): an item per event name, one per
-// matcher policy, each holding the whole binding. These bounds keep any write well inside it.
-export const bindingLimits = {
-  eventNames: 32,
-  matcherPolicies: 8,
-  /** UTF-8 bytes of one option value. */
-  optionBytes: 32 * 1024,
-  /** UTF-8 bytes of the name, the option and condition names and values together. */
-  totalBytes: 48 * 1024,
-} as const;
-
-function checkLimits(binding: Binding): void {
-  if (binding.event.length > bindingLimits.eventNames) {
-    throw parameterError(`event: at most ${bindingLimits.eventNames} event names per binding`);
-  }
-  if (new Set(policyUuidsOf(binding.conditions)).size > bindingLimits.matcherPolicies) {
-    throw parameterError(`conditions.matcher_policy: at most ${bindingLimits.matcherPolicies} matcher policies`);
-  }
-  let total = Buffer.byteLength(binding.name);
-  for (const [name, value] of Object.entries(binding.options)) {
-    const size = Buffer.byteLength(value);
-    if (size > bindingLimits.optionBytes) {
-      throw parameterError(`option.${name}: at most ${bindingLimits.optionBytes} bytes`);
-    }
-    total += Buffer.byteLength(name) + size;
-  }
-  for (const [name, value] of Object.entries(binding.conditions)) total += Buffer.byteLength(name + value);
-  if (total > bindingLimits.totalBytes) {
-    throw parameterError(
-      `The binding is too large: name, options and conditions take at most ${bindingLimits.totalBytes} bytes`,
-    );
-  }
-}
 
 /**
  * A binding id in a path: a problem is an issue (400/905), never an exception. Any safe integer
@@ -148,79 +116,8 @@ export function parseFlatMap(name: string, value: unknown, notDictMessage: strin
 
 export const conditionsNotDict = "The 'conditions' parameter must be a dictionary.";
 
-/** Checks the module, action, position, options and conditions together; throws the first problem. */
-export async function validateBinding(binding: Binding): Promise<void> {
-  checkLimits(binding);
-  const module = handlerModule(binding.handlermodule);
-  if (!module) throw parameterError(`Unknown handler module: ${binding.handlermodule}`);
-  const options = moduleAction(module, binding.action)?.options;
-  if (!options) {
-    throw parameterError(
-      `action: '${binding.action}' is not an action of ${module.name} (${Object.keys(module.actions).join(', ')})`,
-    );
-  }
-  if (!module.positions.includes(binding.position)) {
-    throw parameterError(
-      `position: '${binding.position}' is not allowed for ${module.name} (${module.positions.join(', ')})`,
-    );
-  }
-  for (const [name, descriptor] of Object.entries(options)) {
-    const value = binding.options[name];
-    const when = descriptor.requiredWhen;
-    const required =
-      descriptor.required ||
-      (when !== undefined &&
-        binding.options[when.option] !== undefined &&
-        (when.equals === undefined || binding.options[when.option] === when.equals));
-    if (value === undefined || value === '') {
-      if (required) throw parameterError(`option.${name}: required for ${module.name} ${binding.action}`);
-      continue;
-    }
-    if (descriptor.type === 'bool') parseBoolean(`option.${name}`, value);
-    if (descriptor.value && !descriptor.value.includes(value)) {
-      throw parameterError(`option.${name}: '${value}' is not one of ${descriptor.value.join(', ')}`);
-    }
-    const problem = value === hiddenValue && descriptor.writeOnly ? null : await descriptor.check?.(value);
-    if (problem) throw parameterError(`option.${name}: ${problem}`);
-  }
-  const unknownOption = Object.keys(binding.options).find((name) => !(name in options));
-  if (unknownOption !== undefined) {
-    throw parameterError(
-      `option.${unknownOption}: not an option of ${module.name} ${binding.action} (${Object.keys(options).join(', ')})`,
-    );
-  }
-  for (const [name, value] of Object.entries(binding.conditions)) {
-    const problem = await conditionProblem(name, value);
-    if (problem) throw parameterError(`conditions.${name}: ${problem}`);
-  }
-}
-
 /** The event names bindings can react to. */
 export const availableEvents: readonly string[] = eventActions;
-
-/** How GET shows a binding: the twelve keys, write-only options hidden. */
-export function bindingView(binding: Binding): Binding {
-  const module = handlerModule(binding.handlermodule);
-  const descriptors = (module && moduleAction(module, binding.action)?.options) ?? {};
-  const options = Object.fromEntries(
-    Object.entries(binding.options).map(([name, value]) => [name, descriptors[name]?.writeOnly ? hiddenValue : value]),
-  );
-  const { id, name, active, ordering, position, abort_on_error, action, event, handlermodule, conditions } = binding;
-  return {
-    id,
-    name,
-    active,
-    ordering,
-    position,
-    abort_on_error,
-    action,
-    condition: '',
-    event,
-    handlermodule,
-    options,
-    conditions,
-  };
-}
 
 const patchMap = z.record(z.string(), z.union([z.string(), z.null()]), {
   error: 'must be an object of strings (null removes a key)',

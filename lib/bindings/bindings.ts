@@ -5,21 +5,22 @@ import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import type { Event } from '../events/event.ts';
-import { hiddenValue, type Position, parseBoolean } from '../handlers/modules.ts';
+import { hiddenValue, parseBoolean } from '../handlers/modules.ts';
 import {
   type Binding,
-  bindingView,
   conditionsNotDict,
   maxOrdering,
+  type Position,
   parameterError,
   parseBindingId,
   parseEventNames,
   parseFlatMap,
   parseInteger,
   type StoredBinding,
-  validateBinding,
 } from './binding.ts';
+import { bindingView } from './binding-view.ts';
 import { policyUuidsOf } from './conditions.ts';
+import { validateBinding } from './validation.ts';
 
 /** What bindings need from the store (lib/store/bindings.ts). */
 export interface BindingStore {

@@ -1,7 +1,6 @@
 // The active bindings for one event name and position, read through the dispatch links of the
 // by-ref index (never every binding), kept for a short while per container (short-lived.ts).
-import type { Binding } from '../bindings/binding.ts';
-import type { Position } from '../handlers/modules.ts';
+import type { Binding, Position } from '../bindings/binding.ts';
 import { shortLived } from './short-lived.ts';
 
 export interface BindingLinks {

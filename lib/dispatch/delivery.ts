@@ -1,7 +1,7 @@
 // A delivery: one run (and its retries) of one binding's action for one event. Its id names
 // (event, binding, action), so a redelivered stream batch finds the claim and runs nothing twice.
 import * as z from 'zod';
-import { positions } from '../handlers/modules.ts';
+import { positions } from '../bindings/binding.ts';
 
 export const deliveryStatuses = ['pending', 'succeeded', 'failed', 'dead'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];

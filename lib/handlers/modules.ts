@@ -1,7 +1,7 @@
 // Handler modules: one object each, holding what it offers (positions, actions, option
 // schemas) and what each action does. The GET /event/{positions,actions}/… routes, binding
-// validation and dispatch (through runners.ts) all read these.
-import type { Binding } from '../bindings/binding.ts';
+// validation and dispatch (through runner-table.ts) all read these.
+import type { Binding, Position } from '../bindings/binding.ts';
 import { invalid } from '../errors.ts';
 import type { Event } from '../events/event.ts';
 import { patternProblem } from '../patterns.ts';
@@ -11,9 +11,6 @@ import { deleteParameter, pathProblem, setParameter } from './mangler.ts';
 import type { CounterActions, RunContext, RunnerDeps, RunResult } from './runners.ts';
 import { fillTags, noteUnknownTags } from './tags.ts';
 import { postWebhook, type WebhookOptions } from './webhook.ts';
-
-export const positions = ['pre', 'post'] as const;
-export type Position = (typeof positions)[number];
 
 export interface OptionDescriptor {
   type: 'str' | 'bool' | 'text' | 'int';

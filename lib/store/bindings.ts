@@ -5,11 +5,10 @@
 //   id sequence  pk BINDING_SEQ   sk BINDING_SEQ      next (never above maxBindingId)
 // A write replaces the whole collection in one transaction, conditioned on the version read.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Binding, maxBindingId, type StoredBinding } from '../bindings/binding.ts';
+import { type Binding, maxBindingId, type Position, type StoredBinding } from '../bindings/binding.ts';
 import type { BindingStore } from '../bindings/bindings.ts';
 import { policyUuidsOf } from '../bindings/conditions.ts';
 import type { Event } from '../events/event.ts';
-import type { Position } from '../handlers/modules.ts';
 import { documents, queryAll, queryItems, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
