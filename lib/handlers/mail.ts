@@ -2,8 +2,8 @@
 // handed to a transport (SMTP, or SES v2 in AWS).
 import { randomUUID } from 'node:crypto';
 import type { Event } from '../events/event.ts';
+import { emailAddress } from './email-address.ts';
 import { PermanentFailure } from './failure.ts';
-import { emailAddress } from './modules.ts';
 import { escapeHtml, fillTags, noteUnknownTags } from './tags.ts';
 
 export interface MailOptions {

@@ -5,6 +5,7 @@ import type { Binding, Position } from '../bindings/binding.ts';
 import { invalid } from '../errors.ts';
 import type { Event } from '../events/event.ts';
 import { patternProblem } from '../patterns.ts';
+import { emailAddress } from './email-address.ts';
 import { PermanentFailure } from './failure.ts';
 import { composeMail, type MailOptions } from './mail.ts';
 import { deleteParameter, pathProblem, setParameter } from './mangler.ts';
@@ -74,9 +75,6 @@ const httpUrl = (value: string) => {
     return 'must be an http or https URL';
   }
 };
-
-/** What sendmail accepts as an address: no blanks, brackets, quotes or separators a header could misread. */
-export const emailAddress = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 
 export const counterNamePattern = /^[A-Za-z0-9_.:-]{1,128}$/;
 export const counterNameRule = 'must be 1-128 letters, digits or _ . : -';

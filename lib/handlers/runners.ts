@@ -1,10 +1,9 @@
-// What a run of a handler module's action gets and gives, and the runner table dispatch uses:
-// each module's actions (modules.ts) bound to the settings built at cold start.
+// What a run of a handler module's action gets and gives, and the settings its runners are built
+// with; the runner table itself is runner-table.ts.
 import type { Binding } from '../bindings/binding.ts';
 import type { Event, JsonObject } from '../events/event.ts';
 import type { StructuredLog } from '../log.ts';
 import type { MailTransport } from './mail.ts';
-import { handlerModules } from './modules.ts';
 import type { WebhookSettings } from './webhook.ts';
 
 /** An event the service records about itself as a result of a run (it carries its cause). */
@@ -51,18 +50,3 @@ export interface RunnerDeps {
 
 /** The runner settings read from the environment; the caller adds the log. */
 export type RunnerSettings = Omit<RunnerDeps, 'log'>;
-
-/** Each module's actions bound to the settings: the table dispatch looks a binding's runner up in. */
-export function handlerRunners(deps: RunnerDeps): Record<string, Record<string, Runner>> {
-  return Object.fromEntries(
-    handlerModules.map((module) => [
-      module.name,
-      Object.fromEntries(
-        Object.entries(module.actions).map(([name, action]): [string, Runner] => [
-          name,
-          (binding, event, context) => action.run(binding, event, context, deps),
-        ]),
-      ),
-    ]),
-  );
-}

@@ -5,13 +5,8 @@ import type { Binding } from '../../../lib/bindings/binding.ts';
 import { PermanentFailure } from '../../../lib/handlers/failure.ts';
 import { smtpTransport } from '../../../lib/handlers/mail-transports.ts';
 import { handlerModules } from '../../../lib/handlers/modules.ts';
-import {
-  type CounterActions,
-  handlerRunners,
-  type RecordedEvent,
-  type RunContext,
-  type RunnerDeps,
-} from '../../../lib/handlers/runners.ts';
+import { handlerRunners } from '../../../lib/handlers/runner-table.ts';
+import type { CounterActions, RecordedEvent, RunContext, RunnerDeps } from '../../../lib/handlers/runners.ts';
 import { withOutput } from '../../helpers/output.ts';
 import { parseMessage, type SmtpSink, startSmtpSink } from '../net/smtp-sink.ts';
 import { sampleEvent } from './event.ts';
