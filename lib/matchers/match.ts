@@ -3,16 +3,7 @@
 import type { Event } from '../events/event.ts';
 import { parseNetwork } from '../net/ip.ts';
 import { compileQuery, type EventPredicate, parseQuery } from '../query/akql.ts';
-
-/** The criteria of a policy; null means "not set" (skipped). */
-export interface MatcherCriteria {
-  action: string | null;
-  client_ip: string | null;
-  app: string | null;
-  model: string | null;
-  /** authentik 2026.8's query (AKQL), checked when the policy is written; a policy stored before it has none. */
-  query: string | null;
-}
+import type { MatcherCriteria } from './policy.ts';
 
 export interface MatchResult {
   passing: boolean;

@@ -7,7 +7,7 @@ import { retryConflicts, VersionConflict } from '../conflicts.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
-import { defaultPageSize, type Page, paginate } from '../events/search.ts';
+import { defaultPageSize, type Page, paginate } from '../pagination.ts';
 import { matchEvent } from './match.ts';
 import {
   criteriaNames,

@@ -3,10 +3,19 @@
 import * as z from 'zod';
 import { isEventAction } from '../events/actions.ts';
 import { drf, eventInput } from '../events/event.ts';
-import { pageSizeParam } from '../events/search.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { pageSizeParam } from '../pagination.ts';
 import { parseQuery } from '../query/akql.ts';
-import type { MatcherCriteria } from './match.ts';
+
+/** The criteria of a policy; null means "not set" (skipped). */
+export interface MatcherCriteria {
+  action: string | null;
+  client_ip: string | null;
+  app: string | null;
+  model: string | null;
+  /** authentik 2026.8's query (AKQL), checked when the policy is written; a policy stored before it has none. */
+  query: string | null;
+}
 
 export interface MatcherPolicy extends MatcherCriteria {
   /** UUID, lower case. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../lib/events/event.ts';
-import { eventModel, type MatcherCriteria, matchEvent } from '../../../lib/matchers/match.ts';
+import { eventModel, matchEvent } from '../../../lib/matchers/match.ts';
+import type { MatcherCriteria } from '../../../lib/matchers/policy.ts';
 
 const event: Event = {
   pk: '01a20ef6-3c5c-71d0-b8c4-26a9f1ddfcfa',
