@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type ConsoleAsset, consoleAssets, consoleSecurityPolicy, readConsoleAsset } from '../ui/serve.ts';
+import { type ConsoleAsset, consoleAssets } from '../ui/assets.ts';
+import { consoleSecurityPolicy, readConsoleAsset } from '../ui/serve.ts';
 import { routeHandler } from './http/route-handler.ts';
 
 const names = Object.keys(consoleAssets) as [ConsoleAsset, ...ConsoleAsset[]];

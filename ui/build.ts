@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync } from 'esbuild';
-import { bundledConsoleDir, type ConsoleAsset, consoleAssets } from './serve.ts';
+import { bundledConsoleDir, type ConsoleAsset, consoleAssets } from './assets.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -4,17 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** The only files served under /ui/, with their content types. */
-export const consoleAssets = {
-  'console.js': 'text/javascript; charset=utf-8',
-  'console.css': 'text/css; charset=utf-8',
-} as const;
-
-export type ConsoleAsset = keyof typeof consoleAssets;
-
-/** Where the files sit inside a Lambda bundle, next to index.mjs. */
-export const bundledConsoleDir = 'console-files';
+import { bundledConsoleDir, type ConsoleAsset, consoleAssets } from './assets.ts';
 
 // Relative URLs: the page is /ui/, so `console.js` is /ui/console.js. The page holds no data.
 export const consolePage = `<!doctype html>

@@ -11,8 +11,8 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionNamed } from '../../infra/functions.ts';
 import { RouteFunction } from '../../infra/route-function.ts';
+import { consoleAssets } from '../../ui/assets.ts';
 import { buildConsole } from '../../ui/build.ts';
-import { consoleAssets } from '../../ui/serve.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
