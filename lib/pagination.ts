@@ -1,5 +1,4 @@
-// authentik's pagination, for every authentik list (events, matcher policies): `page` and
-// `page_size` in, DRF's `pagination` envelope out; a page past the last is 404.
+// authentik's pagination for its lists (events, matcher policies): page and page_size in, DRF's envelope out.
 import * as z from 'zod';
 import { DomainError } from './errors.ts';
 

@@ -1,5 +1,4 @@
-// Binding validation: its size bounds, then the module, action, position, options and conditions
-// checked together against the handler modules (modules.ts) and the conditions (conditions.ts).
+// Binding validation: size bounds, then module, action, position, options and conditions checked together.
 import { handlerModule, hiddenValue, moduleAction, parseBoolean } from '../handlers/modules.ts';
 import { type Binding, parameterError } from './binding.ts';
 import { conditionProblem, policyUuidsOf } from './conditions.ts';

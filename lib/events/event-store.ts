@@ -1,5 +1,4 @@
-// The event store port: what ingest, the reads by id and seeding need of stored events
-// (lib/store/events.ts implements it).
+// The event store port: what the reads by id, ingest and seeding need of stored events (lib/store/events.ts).
 import type { Event } from './event.ts';
 import type { IdempotencyClaim, IdempotentReply } from './idempotency.ts';
 

@@ -1,5 +1,4 @@
-// The runner table dispatch looks a binding's runner up in: each module's actions (modules.ts)
-// bound to the settings built at cold start.
+// The runner table: each handler module's actions bound to the settings built at cold start.
 import { handlerModules } from './modules.ts';
 import type { Runner, RunnerDeps } from './runners.ts';
 
