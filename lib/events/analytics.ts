@@ -12,6 +12,7 @@ import {
   eventListQuery,
   eventSelection,
   findSelected,
+  maxTermsPerRequest,
   type TimeRange,
 } from './search.ts';
 import type { Term } from './terms.ts';
@@ -152,8 +153,10 @@ export interface Tallies {
     range: TimeRange,
     nowMs: number,
   ): Promise<{ users: Map<string, UserSketch>; estimated: boolean }>;
-  /** The applications sealed events of an action were authorized for: pk → the application object. */
-  appsOf(action: string): Promise<Map<string, Record<string, unknown>>>;
+  /** The actions with events in the months a range touches; null when more than `atMost`. */
+  actionsOf(range: TimeRange, atMost: number): Promise<string[] | null>;
+  /** The applications sealed events of an action were authorized for (pk → object); null when more than `atMost`. */
+  appsOf(action: string, atMost: number): Promise<Map<string, Record<string, unknown>> | null>;
 }
 
 export interface AnalyticsDeps {
@@ -358,9 +361,13 @@ const appPkOf = (event: Event): string | undefined => {
   return typeof pk === 'string' || typeof pk === 'number' || typeof pk === 'boolean' ? String(pk) : undefined;
 };
 
-/** Groups per action (or action × app) for a shape; the actions are the filter's or every one seen. */
-async function actionGroups(deps: AnalyticsDeps, shape: TallyShape): Promise<TallyGroup[]> {
-  const actions = shape.actions ?? [...new Set(await deps.log.actionsSeen())];
+/**
+ * Groups per action (or action × app) for a shape: the filter's actions, or those with events in
+ * the range's months; null past the bound of one request (made-up actions: read the events instead).
+ */
+async function actionGroups(deps: AnalyticsDeps, shape: TallyShape, range: TimeRange): Promise<TallyGroup[] | null> {
+  const actions = shape.actions ?? (await deps.tallies.actionsOf(range, maxTermsPerRequest));
+  if (actions === null) return null;
   return actions.map((action) => ({
     label: action,
     of: [shape.app === null ? { kind: 'action', value: action } : { kind: 'action_app', action, app: shape.app }],
@@ -372,7 +379,9 @@ async function selectionGroup(deps: AnalyticsDeps, shape: TallyShape): Promise<T
   if (shape.other) return { label: '', of: shape.other };
   if (shape.actions === null && shape.app === null) return { label: '', of: [{ kind: 'all', value: '' }] };
   if (shape.actions === null) return { label: '', of: [{ kind: 'authorized_app', value: shape.app as string }] };
-  return { label: '', of: (await actionGroups(deps, shape)).flatMap((group) => group.of) };
+  // The filter's actions: bounded by the terms of one request.
+  const groups = (await actionGroups(deps, shape, { from: 0, to: 0 })) as TallyGroup[];
+  return { label: '', of: groups.flatMap((group) => group.of) };
 }
 
 /** Counts per group per step: rollups inside, events read at the edges. */
@@ -457,13 +466,13 @@ export async function eventVolume(deps: AnalyticsDeps, query: VolumeQuery, nowMs
   const shape = tallyShape(selection);
   let counts: Map<string, Map<number, number>>;
   let estimated = false;
-  if (shape && shape.other === null) {
-    const groups = await actionGroups(deps, shape);
+  const groups = shape && shape.other === null ? await actionGroups(deps, shape, range) : null;
+  if (shape && groups) {
     const wanted = new Set(groups.map((group) => group.label));
     const labelOf = (event: Event) => (shape.actions === null || wanted.has(event.action) ? event.action : undefined);
     ({ counts, estimated } = await countsPerStep(deps, selection, groups, labelOf, range, sixHours, nowMs));
   } else {
-    // No rollup splits this selection by action: its events are read, all of them or none.
+    // No rollup splits this selection by action (or too many actions would): its events are read, all of them or none.
     const read = await readSelected(deps, selection, range);
     if (!read.complete) throw tooManyReads('history_days', 'narrow history_days or add a more selective filter');
     counts = new Map();
@@ -586,8 +595,9 @@ export async function topPerUser(deps: AnalyticsDeps, query: TopPerUserQuery, no
     if (pk !== undefined && !objects.has(pk)) objects.set(pk, appOf(event) as Record<string, unknown>);
     return pk;
   };
-  if (shape && shape.other === null && (shape.actions ?? [action]).includes(action)) {
-    const seen = await deps.tallies.appsOf(action);
+  const tallied = shape && shape.other === null && (shape.actions ?? [action]).includes(action);
+  const seen = tallied ? await deps.tallies.appsOf(action, maxTermsPerRequest) : null;
+  if (shape && seen) {
     const apps = shape.app === null ? seen : new Map([[shape.app, seen.get(shape.app) ?? { pk: shape.app }]]);
     for (const [pk, object] of apps) objects.set(pk, object);
     const groups = [...apps.keys()].map((app) => ({ label: app, of: [{ kind: 'action_app' as const, action, app }] }));
@@ -596,8 +606,10 @@ export async function topPerUser(deps: AnalyticsDeps, query: TopPerUserQuery, no
     const sketches = await usersOf(deps, selection, groups, labelOf, nowMs);
     users = sketches.users;
     estimated = found.estimated || sketches.estimated;
-  } else if (!shape || shape.other !== null) {
+  } else if (!shape || shape.other !== null || tallied) {
     const read = await readSelected(deps, selection, selection.range);
+    // More applications than one request may expand: exact from the events, or refused.
+    if (tallied && !read.complete) throw tooManyReads('action', 'name an application or a shorter range');
     estimated = !read.complete;
     for (const event of read.events) {
       const pk = labelOf(event) as string;

@@ -1,9 +1,12 @@
 // The analytics' tallies (lib/events/analytics.ts) from what the seal keeps: rollups of terms
 // and of action × app pairs, user sketches, the apps of each action (docs/data-model.md).
+
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tallied, Tallies, TallyGroup } from '../events/analytics.ts';
 import { UserSketch } from '../events/analytics.ts';
 import type { TimeRange } from '../events/search.ts';
-import { queryItems } from './client.ts';
+import { actionsOfMonths } from './actions-seen.ts';
+import { documents, queryItems, tableName } from './client.ts';
 import { rollupPartition } from './event-keys.ts';
 import {
   actionAppPartition,
@@ -196,18 +199,27 @@ export const tallies: Tallies = {
     return { users, estimated: range.from < range.to && cut };
   },
 
-  async appsOf(action: string) {
+  actionsOf: actionsOfMonths,
+
+  async appsOf(action: string, atMost: number) {
     const apps = new Map<string, Record<string, unknown>>();
-    for await (const item of queryItems({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
-      FilterExpression: '#ttl > :now',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: {
-        ':pk': `R#action#${keyOf('action', action)}`,
-        ':a': 'A#',
-        ':now': Math.floor(Date.now() / 1000),
-      },
-    })) {
+    const { Items = [], LastEvaluatedKey } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+        FilterExpression: '#ttl > :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':pk': `R#action#${keyOf('action', action)}`,
+          ':a': 'A#',
+          ':now': Math.floor(Date.now() / 1000),
+        },
+        // Read at most one past the bound: an action with more applications is read as events.
+        Limit: atMost + 1,
+      }),
+    );
+    if (LastEvaluatedKey) return null;
+    for (const item of Items) {
       const object = JSON.parse(item.app as string) as Record<string, unknown>;
       const pk = object.pk;
       apps.set(typeof pk === 'string' || typeof pk === 'number' ? String(pk) : (item.sk as string).slice(2), object);

@@ -12,7 +12,7 @@ import type { Event } from '../events/event.ts';
 import { documents, queryAll, queryItems, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
-import { noteLateWrites } from './late-writes.ts';
+import { afterEventsWritten } from './events-written.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
 import { refIndex } from './table.ts';
 
@@ -183,7 +183,7 @@ export const bindingStore: BindingStore = {
       ...policyLinkChanges(linkedPolicies(current), policyUuidsOf(binding.conditions)),
       await eventPut(audit),
     ]);
-    await noteLateWrites([audit]);
+    await afterEventsWritten([audit]);
     return next;
   },
 
@@ -209,6 +209,6 @@ export const bindingStore: BindingStore = {
       ...policyLinkChanges(linkedPolicies(current), []),
       await eventPut(audit),
     ]);
-    await noteLateWrites([audit]);
+    await afterEventsWritten([audit]);
   },
 };

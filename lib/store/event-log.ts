@@ -7,6 +7,7 @@ import type { Event } from '../events/event.ts';
 import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/search.ts';
 import { actorPersonOf, type Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
+import { actionsSeen } from './actions-seen.ts';
 import { documents, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import {
@@ -21,7 +22,6 @@ import {
 import { eventStore } from './events.ts';
 import { type LiveMark, liveMark, type Provisional, provisionalMinutes, trackedAbove } from './live-seal.ts';
 import {
-  actionsSeen,
   childStart,
   type Level,
   type LevelTag,

@@ -11,7 +11,7 @@ import { uuid7Time } from '../events/uuid7.ts';
 import { documents, getAll, putAll, tableName } from './client.ts';
 import { decodeBody, encodeBody } from './codec.ts';
 import { eventKey, eventShard, termIndexes, termPartition } from './event-keys.ts';
-import { noteLateWrites } from './late-writes.ts';
+import { afterEventsWritten } from './events-written.ts';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -79,7 +79,7 @@ export const eventStore: EventStore = {
   async put(event: Event, claim?: IdempotencyClaim): Promise<IdempotentReply | null> {
     if (!claim) {
       await documents.send(new PutCommand({ TableName: tableName, Item: eventItem(event) }));
-      await noteLateWrites([event]);
+      await afterEventsWritten([event]);
       return null;
     }
     try {
@@ -88,7 +88,7 @@ export const eventStore: EventStore = {
           TransactItems: [idempotencyClaimPut(claim), { Put: { TableName: tableName, Item: eventItem(event) } }],
         }),
       );
-      await noteLateWrites([event]);
+      await afterEventsWritten([event]);
       return null;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;

@@ -4,11 +4,11 @@
 import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
 import type { IngestStore } from '../events/ingest.ts';
+import { recordAction } from './actions-seen.ts';
 import { transactWrite } from './conflicts.ts';
 import { counterChangeUpdate } from './counters.ts';
 import { claimedReply, eventPut, eventStore, idempotencyClaimPut } from './events.ts';
-import { noteLateWrites } from './late-writes.ts';
-import { recordAction } from './rollups.ts';
+import { afterEventsWritten } from './events-written.ts';
 
 /** The transaction item whose condition failed. */
 class FailedItem extends Error {
@@ -50,7 +50,7 @@ const writeIngested: IngestStore['put'] = async (event, claim, counters) => {
     const head = claim ? [idempotencyClaimPut(claim)] : [];
     try {
       await transactWrite([...head, eventPut(event), ...updates], (index) => new FailedItem(index));
-      await noteLateWrites([event]);
+      await afterEventsWritten([event]);
       return null;
     } catch (error) {
       if (error instanceof FailedItem) {

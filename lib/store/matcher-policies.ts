@@ -14,7 +14,7 @@ import { type MatcherPolicy, PolicyNameTaken, type StoredMatcherPolicy } from '.
 import { documents, queryAll, tableName } from './client.ts';
 import { type TransactItems, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
-import { noteLateWrites } from './late-writes.ts';
+import { afterEventsWritten } from './events-written.ts';
 import { refIndex } from './table.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
@@ -109,7 +109,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
       ],
       (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the uuid exists')),
     );
-    await noteLateWrites([audit]);
+    await afterEventsWritten([audit]);
     return { ...policy, version: 1 };
   },
 
@@ -142,7 +142,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
       (index) =>
         index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the policy changed since it was read'),
     );
-    await noteLateWrites([audit]);
+    await afterEventsWritten([audit]);
     return { ...policy, version: previous.version + 1 };
   },
 
@@ -166,7 +166,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
       ],
       () => new VersionConflict('the policy changed or was bound since it was read'),
     );
-    await noteLateWrites([audit]);
+    await afterEventsWritten([audit]);
   },
 
   /** The bindings counted on a policy item (0 when none is kept). */

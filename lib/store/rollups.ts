@@ -8,7 +8,7 @@
 //           expiry minute and minute of creation), s, ttl
 //   listing pk R#<kind>#<value>  sk L#<epoch minute>#<chunk>  k (the minute's ids of the term, ascending,
 //           240 to a chunk, 16 bytes each), ttl: written for a minute holding more than 8 of the term
-//   actions pk ACTIONS  sk <action>  ttl: every action sealed, written with its first minute in a month
+//   actions: lib/store/actions-seen.ts, written with an action's first minute in a month
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
 import { createHash, randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -16,6 +16,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { type Tallied, UserSketch, userHash, userKey, usersSketched } from '../events/analytics.ts';
 import type { Event } from '../events/event.ts';
 import { uuid7Time } from '../events/uuid7.ts';
+import { recordAction, recordActionMonth } from './actions-seen.ts';
 import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import { type TransactItems, transactWrite } from './conflicts.ts';
@@ -558,7 +559,7 @@ async function addToCompactMonth(
       ReturnValues: 'UPDATED_NEW',
     }),
   );
-  await afterMonthWrite(partition, key, Attributes, count);
+  await afterMonthWrite(partition, key, Attributes, count, ms);
 }
 
 /** A rollup's attributes in the plain form of its level (hours by expiry minute and minute of creation). */
@@ -647,7 +648,7 @@ async function addToRollup(
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    if (level.tag === 'M') await afterMonthWrite(partition, key, Attributes, count);
+    if (level.tag === 'M') await afterMonthWrite(partition, key, Attributes, count, ms);
     else await raiseTtl(key, Attributes, count);
   } catch (error) {
     // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
@@ -661,9 +662,12 @@ async function afterMonthWrite(
   key: Record<string, unknown>,
   attributes: Record<string, unknown> | undefined,
   count: TermCount,
+  ms: number,
 ) {
   if (attributes?.n === count.n && partition.startsWith(actionPartitionPrefix)) {
-    await recordAction(partition.slice(actionPartitionPrefix.length), count.maxExpiry + 86_400);
+    const action = partition.slice(actionPartitionPrefix.length);
+    await recordAction(action, count.maxExpiry + 86_400);
+    await recordActionMonth(action, ms, count.maxExpiry + 86_400);
   }
   if (attributes?.n === count.n && partition.startsWith(actionAppPrefix)) {
     await recordApp(partition, count, count.maxExpiry + 86_400);
@@ -694,41 +698,7 @@ async function raiseTtl(
     });
 }
 
-// ---- Actions seen: what `action` (a substring) can match ----
-
 const actionPartitionPrefix = 'R#action#';
-
-/** Records an action, living as long as its latest month's events (an earlier ttl is raised). */
-export async function recordAction(action: string, ttl: number) {
-  await documents
-    .send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { pk: 'ACTIONS', sk: action },
-        UpdateExpression: 'SET #ttl = :ttl',
-        ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl < :ttl',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':ttl': ttl },
-      }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
-}
-
-/** Every action of a sealed, unexpired event (one Query; one item per distinct action). */
-export async function actionsSeen(nowSeconds: number): Promise<string[]> {
-  const found: string[] = [];
-  for await (const item of queryItems({
-    KeyConditionExpression: 'pk = :pk',
-    FilterExpression: '#ttl > :now',
-    ExpressionAttributeNames: { '#ttl': 'ttl' },
-    ExpressionAttributeValues: { ':pk': 'ACTIONS', ':now': nowSeconds },
-  })) {
-    found.push(item.sk as string);
-  }
-  return found;
-}
 
 // ---- Listings: where an offset falls inside one busy minute ----
 
