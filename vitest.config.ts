@@ -4,6 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    // A passing run prints only the runner's lines; a failed test shows what it logged, the
+    // service's Powertools lines included (routed to `console` by this setup file).
+    // `npx vitest run --silent=false` shows every test's lines.
+    silent: 'passed-only',
+    setupFiles: ['test/helpers/output-per-test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
