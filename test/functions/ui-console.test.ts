@@ -98,7 +98,12 @@ describe('the ui-asset function as the stack bundles it', () => {
       }
       console.log(JSON.stringify(answers));`;
     const { NODE_PATH: _, ...env } = process.env;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: bundle, env });
+    // Its stderr is piped, not inherited: a failure's error message carries it.
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: bundle,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const answers = JSON.parse(output.toString().trim().split('\n').at(-1) ?? '{}');
     for (const [asset, type] of Object.entries(consoleAssets)) {
       expect(answers[asset], asset).toEqual({

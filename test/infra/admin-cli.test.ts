@@ -31,8 +31,12 @@ function admin(...args: string[]): Promise<Run> {
         env: { ...process.env, DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT, TABLE_NAME: service.tableName },
         timeout: 60_000,
       },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        // Kept with the test and shown only if it fails.
+        console.log(`npm run admin -- ${args.join(' ')} (exit ${code}):\n${stdout}${stderr}`);
+        resolve({ code, stdout, stderr });
+      },
     );
   });
 }

@@ -291,7 +291,12 @@ describe('a function that reads files at run time (the docs assets)', () => {
       }
       console.log(JSON.stringify(answers));`;
     const { NODE_PATH: _, ...env } = process.env;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: bundle, env });
+    // Its stderr is piped, not inherited: a failure's error message carries it.
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: bundle,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const answers = JSON.parse(output.toString().trim().split('\n').at(-1) ?? '{}');
     for (const [asset, type] of Object.entries(docsAssets)) {
       const source = bundledFiles['docs-asset']?.()[`swagger-ui/${asset}`] ?? '';

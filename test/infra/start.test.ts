@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../../infra/local/engine.ts';
 import { eventually } from '../helpers/service.ts';
 
@@ -52,6 +52,8 @@ function run(env: Record<string, string>) {
     output.text += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // What the child wrote, shown with the test's report when it fails (a passing run prints none).
+  onTestFailed(() => console.log(`npm start wrote:\n${output.text}`));
   return { child, output, exited };
 }
 

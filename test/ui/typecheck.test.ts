@@ -10,9 +10,14 @@ it('ui/console type-checks with ui/tsconfig.json', () => {
   const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
   let output = '';
   try {
-    execFileSync(process.execPath, [tsc, '-p', 'ui/tsconfig.json', '--noEmit'], { cwd: root, encoding: 'utf8' });
+    execFileSync(process.execPath, [tsc, '-p', 'ui/tsconfig.json', '--noEmit'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
-    output = String((error as { stdout?: string }).stdout ?? error);
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    output = stdout || stderr ? `${stdout ?? ''}${stderr ?? ''}` : String(error);
   }
   expect(output).toBe('');
 });
