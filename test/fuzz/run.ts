@@ -11,7 +11,8 @@ if (!/^[1-9]\d*$/.test(runs)) {
   process.exit(2);
 }
 const vitest = fileURLToPath(new URL('../../node_modules/.bin/vitest', import.meta.url));
-const result = spawnSync(vitest, ['run', 'test/fuzz/routes.test.ts', ...process.argv.slice(3)], {
+// --silent=false: the counts per route are the test file's console lines, which `npm test` hides.
+const result = spawnSync(vitest, ['run', 'test/fuzz/routes.test.ts', '--silent=false', ...process.argv.slice(3)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, FUZZ_RUNS: runs },
