@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { invalid } from '../errors.ts';
 import { eventActions, isEventAction } from '../events/actions.ts';
+import { ownKeysObject, setOwnKey } from '../own-keys.ts';
 
 /** When a binding runs: `pre` inside the ingest request before the event is stored, `post` from the stream. */
 export const positions = ['pre', 'post'] as const;
@@ -109,7 +110,7 @@ export function parseFlatMap(name: string, value: unknown, notDictMessage: strin
   const flat: Record<string, string> = {};
   for (const [key, inner] of Object.entries(map)) {
     if (inner === null || typeof inner === 'object') throw parameterError(`${name}: '${key}' must be a string`);
-    flat[key] = String(inner);
+    setOwnKey(flat, key, String(inner));
   }
   return flat;
 }
@@ -119,9 +120,11 @@ export const conditionsNotDict = "The 'conditions' parameter must be a dictionar
 /** The event names bindings can react to. */
 export const availableEvents: readonly string[] = eventActions;
 
-const patchMap = z.record(z.string(), z.union([z.string(), z.null()]), {
-  error: 'must be an object of strings (null removes a key)',
-});
+const patchMap = ownKeysObject(
+  (value): value is string | null => value === null || typeof value === 'string',
+  { error: 'must be an object of strings (null removes a key)' },
+  { type: ['string', 'null'] },
+);
 
 /** The JSON body of PATCH /event/{eventid}: only the fields to change. */
 export const bindingPatch = z.strictObject(

@@ -6,6 +6,7 @@ import { DomainError } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import type { Event } from '../events/event.ts';
 import { hiddenValue, parseBoolean } from '../handlers/modules.ts';
+import { ownValue, setOwnKey } from '../own-keys.ts';
 import {
   type Binding,
   conditionsNotDict,
@@ -60,9 +61,9 @@ function keepHidden(options: Record<string, string>, previous: StoredBinding | n
   const kept = { ...options };
   for (const [name, value] of Object.entries(options)) {
     if (value !== hiddenValue) continue;
-    const stored = previous?.options[name];
+    const stored = ownValue(previous?.options, name);
     if (stored === undefined) delete kept[name];
-    else kept[name] = stored;
+    else setOwnKey(kept, name, stored);
   }
   return kept;
 }
@@ -105,7 +106,7 @@ export async function saveBinding(deps: BindingDeps, params: Record<string, unkn
   for (const [key, value] of Object.entries(params)) {
     if (!key.startsWith('option.')) continue;
     if (value === null || typeof value === 'object') throw parameterError(`${key}: must be a string`);
-    options[key.slice('option.'.length)] = String(value);
+    setOwnKey(options, key.slice('option.'.length), String(value));
   }
   const id = present(params.id) ? parseBindingId('id', params.id) : null;
   const draft = {
@@ -160,7 +161,7 @@ function merge(base: Record<string, string>, patch: Record<string, string | null
   const merged = { ...base };
   for (const [key, value] of Object.entries(patch ?? {})) {
     if (value === null) delete merged[key];
-    else merged[key] = value;
+    else setOwnKey(merged, key, value);
   }
   return merged;
 }

@@ -3,6 +3,7 @@
 import type { Event } from '../events/event.ts';
 import { queryPredicate } from '../matchers/match.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { ownValue, valueAtPath } from '../own-keys.ts';
 import { compilePattern, type Pattern, patternProblem } from '../patterns.ts';
 import { parseQuery } from '../query/akql.ts';
 
@@ -65,13 +66,7 @@ const matchesWhole = async (source: string, text: string) => (await wholePattern
 const network = memoized(parseNetwork);
 const comparisonOf = memoized((value) => parseComparison(value) as Comparison);
 
-const pathValue = (root: unknown, dotted: string): unknown =>
-  dotted
-    .split('.')
-    .reduce<unknown>(
-      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-      root,
-    );
+const pathValue = (root: unknown, dotted: string): unknown => valueAtPath(root, dotted.split('.'));
 
 export async function compare(actual: unknown, comparator: Comparator, expected: string): Promise<boolean> {
   const number =
@@ -255,7 +250,7 @@ const conditions: Record<string, Condition> = {
   },
 };
 
-const conditionOf = (name: string) => (Object.hasOwn(conditions, name) ? conditions[name] : undefined);
+const conditionOf = (name: string) => ownValue(conditions, name);
 
 /** What GET /event/conditions/{module} lists: each condition's descriptor. */
 export const conditionDescriptors: Record<string, ConditionDescriptor> = Object.fromEntries(

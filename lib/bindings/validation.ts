@@ -1,5 +1,6 @@
 // Binding validation: size bounds, then module, action, position, options and conditions checked together.
 import { handlerModule, hiddenValue, moduleAction, parseBoolean } from '../handlers/modules.ts';
+import { hasOwnKey, ownValue } from '../own-keys.ts';
 import { type Binding, parameterError } from './binding.ts';
 import { conditionProblem, policyUuidsOf } from './conditions.ts';
 
@@ -54,7 +55,7 @@ export async function validateBinding(binding: Binding): Promise<void> {
     );
   }
   for (const [name, descriptor] of Object.entries(options)) {
-    const value = binding.options[name];
+    const value = ownValue(binding.options, name);
     const when = descriptor.requiredWhen;
     const required =
       descriptor.required ||
@@ -72,7 +73,7 @@ export async function validateBinding(binding: Binding): Promise<void> {
     const problem = value === hiddenValue && descriptor.writeOnly ? null : await descriptor.check?.(value);
     if (problem) throw parameterError(`option.${name}: ${problem}`);
   }
-  const unknownOption = Object.keys(binding.options).find((name) => !(name in options));
+  const unknownOption = Object.keys(binding.options).find((name) => !hasOwnKey(options, name));
   if (unknownOption !== undefined) {
     throw parameterError(
       `option.${unknownOption}: not an option of ${module.name} ${binding.action} (${Object.keys(options).join(', ')})`,

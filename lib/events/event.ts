@@ -1,6 +1,7 @@
 // An event, stored once; the authentik view is its own shape, the Onegini view maps it.
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { ownKeysObject } from '../own-keys.ts';
 import { isEventAction } from './actions.ts';
 import { maskSecrets } from './secrets.ts';
 import { uuid7 } from './uuid7.ts';
@@ -38,7 +39,8 @@ export function parseDrfDatetime(value: string): Date | null {
 const missingOr = (message: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? drf.required : issue.input === null ? drf.null : message;
 
-const dict = z.record(z.string(), z.unknown(), { error: missingOr(drf.dict) });
+// Kept as written: a `__proto__` key is data (the README says such keys are kept).
+const dict = ownKeysObject((_value): _value is unknown => true, { error: missingOr(drf.dict) });
 
 export const eventActionField = z
   .string({ error: missingOr(drf.string) })

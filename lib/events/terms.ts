@@ -1,6 +1,7 @@
 // The terms an event can be found by: each list filter that an index answers, and `all`.
 // docs/data-model.md says how each is stored and what reading it costs.
 import ipaddr from 'ipaddr.js';
+import { valueAtPath } from '../own-keys.ts';
 import { type Event, eventActor, eventPerson } from './event.ts';
 
 export const termKinds = [
@@ -37,14 +38,7 @@ export const actorPersonTerm = (actor: string, person: string): Term => ({
 /** The actor and person of an `actor_person` term. */
 export const actorPersonOf = (term: Term) => JSON.parse(term.value) as [actor: string, person: string];
 
-const at = (value: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>(
-    (node, key) =>
-      node !== null && typeof node === 'object' && Object.hasOwn(node, key)
-        ? (node as Record<string, unknown>)[key]
-        : undefined,
-    value,
-  );
+const at = (value: unknown, ...keys: string[]): unknown => valueAtPath(value, keys);
 
 /** A scalar as the list filters compare it (`String(value)`); objects and null are not terms. */
 const scalar = (value: unknown): string | undefined =>

@@ -3,6 +3,7 @@
 // expires) is not the mangler's to change.
 import { isIP } from 'node:net';
 import type { Event } from '../events/event.ts';
+import { hasOwnKey, ownValue, setOwnKey, valueAtPath } from '../own-keys.ts';
 import { compilePattern, type Pattern } from '../patterns.ts';
 import { PermanentFailure } from './failure.ts';
 
@@ -35,7 +36,8 @@ function split(parameter: string): { root: string; path: string[] } {
   // A binding saved before paths were bounded fails its run, recorded, instead of the ingest.
   const problem = pathProblem(parameter);
   if (problem !== null) throw new PermanentFailure(`parameter: ${problem}`);
-  if (path.some((key) => key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype')) {
+  // Any other name is data: read and written as an own key (lib/own-keys.ts).
+  if (path.some((key) => key === '')) {
     throw new PermanentFailure(`parameter '${parameter}' is not a dotted path`);
   }
   return { root, path };
@@ -43,11 +45,7 @@ function split(parameter: string): { root: string; path: string[] } {
 
 /** The value at a dotted path, as text (JSON for objects), or undefined. */
 export function readParameter(event: Event, parameter: string): string | undefined {
-  let node: unknown = event;
-  for (const key of parameter.split('.')) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
+  const node = valueAtPath(event, parameter.split('.'));
   if (node === undefined || node === null) return undefined;
   return typeof node === 'string' ? node : JSON.stringify(node);
 }
@@ -63,14 +61,14 @@ export function deleteParameter(event: Event, parameter: string): { event: Event
   }
   let node = (next as unknown as Record<string, unknown>)[root] as Record<string, unknown>;
   for (const key of path.slice(0, -1)) {
-    const inner = Object.hasOwn(node, key) ? node[key] : undefined;
+    const inner = ownValue(node, key);
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) {
       return { event: next, notes: [`${parameter} not present`] };
     }
     node = inner as Record<string, unknown>;
   }
   const last = path.at(-1) as string;
-  if (!Object.hasOwn(node, last)) return { event: next, notes: [`${parameter} not present`] };
+  if (!hasOwnKey(node, last)) return { event: next, notes: [`${parameter} not present`] };
   delete node[last];
   return { event: next, notes: [`deleted ${parameter}`] };
 }
@@ -117,13 +115,13 @@ export async function setParameter(event: Event, options: SetOptions): Promise<{
   }
   let node = (next as unknown as Record<string, unknown>)[root] as Record<string, unknown>;
   for (const key of path.slice(0, -1)) {
-    const inner = Object.hasOwn(node, key) ? node[key] : undefined;
-    if (inner === undefined) node[key] = {};
+    const inner = ownValue(node, key);
+    if (inner === undefined) setOwnKey(node, key, {});
     else if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) {
       throw new PermanentFailure(`cannot set ${options.parameter}: ${key} is not an object`);
     }
-    node = node[key] as Record<string, unknown>;
+    node = ownValue(node, key) as Record<string, unknown>;
   }
-  node[path.at(-1) as string] = value;
+  setOwnKey(node, path.at(-1) as string, value);
   return { event: next, notes: [`set ${options.parameter}`] };
 }

@@ -1,6 +1,7 @@
 // Template tags ({action}, {username}, {context.a.b}, …) filled from an event. An unknown tag is
 // left as written and reported, never an exception.
 import type { Event } from '../events/event.ts';
+import { valueAtPath } from '../own-keys.ts';
 
 export interface Filled {
   text: string;
@@ -13,14 +14,7 @@ const tagPattern = /\{([A-Za-z_][\w.-]*)\}/g;
 const asText = (value: unknown): string =>
   value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 
-function pathValue(root: unknown, dotted: string): unknown {
-  let node = root;
-  for (const key of dotted.split('.')) {
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
+const pathValue = (root: unknown, dotted: string): unknown => valueAtPath(root, dotted.split('.'));
 
 /** The text of one tag, or undefined when the tag is unknown (or names a missing context path). */
 export function tagValue(tag: string, event: Event): string | undefined {

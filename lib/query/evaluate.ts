@@ -9,6 +9,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Event } from '../events/event.ts';
 import { type Network, parseNetwork } from '../net/ip.ts';
+import { valueAtPath } from '../own-keys.ts';
 import type { Comparison, ComparisonOperator, Literal, Query } from './ast.ts';
 import { actionLookupValue, checkComparison, fields, parseTimestamp, uuidHex } from './fields.ts';
 
@@ -59,14 +60,7 @@ export function timestampText(created: string): string {
 }
 
 /** The value at a JSON path: own keys of objects only; anything else on the way is missing. */
-export function jsonAt(root: unknown, keys: readonly string[]): unknown {
-  let node = root;
-  for (const key of keys) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, key)) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
+export const jsonAt = valueAtPath;
 
 // One spelling per address (`2001:DB8:0::1` is `2001:db8::1`), as PostgreSQL's inet compares.
 const ipSpellings = new Map<string, string>();

@@ -36,10 +36,19 @@ describe('delete', () => {
     ['nonsense', 'not a field of the event'],
     ['app.x', 'app has no fields'],
     ['context..a', 'is not a dotted path'],
-    ['context.__proto__', 'is not a dotted path'],
   ])('refuses %s permanently', (parameter, message) => {
     expect(() => deleteParameter(event, parameter)).toThrow(PermanentFailure);
     expect(() => deleteParameter(event, parameter)).toThrow(message);
+  });
+});
+
+describe('a key named like an Object.prototype member (issue 25 item 4)', () => {
+  it('is data: deleted only where it is an own key', () => {
+    expect(deleteParameter(event, 'context.__proto__').notes).toEqual(['context.__proto__ not present']);
+    const own = { ...event, context: JSON.parse('{"__proto__": 1, "constructor": 2}') };
+    const deleted = deleteParameter(own, 'context.__proto__');
+    expect(deleted.notes).toEqual(['deleted context.__proto__']);
+    expect(deleted.event.context).toEqual({ constructor: 2 });
   });
 });
 
