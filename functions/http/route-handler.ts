@@ -13,6 +13,7 @@ import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type ErrorCode, type FieldIssue, invalidInput } from '../../lib/errors.ts';
+import { hasOwnKey } from '../../lib/own-keys.ts';
 import { logError, logger } from '../logger.ts';
 import { type BodyContext, bodyParsing } from './body.ts';
 import { requestLimits } from './limits.ts';
@@ -102,7 +103,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 function mergeParams(query: Record<string, string | undefined> | undefined, body: unknown): unknown {
   if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) return body;
   const fields = (body ?? {}) as Record<string, unknown>;
-  const twice = Object.keys(query ?? {}).find((name) => Object.hasOwn(fields, name));
+  const twice = Object.keys(query ?? {}).find((name) => hasOwnKey(fields, name));
   if (twice !== undefined) {
     throw new DomainError(
       'input.malformed',

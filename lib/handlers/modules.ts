@@ -4,6 +4,7 @@
 import type { Binding, Position } from '../bindings/binding.ts';
 import { invalid } from '../errors.ts';
 import type { Event } from '../events/event.ts';
+import { hasOwnKey, ownValue } from '../own-keys.ts';
 import { patternProblem } from '../patterns.ts';
 import { emailAddress } from './email-address.ts';
 import { PermanentFailure } from './failure.ts';
@@ -105,7 +106,7 @@ const counterAction = (
 // The Logging module's levels (privacyIDEA's names) and the log method each writes with.
 const logMethods = { ERROR: 'error', WARNING: 'warn', INFO: 'info', DEBUG: 'debug' } as const;
 const logMethodOf = (level: string | undefined) =>
-  logMethods[level !== undefined && Object.hasOwn(logMethods, level) ? (level as keyof typeof logMethods) : 'INFO'];
+  logMethods[level !== undefined && hasOwnKey(logMethods, level) ? (level as keyof typeof logMethods) : 'INFO'];
 
 // The counterAction calls are marked pure: a bundle that reads only counterNamePattern drops the table.
 export const handlerModules: readonly HandlerModule[] = [
@@ -296,8 +297,7 @@ export const handlerModules: readonly HandlerModule[] = [
 export const handlerModule = (name: string) => handlerModules.find((module) => module.name === name);
 
 /** The action of a module by name (own keys only: `toString` is no action). */
-export const moduleAction = (module: HandlerModule, action: string) =>
-  Object.hasOwn(module.actions, action) ? module.actions[action] : undefined;
+export const moduleAction = (module: HandlerModule, action: string) => ownValue(module.actions, action);
 
 export const hiddenValue = '__HIDDEN__';
 

@@ -9,7 +9,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Event } from '../events/event.ts';
 import { type Network, parseNetwork } from '../net/ip.ts';
-import { valueAtPath } from '../own-keys.ts';
+import { hasOwnKey, valueAtPath } from '../own-keys.ts';
 import type { Comparison, ComparisonOperator, Literal, Query } from './ast.ts';
 import { actionLookupValue, checkComparison, fields, parseTimestamp, uuidHex } from './fields.ts';
 
@@ -175,7 +175,7 @@ function compileComparison(comparison: Comparison): EventPredicate {
   if (problem) throw new Error(`not a query of the event fields: ${problem.message}`);
   const [root = '', ...keys] = comparison.path;
   const kind = fields[root]?.kind;
-  const negated = Object.hasOwn(positive, comparison.operator);
+  const negated = hasOwnKey(positive, comparison.operator);
   const operator = negated ? (positive[comparison.operator] as ComparisonOperator) : comparison.operator;
   const { operand } = comparison;
 

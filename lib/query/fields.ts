@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { actionDisplayName, eventActions } from '../events/actions.ts';
 import { parseDrfDatetime } from '../events/event.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { hasOwnKey } from '../own-keys.ts';
 import type { ComparisonOperator, Literal, Operand } from './ast.ts';
 
 /** `str`: a text column; `datetime`: `created`; `json`: a JSON column whose keys are named by a path. */
@@ -28,7 +29,7 @@ export const fields: Readonly<Record<string, FieldSpec>> = {
 
 export const fieldNames = Object.keys(fields).sort();
 
-export const isFieldName = (name: string): boolean => Object.hasOwn(fields, name);
+export const isFieldName = (name: string): boolean => hasOwnKey(fields, name);
 
 // ---- action: a choice field; a label (`Login Failed`) stands for its value, as in DjangoQL ----
 

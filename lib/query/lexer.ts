@@ -1,4 +1,5 @@
 // DjangoQL's tokens (djangoql/lexer.py), scanned by hand: no regular expression, one pass.
+import { hasOwnKey, ownValue } from '../own-keys.ts';
 
 export type TokenType =
   | 'name'
@@ -103,7 +104,7 @@ export function tokenize(text: string, most = Number.POSITIVE_INFINITY): Token[]
       let end = i + 1;
       while (isNameChar(text[end])) end++;
       const word = text.slice(i, end);
-      const keyword = Object.hasOwn(keywords, word) ? keywords[word] : undefined;
+      const keyword = ownValue(keywords, word);
       if (keyword) {
         // A keyword is a token of its own even when a dot follows (`or.x` is `or` then an error).
         tokens.push({ type: keyword, text: word, offset: start });
@@ -154,7 +155,7 @@ function scanString(text: string, start: number, tokens: Token[]): number {
     if (c === '\\') {
       value += text.slice(chunk, i);
       const next = text[i + 1];
-      if (next !== undefined && Object.hasOwn(simpleEscapes, next)) {
+      if (next !== undefined && hasOwnKey(simpleEscapes, next)) {
         value += simpleEscapes[next];
         i += 2;
       } else if (next === 'u' && [2, 3, 4, 5].every((k) => isHexDigit(text[i + k]))) {
