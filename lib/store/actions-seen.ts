@@ -2,19 +2,19 @@
 // kept a year) and what analytics expand (the actions of each month, issue 25 item 2).
 //   ever   pk ACTIONS              sk <action>  ttl
 //   month  pk ACTIONS#<yyyy-mm>    sk <action>  ttl
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event } from '../events/event.ts';
 import type { TimeRange } from '../events/search.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, queryItems, tableName } from './client.ts';
+import { ignoreFailedCondition } from './conflicts.ts';
 
 const dayS = 86_400;
 
 /** Sets an item's ttl unless it is already as late: an earlier one is raised. */
 async function raiseTtlOf(key: { pk: string; sk: string }, ttl: number) {
-  await documents
-    .send(
+  await ignoreFailedCondition(
+    documents.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
@@ -23,10 +23,8 @@ async function raiseTtlOf(key: { pk: string; sk: string }, ttl: number) {
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: { ':ttl': ttl },
       }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
 }
 
 const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);

@@ -1,6 +1,7 @@
 // Optimistic writes: a transaction whose condition fails means another writer got there first;
-// the caller reads again and retries. One mechanism for every store that writes this way.
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+// the caller reads again and retries. One mechanism for every store that writes this way; and a
+// single conditional write whose failed condition means there is nothing left to do.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { VersionConflict } from '../conflicts.ts';
 import { documents } from './client.ts';
@@ -26,5 +27,17 @@ export async function transactWrite(
       throw new VersionConflict('a concurrent write touched the item');
     }
     throw error;
+  }
+}
+
+/** A single write (PutItem, UpdateItem, DeleteItem) refused by its condition. */
+export const conditionFailed = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+
+/** Awaits a conditional write whose refusal means it is done already (a rerun) or not this writer's to do. */
+export async function ignoreFailedCondition(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
   }
 }

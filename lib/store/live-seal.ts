@@ -8,10 +8,10 @@
 //                s (the live mark's through it holds), pn, px, ps (the values before), ttl
 // Listings of tracked minutes are the seal's own chunks (L#<minute>#<chunk>, ./rollups.ts).
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
+import { conditionFailed, ignoreFailedCondition } from './conflicts.ts';
 import { eventKey } from './event-keys.ts';
 import { liveKey } from './late-writes.ts';
 import {
@@ -24,6 +24,7 @@ import {
   listingChunks,
   listsEvery,
   nextEventMinute,
+  oneDayAfter,
   sealedThrough,
   type TermCount,
   undecided,
@@ -231,7 +232,7 @@ async function takeLease(holder: string, nowMs: number) {
       dirty: Attributes?.dirty instanceof Set ? [...(Attributes.dirty as Set<string>)] : [],
     };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return null;
+    if (conditionFailed(error)) return null;
     throw error;
   }
 }
@@ -348,7 +349,7 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
       const waiting = term.entries.length - term.written;
       const due = whole || waiting > (mode === 'closed' ? 0 : trackedAbove) || from < term.written;
       if (!term.tracked || !due) continue;
-      chunks.push(...listingChunks(partition, minute, term.entries, term.maxExpiry + 86_400, chunkOf(from)));
+      chunks.push(...listingChunks(partition, minute, term.entries, oneDayAfter(term), chunkOf(from)));
       items.push([partition, minute, term]);
       term.written = term.entries.length;
       term.changedFrom = null;
@@ -372,8 +373,8 @@ async function putProvisional(partition: string, minute: number, term: OpenTerm,
   const x = undecided(term, minute)
     ? 'u'
     : Object.fromEntries([...term.expiries].map(([unit, n]) => [String(unit), n]));
-  try {
-    await documents.send(
+  await ignoreFailedCondition(
+    documents.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: partition, sk: `P#${minute}` },
@@ -391,10 +392,8 @@ async function putProvisional(partition: string, minute: number, term: OpenTerm,
           ':ttl': Math.floor((minute * minuteMs) / 1000) + 2 * 86_400,
         },
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -465,8 +464,8 @@ function insert(terms: Map<string, OpenTerm>, counts: Map<string, TermCount>): s
 /** Ends this sealer's lease at once (the end of a scheduled run), so the next run need not wait for it. */
 export async function releaseLiveLease(): Promise<void> {
   if (!state) return;
-  await documents
-    .send(
+  await ignoreFailedCondition(
+    documents.send(
       new UpdateCommand({
         TableName: tableName,
         Key: liveKey,
@@ -474,9 +473,7 @@ export async function releaseLiveLease(): Promise<void> {
         ConditionExpression: 'holder = :holder',
         ExpressionAttributeValues: { ':holder': state.holder },
       }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
   state = null;
 }

@@ -11,7 +11,6 @@
 //   actions: lib/store/actions-seen.ts, written with an action's first minute in a month
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
 import { createHash, randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Tallied, UserSketch, userHash, userKey, usersSketched } from '../events/analytics.ts';
 import type { Event } from '../events/event.ts';
@@ -19,7 +18,7 @@ import { uuid7Time } from '../events/uuid7.ts';
 import { recordAction, recordActionMonth } from './actions-seen.ts';
 import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
-import { type TransactItems, transactWrite } from './conflicts.ts';
+import { conditionFailed, ignoreFailedCondition, type TransactItems, transactWrite } from './conflicts.ts';
 import { actorPersonRollup, sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 
 const minuteMs = 60_000;
@@ -284,6 +283,9 @@ export interface TermCount {
   person?: string;
 }
 
+/** The ttl of what a term's minute is written into: a day after its last event expires (epoch seconds). */
+export const oneDayAfter = (count: Pick<TermCount, 'maxExpiry'>) => count.maxExpiry + 86_400;
+
 /** Seals every minute older than the delay, in order; returns how many it sealed. */
 export async function sealMinutes(options: SealOptions): Promise<number> {
   const holder = randomUUID();
@@ -329,8 +331,8 @@ export async function sealMinutes(options: SealOptions): Promise<number> {
       sealed++;
     }
   } finally {
-    await documents
-      .send(
+    await ignoreFailedCondition(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: sealKey,
@@ -338,10 +340,8 @@ export async function sealMinutes(options: SealOptions): Promise<number> {
           ConditionExpression: 'holder = :holder',
           ExpressionAttributeValues: { ':holder': holder },
         }),
-      )
-      .catch((error) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      ),
+    );
   }
   return sealed;
 }
@@ -360,7 +360,7 @@ async function takeLease(holder: string, nowMs: number): Promise<{ through?: num
     );
     return { through: typeof Attributes?.through === 'number' ? Attributes.through : undefined };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return null;
+    if (conditionFailed(error)) return null;
     throw error;
   }
 }
@@ -538,7 +538,7 @@ async function addToCompactMonth(
     ':k': entries.size,
     ':room': compactEntriesMax - entries.size,
     ':m': minute,
-    ':ttl': count.maxExpiry + 86_400,
+    ':ttl': oneDayAfter(count),
   };
   const adds = ['n :n', 'f :k'];
   [...entries].forEach(([attribute, n], i) => {
@@ -613,7 +613,7 @@ async function addToRollup(
   kept: boolean,
 ) {
   const names: Record<string, string> = { '#ttl': 'ttl' };
-  const values: Record<string, unknown> = { ':n': count.n, ':m': minute, ':ttl': count.maxExpiry + 86_400 };
+  const values: Record<string, unknown> = { ':n': count.n, ':m': minute, ':ttl': oneDayAfter(count) };
   const adds = ['n :n'];
   // Hours count per expiry minute and minute of creation; days and months per child and unit.
   const child = level.childAttribute(ms);
@@ -636,24 +636,24 @@ async function addToRollup(
     i++;
   }
   const key = { pk: partition, sk: level.sortKey(level.start(ms)) };
-  try {
-    const { Attributes } = await documents.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: key,
-        UpdateExpression: `ADD ${adds.join(', ')} SET s = :m, #ttl = if_not_exists(#ttl, :ttl)`,
-        ConditionExpression: 'attribute_not_exists(s) OR s < :m',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    if (level.tag === 'M') await afterMonthWrite(partition, key, Attributes, count, ms);
-    else await raiseTtl(key, Attributes, count);
-  } catch (error) {
-    // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+  // s ≥ this minute: applied already (a rerun after a crash); a later ttl is fine too.
+  await ignoreFailedCondition(
+    (async () => {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: `ADD ${adds.join(', ')} SET s = :m, #ttl = if_not_exists(#ttl, :ttl)`,
+          ConditionExpression: 'attribute_not_exists(s) OR s < :m',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      if (level.tag === 'M') await afterMonthWrite(partition, key, Attributes, count, ms);
+      else await raiseTtl(key, Attributes, count);
+    })(),
+  );
 }
 
 /** After a minute went into a term's month: its first minute there records the action (or the app). */
@@ -666,11 +666,11 @@ async function afterMonthWrite(
 ) {
   if (attributes?.n === count.n && partition.startsWith(actionPartitionPrefix)) {
     const action = partition.slice(actionPartitionPrefix.length);
-    await recordAction(action, count.maxExpiry + 86_400);
-    await recordActionMonth(action, ms, count.maxExpiry + 86_400);
+    await recordAction(action, oneDayAfter(count));
+    await recordActionMonth(action, ms, oneDayAfter(count));
   }
   if (attributes?.n === count.n && partition.startsWith(actionAppPrefix)) {
-    await recordApp(partition, count, count.maxExpiry + 86_400);
+    await recordApp(partition, count, oneDayAfter(count));
   }
   await raiseTtl(key, attributes, count);
 }
@@ -681,21 +681,19 @@ async function raiseTtl(
   attributes: Record<string, unknown> | undefined,
   count: TermCount,
 ) {
-  if (!((attributes?.ttl as number) < count.maxExpiry + 86_400)) return;
-  await documents
-    .send(
+  if (!((attributes?.ttl as number) < oneDayAfter(count))) return;
+  await ignoreFailedCondition(
+    documents.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
         UpdateExpression: 'SET #ttl = :ttl',
         ConditionExpression: '#ttl < :ttl',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':ttl': count.maxExpiry + 86_400 },
+        ExpressionAttributeValues: { ':ttl': oneDayAfter(count) },
       }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
 }
 
 const actionPartitionPrefix = 'R#action#';
@@ -764,7 +762,7 @@ const listingKey = (partition: string, minute: number, chunk: number) => ({
 
 function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
   if ((count.n <= listedAbove && !listsEvery(partition)) || partition.startsWith(actionAppPrefix)) return [];
-  return listingChunks(partition, minute, entriesOf(count), count.maxExpiry + 86_400, 0);
+  return listingChunks(partition, minute, entriesOf(count), oneDayAfter(count), 0);
 }
 
 /** The listing chunks of a term's minute from chunk `fromChunk` on, its entries given in id order. */
@@ -935,19 +933,17 @@ async function addUsers(partition: string, tag: 'D' | 'M', ms: number, minute: n
   if (typeof Item?.s === 'number' && Item.s >= minute) return;
   const sketch = Item ? UserSketch.decode(Item) : UserSketch.empty();
   for (const hash of count.users ?? []) sketch.add(hash);
-  const ttl = Math.max(typeof Item?.ttl === 'number' ? Item.ttl : 0, count.maxExpiry + 86_400);
-  await documents
-    .send(
+  const ttl = Math.max(typeof Item?.ttl === 'number' ? Item.ttl : 0, oneDayAfter(count));
+  await ignoreFailedCondition(
+    documents.send(
       new PutCommand({
         TableName: tableName,
         Item: { ...key, ...sketch.encode(), s: minute, ttl },
         ConditionExpression: 'attribute_not_exists(s) OR s < :m',
         ExpressionAttributeValues: { ':m': minute },
       }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ),
+  );
 }
 
 /** Records an action's application (with a month's first minute of the pair), living as long as its events. */
