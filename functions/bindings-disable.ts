@@ -16,5 +16,5 @@ export const handler = routeHandler(
     errors: ['notFound'],
     response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
   },
-  async ({ path: id, admin }) => privacyIdeaValue(await setBindingActive(bindingDeps, id, false, admin?.name ?? '')),
+  async ({ path: id, admin }) => privacyIdeaValue(await setBindingActive(bindingDeps, id, false, admin.name)),
 );

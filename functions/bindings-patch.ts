@@ -28,7 +28,7 @@ export const handler = routeHandler(
     },
   },
   async ({ path: id, body, headers, admin }) => {
-    const saved = await patchBinding(bindingDeps, id, body, expectedVersion(headers['if-match']), admin?.name ?? '');
+    const saved = await patchBinding(bindingDeps, id, body, expectedVersion(headers['if-match']), admin.name);
     return privacyIdeaValue(id, { etag: `"${saved.version}"` });
   },
 );

@@ -13,5 +13,5 @@ export const handler = routeHandler(
     mergeQuery: true,
     response: { status: 200, body: privacyIdeaShape(z.int()), description: 'The binding id.' },
   },
-  async ({ body, admin }) => privacyIdeaValue(await saveBinding(bindingDeps, body ?? {}, admin?.name ?? '')),
+  async ({ body, admin }) => privacyIdeaValue(await saveBinding(bindingDeps, body ?? {}, admin.name)),
 );

@@ -17,7 +17,7 @@ import type { MailTransport } from '../lib/handlers/mail.ts';
 import { handlerRunners } from '../lib/handlers/runner-table.ts';
 import type { RunnerSettings } from '../lib/handlers/runners.ts';
 import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
-import { webhookTimeoutMs } from '../lib/handlers/webhook.ts';
+import { webhookSettingsFrom } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
 import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
 import { adminStore } from '../lib/store/admins.ts';
@@ -79,7 +79,7 @@ export function preRunnerDeps(): RunnerSettings {
     counters: counterStore,
     mail: noMail,
     emailFrom: '',
-    webhook: { allowPrivate: process.env.WEBHOOK_ALLOW_PRIVATE === '1', timeoutMs: webhookTimeoutMs },
+    webhook: webhookSettingsFrom(process.env),
   };
 }
 

@@ -12,6 +12,6 @@ export const handler = routeHandler(
   },
   async ({ body, admin }) => ({
     status: 201,
-    body: await createPolicy(policyDeps, body, admin?.name ?? ''),
+    body: await createPolicy(policyDeps, body, admin.name),
   }),
 );

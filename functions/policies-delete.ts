@@ -13,7 +13,7 @@ export const handler = routeHandler(
     response: { status: 204, body: z.undefined(), description: 'Deleted; a policy bindings use is refused (400).' },
   },
   async ({ path, admin }) => {
-    await removePolicy(policyDeps, path.policy_uuid, admin?.name ?? '');
+    await removePolicy(policyDeps, path.policy_uuid, admin.name);
     return { status: 204, body: undefined };
   },
 );

@@ -14,6 +14,6 @@ export const handler = routeHandler(
   },
   async ({ path, body, admin }) => ({
     status: 200,
-    body: await updatePolicy(policyDeps, path.policy_uuid, { replace: body }, admin?.name ?? ''),
+    body: await updatePolicy(policyDeps, path.policy_uuid, { replace: body }, admin.name),
   }),
 );

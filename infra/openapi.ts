@@ -12,7 +12,7 @@ import { privacyIdeaErrorShape, privacyIdeaShape } from '../lib/dialects/privacy
 import { DomainError, type ErrorCode } from '../lib/errors.ts';
 import { serviceVersion } from '../lib/version.ts';
 import { gatewayAnswers } from './local/gateway.ts';
-import { type Dialect, type Route, routes, splitRouteKey } from './routes.ts';
+import { type Dialect, type Route, routePattern, routes, splitRouteKey } from './routes.ts';
 
 export const documentPath = fileURLToPath(new URL('../openapi.json', import.meta.url));
 
@@ -247,7 +247,7 @@ function operation(definition: RouteDefinition) {
   const pathParameters = parameters(schemas.path, 'path');
   const { path } = splitRouteKey(route.key);
   // Path parameters not described by a schema (e.g. parsed by a transform) still need listing.
-  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+  for (const name of routePattern(path).params) {
     if (!pathParameters.some((p) => p.name === name)) {
       pathParameters.push({ name: name as string, in: 'path', required: true, schema: { type: 'string' } });
     }

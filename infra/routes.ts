@@ -240,3 +240,18 @@ export function splitRouteKey(key: string): { method: string; path: string } {
   const [method, path] = key.split(' ') as [string, string];
   return { method, path };
 }
+
+/** A route path (`/event/{eventid}`, `/x/{rest+}`) as API Gateway matches it, and its parameters' names. */
+export function routePattern(path: string): { pattern: RegExp; params: string[] } {
+  const params: string[] = [];
+  const source = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const param = /^\{([^}+]+)\+?\}$/.exec(part);
+      if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param[1] as string);
+      return part.endsWith('+}') ? '(.+)' : '([^/]+)';
+    })
+    .join('');
+  return { pattern: new RegExp(`^${source}$`), params };
+}

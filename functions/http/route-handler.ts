@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { type Dialect, type RouteKey, routeByKey } from '../../infra/routes.ts';
+import { type Dialect, type RouteKey, routeByKey, type routes } from '../../infra/routes.ts';
 import type { Admin } from '../../lib/admins/admins.ts';
 import type { PolicyAction } from '../../lib/admins/policy-actions.ts';
 import { authentik } from '../../lib/dialects/authentik.ts';
@@ -31,11 +31,16 @@ export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, pl
 /** Bodies above this many bytes are refused before parsing (functions/http/limits.ts). */
 export const maxBodyBytes = requestLimits.bodyBytes;
 
-export interface RouteInput<P, Q, B> {
+/** The signed-in admin of a route that names a policy action (the authorizer checked it), else null. */
+export type AdminOf<K extends RouteKey> = Extract<(typeof routes)[number], { key: K }>['action'] extends null
+  ? null
+  : Admin;
+
+export interface RouteInput<P, Q, B, A extends Admin | null = Admin | null> {
   path: P;
   query: Q;
   body: B;
-  admin: Admin | null;
+  admin: A;
   headers: Record<string, string | undefined>;
 }
 
@@ -128,10 +133,10 @@ interface RouteContext<P, Q, B> extends BodyContext {
   input: RouteInput<P, Q, B>;
 }
 
-export function routeHandler<P = undefined, Q = undefined, B = undefined>(
-  key: RouteKey,
+export function routeHandler<K extends RouteKey, P = undefined, Q = undefined, B = undefined>(
+  key: K,
   schemas: Schemas<P, Q, B>,
-  handle: (input: RouteInput<P, Q, B>) => Promise<Reply> | Reply,
+  handle: (input: RouteInput<P, Q, B, AdminOf<K>>) => Promise<Reply> | Reply,
 ) {
   const route = routeByKey(key);
   const dialect = dialects[route.dialect];
@@ -170,7 +175,8 @@ export function routeHandler<P = undefined, Q = undefined, B = undefined>(
         };
       },
     })
-    .handler(async (_event, context) => toResponse(await handle(context.input)));
+    // adminFrom returns an admin exactly when the route names an action: AdminOf<K>.
+    .handler(async (_event, context) => toResponse(await handle(context.input as RouteInput<P, Q, B, AdminOf<K>>)));
   // The OpenAPI document is built from what each handler declares here.
   return Object.assign(handler, { definition: { route, schemas: schemas as Schemas<unknown, unknown, unknown> } });
 }

@@ -12,7 +12,7 @@ import type {
 } from 'aws-lambda';
 import { securityHeaders } from '../../functions/http/route-handler.ts';
 import { functionNamed, functionsTriggeredBy, onlyFunctionTriggeredBy } from '../functions.ts';
-import { type Route, splitRouteKey } from '../routes.ts';
+import { type Route, routePattern, splitRouteKey } from '../routes.ts';
 import { type Lambda, lambdaContext, loadHandler } from './handlers.ts';
 import type { RequestMeter } from './request-capacity.ts';
 
@@ -40,17 +40,7 @@ interface CompiledRoute {
 
 function compile(route: Route): CompiledRoute {
   const { method, path } = splitRouteKey(route.key);
-  const params: string[] = [];
-  const source = path
-    .split(/(\{[^}]+\})/)
-    .map((part) => {
-      const param = /^\{([^}+]+)\+?\}$/.exec(part);
-      if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-      params.push(param[1] as string);
-      return part.endsWith('+}') ? '(.+)' : '([^/]+)';
-    })
-    .join('');
-  return { route, method, pattern: new RegExp(`^${source}$`), params };
+  return { route, method, ...routePattern(path) };
 }
 
 const httpFunctions = functionsTriggeredBy('http');

@@ -28,6 +28,9 @@ export const bindingShape = z.object({
 
 export type Binding = z.output<typeof bindingShape>;
 
+/** The order bindings run and are listed in: by ordering, then by id. */
+export const byOrdering = (a: Binding, b: Binding) => a.ordering - b.ordering || a.id - b.id;
+
 /** A stored binding: the twelve keys plus its version (the ETag). */
 export type StoredBinding = Binding & { version: number };
 

@@ -9,6 +9,7 @@ import { hiddenValue, parseBoolean } from '../handlers/modules.ts';
 import { ownValue, setOwnKey } from '../own-keys.ts';
 import {
   type Binding,
+  byOrdering,
   conditionsNotDict,
   maxOrdering,
   type Position,
@@ -232,7 +233,7 @@ export async function removeBinding(deps: BindingDeps, id: number, admin: string
 /** privacyIDEA's order: ordering ascending, then id. */
 export async function listBindings(deps: Pick<BindingDeps, 'bindings'>) {
   const all = await deps.bindings.all();
-  return all.sort((a, b) => a.ordering - b.ordering || a.id - b.id).map(bindingView);
+  return all.sort(byOrdering).map(bindingView);
 }
 
 export async function readBinding(deps: Pick<BindingDeps, 'bindings'>, id: number) {

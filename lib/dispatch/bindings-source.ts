@@ -1,6 +1,6 @@
 // The active bindings for one event name and position, read through the dispatch links of the
 // by-ref index (never every binding), kept for a short while per container (short-lived.ts).
-import type { Binding, Position } from '../bindings/binding.ts';
+import { type Binding, byOrdering, type Position } from '../bindings/binding.ts';
 import { shortLived } from './short-lived.ts';
 
 export interface BindingLinks {
@@ -14,8 +14,6 @@ export interface BindingSource {
 }
 
 const customPrefix = 'custom_';
-
-export const byOrdering = (a: Binding, b: Binding) => a.ordering - b.ordering || a.id - b.id;
 
 /** The link names an action is found under: itself, and `custom_` for every `custom_…` action. */
 export function linkNames(action: string): string[] {

@@ -1,7 +1,8 @@
 // Events the hub records about itself (by a handler run, or a policy evaluation during dispatch)
 // carry their cause in `context.cause`; the depth of that chain stops loops.
 import { hubApp, retentionDays } from '../events/audit.ts';
-import { type Event, type JsonObject, newEvent } from '../events/event.ts';
+import { type Event, newEvent } from '../events/event.ts';
+import type { RecordedEvent } from '../handlers/runners.ts';
 
 export interface Cause {
   /** The event whose dispatch recorded this one. */
@@ -23,14 +24,8 @@ export function causeDepth(event: Event): number {
 /** The hub's own events (configuration changes, records of runs) never log policy executions. */
 export const isHubEvent = (event: Event) => event.app === hubApp;
 
-export interface RecordedEventInput {
-  action: string;
-  user: JsonObject;
-  context: JsonObject;
-}
-
 /** An event recorded because `parent` was dispatched: one step deeper than its parent. */
-export function causedEvent(input: RecordedEventInput, parent: Event, delivery: string | null, now: Date): Event {
+export function causedEvent(input: RecordedEvent, parent: Event, delivery: string | null, now: Date): Event {
   const cause: Cause = { event: parent.pk, delivery, depth: causeDepth(parent) + 1 };
   return newEvent(
     { action: input.action, app: hubApp, user: input.user, context: { ...input.context, cause: { ...cause } } },

@@ -1,11 +1,13 @@
 // Retries: the runner reads due deliveries through the index (a scheduled Lambda in AWS, a timer
 // locally), leases each with a conditional write, and runs it again with the binding as it is
 // now. Replay makes one delivery due at once.
-import { parameterError } from '../bindings/binding.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, invalid } from '../errors.ts';
 import type { Delivery } from './delivery.ts';
 import type { DispatchDeps } from './deps.ts';
 import { attempt, report } from './run.ts';
+
+/** privacyIDEA's parameter error (905): the delivery cannot be replayed as it is. */
+const replayRefused = (message: string) => invalid('', message);
 
 export interface RetryOptions {
   /** Stop taking deliveries after this time (ms since epoch): the Lambda's own deadline. */
@@ -82,10 +84,10 @@ export async function replayDelivery(deps: DispatchDeps, id: string): Promise<De
   const found = await deps.deliveries.get(id);
   if (!found) throw new DomainError('notFound', 'The requested delivery could not be found.');
   if (found.position === 'pre') {
-    throw parameterError(`delivery ${id} ran inside the ingest request (pre); it cannot be replayed`);
+    throw replayRefused(`delivery ${id} ran inside the ingest request (pre); it cannot be replayed`);
   }
-  if (found.status === 'succeeded') throw parameterError(`delivery ${id} has succeeded; there is nothing to replay`);
-  if (found.status === 'pending') throw parameterError(`delivery ${id} is running or due already`);
+  if (found.status === 'succeeded') throw replayRefused(`delivery ${id} has succeeded; there is nothing to replay`);
+  if (found.status === 'pending') throw replayRefused(`delivery ${id} is running or due already`);
   const now = deps.now().toISOString();
   const replayed = await deps.deliveries.replace(found, {
     ...found,
@@ -94,7 +96,7 @@ export async function replayDelivery(deps: DispatchDeps, id: string): Promise<De
     next_attempt: now,
     updated: now,
   });
-  if (!replayed) throw parameterError(`delivery ${id} changed while it was being replayed; try again`);
+  if (!replayed) throw replayRefused(`delivery ${id} changed while it was being replayed; try again`);
   deps.log.info('delivery replayed', { delivery: id, attempt: found.attempt });
   return replayed;
 }

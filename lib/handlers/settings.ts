@@ -4,7 +4,7 @@
 import type { MailTransport } from './mail.ts';
 import { missingTransport, sesTransport, smtpTransport } from './mail-transports.ts';
 import type { CounterActions, RunnerSettings } from './runners.ts';
-import { webhookTimeoutMs } from './webhook.ts';
+import { webhookSettingsFrom } from './webhook.ts';
 
 const smtpTimeoutMs = 30_000;
 
@@ -35,6 +35,6 @@ export function runnerDepsFromEnvironment(counters: CounterActions, env: NodeJS.
     counters,
     mail: mailTransport(env),
     emailFrom: emailFrom(env),
-    webhook: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1', timeoutMs: webhookTimeoutMs },
+    webhook: webhookSettingsFrom(env),
   };
 }

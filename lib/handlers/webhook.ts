@@ -25,6 +25,12 @@ export interface WebhookSettings {
 }
 
 export const webhookTimeoutMs = 10_000;
+
+/** The webhook settings of the environment: read here only. */
+export const webhookSettingsFrom = (env: NodeJS.ProcessEnv): WebhookSettings => ({
+  allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1',
+  timeoutMs: webhookTimeoutMs,
+});
 const userAgent = 'idp-event-hub-webhook/1';
 
 /** The body to send and the tags that could not be filled. */

@@ -14,9 +14,9 @@ import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
+import { numberKey } from './number-keys.ts';
 import { refIndex } from './table.ts';
 
-const pad = (n: number) => String(n).padStart(10, '0');
 const collection = (id: number) => `BINDING#${id}`;
 const sequenceKey = { pk: 'BINDING_SEQ', sk: 'BINDING_SEQ' };
 
@@ -24,13 +24,14 @@ function items(binding: StoredBinding) {
   const pk = collection(binding.id);
   const { version: _version, ...plain } = binding;
   return [
-    { pk, sk: 'BINDING', rpk: 'BINDINGS', rsk: pad(binding.id), binding: plain, version: binding.version },
+    { pk, sk: 'BINDING', rpk: 'BINDINGS', rsk: numberKey(binding.id), binding: plain, version: binding.version },
     ...(binding.active
       ? binding.event.map((name) => ({
           pk,
           sk: `ON#${name}`,
           rpk: `ON#${binding.position}#${name}`,
-          rsk: `${pad(binding.ordering)}#${pad(binding.id)}`,
+          // byOrdering (lib/bindings/binding.ts) as a sort key.
+          rsk: `${numberKey(binding.ordering)}#${numberKey(binding.id)}`,
           binding: plain,
         }))
       : []),
@@ -39,7 +40,7 @@ function items(binding: StoredBinding) {
       pk,
       sk: `POLICY#${uuid}`,
       rpk: `POLICY#${uuid}`,
-      rsk: pad(binding.id),
+      rsk: numberKey(binding.id),
       id: binding.id,
       name: binding.name,
     })),

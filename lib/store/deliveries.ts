@@ -15,12 +15,12 @@ import {
   parseDeliveryId,
 } from '../dispatch/delivery.ts';
 import { documents, type QueryInput, queryAll, tableName } from './client.ts';
+import { numberKey } from './number-keys.ts';
 import { refIndex } from './table.ts';
 
-const pad = (n: number) => String(n).padStart(10, '0');
 const keyOf = (event: string, binding: number, action: string) => ({
   pk: `DELIVERY#${event}`,
-  sk: `D#${pad(binding)}#${action}`,
+  sk: `D#${numberKey(binding)}#${action}`,
 });
 const dueIndex = 'DELIVERY_DUE';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../helpers/privacyidea.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -29,16 +30,6 @@ async function read(id: number) {
   const answer = await service.call('GET', `/event/${id}`);
   expect(answer.status).toBe(200);
   return answer.body.result.value[0];
-}
-
-function expectError(answer: { status: number; body: any }, status: number, code: number, message: string) {
-  expect(answer.status).toBe(status);
-  expect(answer.body).toMatchObject({
-    jsonrpc: '2.0',
-    detail: null,
-    result: { status: false, error: { code, message } },
-  });
-  expect(answer.body.versionnumber).toBeUndefined();
 }
 
 describe('envelope', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CounterStore } from '../../lib/handlers/counters.ts';
+import { expectError } from '../helpers/privacyidea.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -13,15 +14,6 @@ beforeAll(async () => {
   await counters.decrease('b:at-zero', false);
 });
 afterAll(() => service.close());
-
-function expectError(answer: { status: number; body: any }, status: number, code: number, message: string) {
-  expect(answer.status).toBe(status);
-  expect(answer.body).toMatchObject({
-    jsonrpc: '2.0',
-    detail: null,
-    result: { status: false, error: { code, message } },
-  });
-}
 
 describe('GET /event/counters', () => {
   it('lists every counter by name in the privacyIDEA envelope', async () => {

@@ -1,6 +1,7 @@
 // GET /event/deliveries and POST /event/deliveries/{id}/replay: filters, validation, envelope.
 // The ledger is filled by pre runs, which are written within the ingest request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from '../helpers/privacyidea.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -28,12 +29,6 @@ beforeAll(async () => {
 afterAll(() => service.close());
 
 const list = (query: string) => service.call('GET', `/event/deliveries${query}`);
-
-function expectError(answer: { status: number; body: any }, status: number, code: number, message: string | RegExp) {
-  expect(answer.status).toBe(status);
-  expect(answer.body).toMatchObject({ jsonrpc: '2.0', detail: null, result: { status: false, error: { code } } });
-  expect(answer.body.result.error.message).toMatch(message);
-}
 
 describe('GET /event/deliveries', () => {
   it('lists deliveries newest first in the privacyIDEA envelope', async () => {

@@ -2,7 +2,7 @@
 // sessionStorage, one message in words per failure, 401 back to sign-in, 403 remembered per
 // policy action (the route table says which action a request needs), and a loading flag for
 // requests that take over 300 ms.
-import { routes } from '../../infra/routes.ts';
+import { routePattern, routes, splitRouteKey } from '../../infra/routes.ts';
 
 export const tokenKey = 'idp-event-hub.token';
 
@@ -52,12 +52,8 @@ export interface Answer<T = any> {
 
 const compiled = routes
   .map((route) => {
-    const [method, path] = route.key.split(' ') as [string, string];
-    const source = path
-      .split(/(\{[^}]+\})/)
-      .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-      .join('');
-    return { method, pattern: new RegExp(`^${source}$`), literal: !path.includes('{'), action: route.action };
+    const { method, path } = splitRouteKey(route.key);
+    return { method, pattern: routePattern(path).pattern, literal: !path.includes('{'), action: route.action };
   })
   // A literal path beats a parameter, as in API Gateway.
   .sort((a, b) => Number(b.literal) - Number(a.literal));
