@@ -154,7 +154,7 @@ if (!endpoint || !table) throw new Error('scale-part needs DYNAMODB_ENDPOINT and
 
 const { meter } = await import('./store.ts');
 const { eventStore, eventItem } = await import('../lib/store/events.ts');
-const { sealMinutes } = await import('../lib/store/rollups.ts');
+const { sealMinutes } = await import('../lib/store/seal.ts');
 const { sealLive } = await import('../lib/store/live-seal.ts');
 const { eventLog } = await import('../lib/store/event-log.ts');
 const search = await import('../lib/events/search.ts');

@@ -2,7 +2,7 @@
 // ingest can still write into it, keeping the rollups that counts come from (docs/data-model.md).
 import type { Context } from 'aws-lambda';
 import { envInt } from '../lib/config.ts';
-import { sealMinutes } from '../lib/store/rollups.ts';
+import { sealMinutes } from '../lib/store/seal.ts';
 
 /** How old a minute must be before it is sealed: longer than any ingest runs (30 s). */
 const delayMs = envInt('SEAL_DELAY_MS', 90_000);

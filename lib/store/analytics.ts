@@ -5,21 +5,13 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tallied, Tallies, TallyGroup } from '../events/analytics.ts';
 import { UserSketch } from '../events/analytics.ts';
 import type { TimeRange } from '../events/search.ts';
+import { actionAppPartition } from './action-apps.ts';
 import { actionsOfMonths } from './actions-seen.ts';
 import { documents, queryItems, tableName } from './client.ts';
 import { rollupPartition } from './event-keys.ts';
-import {
-  actionAppPartition,
-  childStart,
-  type Level,
-  type LevelTag,
-  levels,
-  liveOf,
-  type Rollup,
-  readRollups,
-  sealedThrough,
-  usersSortKey,
-} from './rollups.ts';
+import { childStart, type Level, type LevelTag, levels, liveOf, type Rollup, readRollups } from './rollups.ts';
+import { sealedThrough } from './seal.ts';
+import { usersSortKey } from './user-sketches.ts';
 
 const minuteMs = 60_000;
 

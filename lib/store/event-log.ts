@@ -20,21 +20,10 @@ import {
   unindexed,
 } from './event-keys.ts';
 import { eventStore } from './events.ts';
+import { listedAbove, listedEntries, listedInOrder, listedRange } from './listings.ts';
 import { type LiveMark, liveMark, type Provisional, provisionalMinutes, trackedAbove } from './live-seal.ts';
-import {
-  childStart,
-  type Level,
-  type LevelTag,
-  levels,
-  listedAbove,
-  listedEntries,
-  listedInOrder,
-  listedRange,
-  liveOf,
-  type Rollup,
-  readRollups,
-  sealedThrough,
-} from './rollups.ts';
+import { childStart, type Level, type LevelTag, levels, liveOf, type Rollup, readRollups } from './rollups.ts';
+import { sealedThrough } from './seal.ts';
 
 const minuteMs = 60_000;
 /** Past the live mark, more events than this end the answer `newestCutMs` ago ("The live log"). */

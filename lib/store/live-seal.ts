@@ -6,29 +6,18 @@
 //                stretch being read), dirty (ids of late writes not yet re-read), lease, holder
 //   provisional  pk R#<kind>#<value>  sk P#<epoch minute>  n, x (events per expiry minute, or 'u'),
 //                s (the live mark's through it holds), pn, px, ps (the values before), ttl
-// Listings of tracked minutes are the seal's own chunks (L#<minute>#<chunk>, ./rollups.ts).
+// Listings of tracked minutes are the seal's own chunks (L#<minute>#<chunk>, ./listings.ts).
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
+import { actionAppPrefix } from './action-apps.ts';
 import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
 import { conditionFailed, ignoreFailedCondition } from './conflicts.ts';
 import { eventKey } from './event-keys.ts';
 import { liveKey } from './late-writes.ts';
-import {
-  actionAppPrefix,
-  chunkOf,
-  countEvents,
-  countItem,
-  entriesOf,
-  type ListedEntry,
-  listingChunks,
-  listsEvery,
-  nextEventMinute,
-  oneDayAfter,
-  sealedThrough,
-  type TermCount,
-  undecided,
-} from './rollups.ts';
+import { chunkOf, entriesOf, type ListedEntry, listingChunks, listsEvery } from './listings.ts';
+import { sealedThrough } from './seal.ts';
+import { countEvents, countItem, nextEventMinute, oneDayAfter, type TermCount, undecided } from './term-counts.ts';
 
 const minuteMs = 60_000;
 const leaseMs = 10_000;

@@ -18,7 +18,7 @@ beforeAll(async () => {
   process.env.EVENT_READ_BUDGET = '100';
   service = await startService();
   const { eventStore } = await import('../../lib/store/events.ts');
-  const { sealMinutes } = await import('../../lib/store/rollups.ts');
+  const { sealMinutes } = await import('../../lib/store/seal.ts');
   const now = Date.now();
   // Forty days ago is always another calendar month than any of the last seven days.
   for (let i = 0; i < 70; i++) events.push(at(now - 40 * dayMs + i * 1_000, `custom_made_up_${i}`));

@@ -14,7 +14,7 @@ const tolerance = 3 * (1.04 / Math.sqrt(1024));
 beforeAll(async () => {
   service = await startService();
   const { eventStore } = await import('../../lib/store/events.ts');
-  const { sealMinutes } = await import('../../lib/store/rollups.ts');
+  const { sealMinutes } = await import('../../lib/store/seal.ts');
   const start = Date.now() - 3 * 86_400_000;
   // Every user logs in twice: 400 events, 200 distinct users, 50 a minute (few minutes to seal).
   const events = Array.from({ length: 2 * users }, (_, i) =>

@@ -16,7 +16,7 @@ const actions = ['login', 'logout', 'authorize_application', 'login_failed'];
 beforeAll(async () => {
   service = await startService();
   const { eventStore } = await import('../../lib/store/events.ts');
-  const { sealMinutes } = await import('../../lib/store/rollups.ts');
+  const { sealMinutes } = await import('../../lib/store/seal.ts');
   const start = Date.now() - 9 * 86_400_000;
   // Nine days, one every ~97 minutes: several six-hour steps, both sides of the 7-day window.
   for (let i = 0; i < 130; i++) {

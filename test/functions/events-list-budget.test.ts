@@ -20,7 +20,7 @@ describe('read budget', () => {
     // A quarter of an hour ago, one a minute (a skip inside a minute is charged to the budget),
     // through the store's own items; then the seal, as its schedule would.
     const { eventStore } = await import('../../lib/store/events.ts');
-    const { sealMinutes } = await import('../../lib/store/rollups.ts');
+    const { sealMinutes } = await import('../../lib/store/seal.ts');
     const start = Date.now() - 900_000;
     const events = Array.from({ length: 12 }, (_, i) =>
       newEvent(

@@ -6,8 +6,8 @@ export async function liveLogStore() {
   await useFreshTable();
   const { eventStore } = await import('../../lib/store/events.ts');
   const live = await import('../../lib/store/live-seal.ts');
-  const rollups = await import('../../lib/store/rollups.ts');
+  const seal = await import('../../lib/store/seal.ts');
   const { eventLog } = await import('../../lib/store/event-log.ts');
   live.resetLiveSealer();
-  return { store: eventStore, live, rollups, makeLog: eventLog };
+  return { store: eventStore, live, seal, makeLog: eventLog };
 }

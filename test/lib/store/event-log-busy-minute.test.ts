@@ -18,7 +18,7 @@ let log: EventLog;
 beforeAll(async () => {
   await useFreshTable();
   const { eventStore } = await import('../../../lib/store/events.ts');
-  const { sealMinutes } = await import('../../../lib/store/rollups.ts');
+  const { sealMinutes } = await import('../../../lib/store/seal.ts');
   const { eventLog } = await import('../../../lib/store/event-log.ts');
   for (let n = 0; n < 2 * perAction; n++) {
     const input = {

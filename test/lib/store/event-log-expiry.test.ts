@@ -11,7 +11,7 @@ import { liveLogStore } from '../../helpers/live-log.ts';
 
 let store: typeof import('../../../lib/store/events.ts').eventStore;
 let live: typeof import('../../../lib/store/live-seal.ts');
-let rollups: typeof import('../../../lib/store/rollups.ts');
+let seal: typeof import('../../../lib/store/seal.ts');
 let makeLog: typeof import('../../../lib/store/event-log.ts').eventLog;
 
 const tag = randomUUID().slice(0, 8);
@@ -59,7 +59,7 @@ const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const action = (value: string): Term[] => [{ kind: 'action', value }];
 
 beforeAll(async () => {
-  ({ store, live, rollups, makeLog } = await liveLogStore());
+  ({ store, live, seal, makeLog } = await liveLogStore());
   const tenMinutesAgo = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
   seeded.push(
     // 1 100 events, one of them kept until 9999.
@@ -74,7 +74,7 @@ beforeAll(async () => {
 
 describe('minutes the expiry histograms do not decide', () => {
   it('are exact once sealed: a far expiry, many expiries, some expired since', async () => {
-    await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 1_000 });
+    await seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 1_000 });
     await new Promise((resolve) => setTimeout(resolve, 7_100)); // readers trust the seal after 5 s; 20 events expire
     const log = makeLog({ readBudget: budget });
     await expectExact(log, action('custom_far'), (e) => e.action === 'custom_far', 'far expiry');

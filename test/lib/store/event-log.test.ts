@@ -10,7 +10,7 @@ import { useFreshTable } from '../../helpers/table.ts';
 
 let log: EventLog;
 let store: typeof import('../../../lib/store/events.ts').eventStore;
-let rollups: typeof import('../../../lib/store/rollups.ts');
+let seal: typeof import('../../../lib/store/seal.ts');
 let makeLog: typeof import('../../../lib/store/event-log.ts').eventLog;
 let documents: typeof import('../../../lib/store/client.ts').documents;
 let tableName: string;
@@ -18,7 +18,7 @@ let tableName: string;
 beforeAll(async () => {
   tableName = await useFreshTable();
   ({ eventStore: store } = await import('../../../lib/store/events.ts'));
-  rollups = await import('../../../lib/store/rollups.ts');
+  seal = await import('../../../lib/store/seal.ts');
   ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
   ({ documents } = await import('../../../lib/store/client.ts'));
   log = makeLog({ readBudget: 1000, now: () => nowMs });
@@ -165,7 +165,7 @@ describe('event log', () => {
     await agreeWithBruteForce('unsealed');
     await rangesAgree('unsealed');
 
-    const sealed = await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 100_000 });
+    const sealed = await seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 100_000 });
     expect(sealed).toBeGreaterThan(0);
     await sealTrusted();
     // The seal records each action once, so `action` (a substring) knows what it can match.
@@ -182,7 +182,7 @@ describe('event log', () => {
         ExpressionAttributeValues: { ':t': Math.floor(Date.parse(edges[0] as string) / 60_000) - 5 },
       }),
     );
-    await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 100_000 });
+    await seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000, maxMinutes: 100_000 });
     await sealTrusted();
     await agreeWithBruteForce('sealed twice');
 

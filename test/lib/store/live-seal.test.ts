@@ -11,7 +11,7 @@ import { liveLogStore } from '../../helpers/live-log.ts';
 
 let store: typeof import('../../../lib/store/events.ts').eventStore;
 let live: typeof import('../../../lib/store/live-seal.ts');
-let rollups: typeof import('../../../lib/store/rollups.ts');
+let seal: typeof import('../../../lib/store/seal.ts');
 let makeLog: typeof import('../../../lib/store/event-log.ts').eventLog;
 
 const tag = randomUUID().slice(0, 8);
@@ -98,7 +98,7 @@ async function expectExact(log: EventLog, name: string, query: Term[], keep: (e:
 }
 
 beforeAll(async () => {
-  ({ store, live, rollups, makeLog } = await liveLogStore());
+  ({ store, live, seal, makeLog } = await liveLogStore());
 });
 
 describe('the live log', () => {
@@ -151,7 +151,7 @@ describe('the live log', () => {
 
   it('stays exact across a seal that runs mid-way, and after it', async () => {
     // Seal what is 30 s old: some minutes from the rollups, the rest still provisional.
-    await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 30_000, maxMinutes: 100 });
+    await seal.sealMinutes({ nowMs: Date.now(), delayMs: 30_000, maxMinutes: 100 });
     await catchUp();
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     const log = makeLog({ readBudget: budget });

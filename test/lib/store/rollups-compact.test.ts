@@ -1,6 +1,6 @@
 // A term's month is kept compact (one item, one write per minute) until it would outgrow 40
 // entries; then the seal writes its hour and day items and the month's plain form
-// (lib/store/rollups.ts). Counts and pages agree with the events in either form, whole months
+// (lib/store/rollup-writes.ts). Counts and pages agree with the events in either form, whole months
 // and ranges cutting days and hours alike.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../../lib/events/event.ts';
@@ -11,7 +11,7 @@ let tableName: string;
 let documents: typeof import('../../../lib/store/client.ts').documents;
 let queryAll: typeof import('../../../lib/store/client.ts').queryAll;
 let makeLog: typeof import('../../../lib/store/event-log.ts').eventLog;
-let sealMinutes: typeof import('../../../lib/store/rollups.ts').sealMinutes;
+let sealMinutes: typeof import('../../../lib/store/seal.ts').sealMinutes;
 
 // 46 minutes of one user, each in an hour of its own, over four days of March: two events a minute.
 const minutes = Array.from({ length: 46 }, (_, i) =>
@@ -80,7 +80,7 @@ beforeAll(async () => {
   const { eventStore } = await import('../../../lib/store/events.ts');
   ({ documents, queryAll } = await import('../../../lib/store/client.ts'));
   ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
-  ({ sealMinutes } = await import('../../../lib/store/rollups.ts'));
+  ({ sealMinutes } = await import('../../../lib/store/seal.ts'));
   await eventStore.putMany(seeded);
 }, 60_000);
 

@@ -1,4 +1,4 @@
-// The seal's expiry histograms stay bounded whatever `expires` clients send (lib/store/rollups.ts):
+// The seal's expiry histograms stay bounded whatever `expires` clients send (lib/store/rollup-writes.ts):
 // a minute with more distinct expiry minutes than a histogram keeps, or one past the horizon,
 // is kept as `u` (count only), and readers decide that minute from its listing (or read it).
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const user = { username: 'u-1', pk: 1 };
 beforeAll(async () => {
   tableName = await useFreshTable();
   const { eventStore } = await import('../../../lib/store/events.ts');
-  const { sealMinutes } = await import('../../../lib/store/rollups.ts');
+  const { sealMinutes } = await import('../../../lib/store/seal.ts');
   ({ documents } = await import('../../../lib/store/client.ts'));
   ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
   const event = (created: Date, expires: string) =>

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newEvent } from '../../../lib/events/event.ts';
 import { useFreshTable } from '../../helpers/table.ts';
 
-let rollups: typeof import('../../../lib/store/rollups.ts');
+let seal: typeof import('../../../lib/store/seal.ts');
 let store: typeof import('../../../lib/store/events.ts').eventStore;
 let makeLog: typeof import('../../../lib/store/event-log.ts').eventLog;
 let documents: typeof import('../../../lib/store/client.ts').documents;
@@ -11,7 +11,7 @@ let tableName: string;
 
 beforeAll(async () => {
   tableName = await useFreshTable();
-  rollups = await import('../../../lib/store/rollups.ts');
+  seal = await import('../../../lib/store/seal.ts');
   ({ eventStore: store } = await import('../../../lib/store/events.ts'));
   ({ eventLog: makeLog } = await import('../../../lib/store/event-log.ts'));
   ({ documents } = await import('../../../lib/store/client.ts'));
@@ -31,7 +31,7 @@ describe('the seal', () => {
     await store.putMany(events);
     const lastSealable = () => Math.floor((Date.now() - 90_000) / 60_000) - 1;
     const before = lastSealable();
-    const runs = await Promise.all([0, 1, 2].map(() => rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })));
+    const runs = await Promise.all([0, 1, 2].map(() => seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })));
     // The lease let one of them through; the others found it held and sealed nothing.
     expect(runs.filter((n) => n > 0)).toHaveLength(1);
     const mark = await sealMark();
@@ -49,7 +49,7 @@ describe('the seal', () => {
         ExpressionAttributeValues: { ':t': Math.floor(start / 60_000) - 1 },
       }),
     );
-    expect(await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })).toBeGreaterThan(0);
+    expect(await seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 5_100));
     const log = makeLog({ readBudget: 0 });
     const range = { from: start, to: start + 20 * 60_000 };
@@ -68,7 +68,7 @@ describe('the seal', () => {
         ExpressionAttributeValues: { ':l': Date.now() + 60_000, ':h': 'someone else', ':t': through - 5 },
       }),
     );
-    expect(await rollups.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })).toBe(0);
+    expect(await seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })).toBe(0);
     const mark = await sealMark();
     expect(mark?.holder).toBe('someone else');
     expect(mark?.through).toBe(through - 5);
