@@ -2,7 +2,6 @@
 // "Analytics"). Counts and distinct users come from what the seal keeps (rollups and user
 // sketches); what it does not keep (the unsealed tail, a cut first minute, filters no rollup
 // answers) is read as events through the event log, within the read budget.
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import type { Event } from './event.ts';
@@ -16,107 +15,8 @@ import {
   type TimeRange,
 } from './search.ts';
 import type { Term } from './terms.ts';
-
-// ---- Distinct users: exact below a threshold, HyperLogLog above ----
-
-/** A user as authentik counts one: `user.pk` as text (KeyTextTransform); none is not counted. */
-export function userKey(event: Event): string | undefined {
-  const pk = (event.user as Record<string, unknown>).pk;
-  if (pk === undefined || pk === null) return undefined;
-  return typeof pk === 'object' ? JSON.stringify(pk) : String(pk);
-}
-
-/** 64 bits of SHA-256 of the user key, as 16 hex digits. */
-export const userHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
-
-/** Exact up to this many users; a sketch of ≤ 1 KB either way. */
-export const exactUsersUpTo = 64;
-const precision = 10;
-const registerCount = 1 << precision;
-
-/** Distinct users: a set of hashes, or HyperLogLog registers once it outgrows `exactUsersUpTo`. */
-export class UserSketch {
-  private constructor(
-    private hashes: Set<string> | null,
-    private registers: Uint8Array | null,
-  ) {}
-
-  static empty() {
-    return new UserSketch(new Set(), null);
-  }
-
-  /** From its stored form: `u` concatenated hashes, or `h` the registers. */
-  static decode(stored: { u?: unknown; h?: unknown }): UserSketch {
-    if (stored.h instanceof Uint8Array && stored.h.length === registerCount)
-      return new UserSketch(null, Uint8Array.from(stored.h));
-    const text = typeof stored.u === 'string' ? stored.u : '';
-    return new UserSketch(
-      new Set(Array.from({ length: text.length / 16 }, (_, i) => text.slice(i * 16, i * 16 + 16))),
-      null,
-    );
-  }
-
-  encode(): { u: string } | { h: Uint8Array } {
-    return this.registers ? { h: this.registers } : { u: [...(this.hashes ?? [])].sort().join('') };
-  }
-
-  add(hash: string) {
-    if (this.hashes) {
-      this.hashes.add(hash);
-      if (this.hashes.size > exactUsersUpTo) this.toRegisters();
-    } else this.set(hash);
-  }
-
-  merge(other: UserSketch) {
-    if (other.hashes) for (const hash of other.hashes) this.add(hash);
-    else {
-      if (this.hashes) this.toRegisters();
-      const mine = this.registers as Uint8Array;
-      (other.registers as Uint8Array).forEach((rank, i) => {
-        if (rank > (mine[i] as number)) mine[i] = rank;
-      });
-    }
-    return this;
-  }
-
-  /** Exact while a set; else the HyperLogLog estimate (linear counting while small). */
-  get count(): number {
-    if (this.hashes) return this.hashes.size;
-    const registers = this.registers as Uint8Array;
-    let sum = 0;
-    let zeros = 0;
-    for (const rank of registers) {
-      sum += 2 ** -rank;
-      if (rank === 0) zeros++;
-    }
-    const alpha = 0.7213 / (1 + 1.079 / registerCount);
-    const raw = (alpha * registerCount * registerCount) / sum;
-    return Math.round(raw <= 2.5 * registerCount && zeros > 0 ? registerCount * Math.log(registerCount / zeros) : raw);
-  }
-
-  get exact() {
-    return this.hashes !== null;
-  }
-
-  private toRegisters() {
-    const hashes = this.hashes ?? new Set<string>();
-    this.hashes = null;
-    this.registers = new Uint8Array(registerCount);
-    for (const hash of hashes) this.set(hash);
-  }
-
-  private set(hash: string) {
-    // First 10 bits pick the register, the next 54 give the rank (leading zeros + 1).
-    const bits = BigInt(`0x${hash}`);
-    const index = Number(bits >> 54n);
-    let rest = bits & ((1n << 54n) - 1n);
-    let rank = 1;
-    for (let bit = 53n; bit >= 0n && !(rest & (1n << bit)); bit--) rank++;
-    rest = 0n;
-    const registers = this.registers as Uint8Array;
-    if (rank > (registers[index] as number)) registers[index] = rank;
-  }
-}
+import { timedeltaMs } from './timedelta.ts';
+import { UserSketch, userHash, userKey } from './user-sketch.ts';
 
 // ---- The port: what the seal keeps, as the analytics read it (lib/store/analytics.ts) ----
 
@@ -185,39 +85,6 @@ function drfInteger(field: string) {
       return Number.parseInt(trimmed, 10);
     })
     .meta({ description: field });
-}
-
-const allowedDeltaKeys = new Set(['microseconds', 'milliseconds', 'seconds', 'minutes', 'hours', 'days', 'weeks']);
-const deltaUnitMs: Record<string, number> = {
-  microseconds: 0.001,
-  milliseconds: 1,
-  seconds: 1000,
-  minutes: 60_000,
-  hours: 3_600_000,
-  days: 86_400_000,
-  weeks: 604_800_000,
-};
-// Python's float(): sign, digits with single underscores, a point, an exponent.
-const pythonFloat = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
-// datetime.timedelta's limit: 999 999 999 days.
-const maxDeltaMs = 999_999_999 * 86_400_000;
-
-/** authentik's `timedelta_from_string` ('hours=1;minutes=3'), in ms; null where it raises. */
-export function timedeltaMs(expr: string): number | null {
-  const kwargs = new Map<string, number>();
-  for (const pair of expr.split(';')) {
-    const parts = pair.split('=');
-    if (parts.length !== 2) return null;
-    const key = (parts[0] as string).toLowerCase();
-    if (!allowedDeltaKeys.has(key)) continue;
-    const text = (parts[1] as string).trim();
-    if (!pythonFloat.test(text)) return null;
-    kwargs.set(key, Number(text.replaceAll('_', '')));
-  }
-  if (kwargs.size === 0) return null;
-  let ms = 0;
-  for (const [key, value] of kwargs) ms += value * (deltaUnitMs[key] as number);
-  return Number.isFinite(ms) && Math.abs(ms) <= maxDeltaMs ? ms : null;
 }
 
 /** Steps one `stats/` request may name (authentik's console names two). */

@@ -3,8 +3,8 @@
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tallied, Tallies, TallyGroup } from '../events/analytics.ts';
-import { UserSketch } from '../events/analytics.ts';
 import type { TimeRange } from '../events/search.ts';
+import { UserSketch } from '../events/user-sketch.ts';
 import { actionAppPartition } from './action-apps.ts';
 import { actionsOfMonths } from './actions-seen.ts';
 import { documents, queryItems, tableName } from './client.ts';

@@ -2,8 +2,9 @@
 // live seal write from. Each term's events, ids and expiries, and for the analytics the action ×
 // app pairs and the users of the partitions that keep a user sketch (./user-sketches.ts).
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type Tallied, userHash, userKey, usersSketched } from '../events/analytics.ts';
+import { type Tallied, usersSketched } from '../events/analytics.ts';
 import type { Event } from '../events/event.ts';
+import { userHash, userKey } from '../events/user-sketch.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { actionAppPartition } from './action-apps.ts';
 import { documents, queryItems, tableName } from './client.ts';

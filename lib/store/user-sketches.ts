@@ -3,7 +3,7 @@
 // (`s < minute`). Key shape:
 //   users    pk <partition>  sk U#D#<yyyy-mm-dd> | U#M#<yyyy-mm>  u | h (UserSketch), s, ttl
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { UserSketch } from '../events/analytics.ts';
+import { UserSketch } from '../events/user-sketch.ts';
 import { documents, tableName } from './client.ts';
 import { ignoreFailedCondition } from './conflicts.ts';
 import { levels } from './rollups.ts';

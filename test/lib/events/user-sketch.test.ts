@@ -1,7 +1,8 @@
-// The user sketch of the analytics routes: exact up to its threshold, a HyperLogLog above it
-// within its documented error, and the same after encoding, decoding and merging.
+// The user sketch of the analytics routes (lib/events/user-sketch.ts): exact up to its threshold,
+// a HyperLogLog above it within its documented error, and the same after encoding, decoding and
+// merging.
 import { describe, expect, it } from 'vitest';
-import { exactUsersUpTo, UserSketch, userHash } from '../../../lib/events/analytics.ts';
+import { exactUsersUpTo, UserSketch, userHash } from '../../../lib/events/user-sketch.ts';
 
 const usersNamed = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => userHash(`${prefix}-${i}`));
 
