@@ -12,14 +12,11 @@ const bundlesDir = mkdtempSync(join(tmpdir(), 'event-hub-bundles-'));
 let service: Service;
 beforeAll(async () => {
   process.env.LOCAL_BUNDLES_DIR = bundlesDir;
-  // A bundle's Powertools writes to stdout directly, past the test runner's console.
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   service = await startService({ dispatch: true });
 }, 120_000);
 afterAll(async () => {
   await service.close();
   delete process.env.LOCAL_BUNDLES_DIR;
-  delete process.env.POWERTOOLS_METRICS_DISABLED;
   rmSync(bundlesDir, { recursive: true, force: true });
 });
 
