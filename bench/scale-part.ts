@@ -157,7 +157,9 @@ const { eventStore, eventItem } = await import('../lib/store/events.ts');
 const { sealMinutes } = await import('../lib/store/seal.ts');
 const { sealLive } = await import('../lib/store/live-seal.ts');
 const { eventLog } = await import('../lib/store/event-log.ts');
-const search = await import('../lib/events/search.ts');
+const { listEvents } = await import('../lib/events/event-list.ts');
+const { eventListQuery } = await import('../lib/events/event-list-query.ts');
+const { searchEventsBySubject, subjectSearchQuery } = await import('../lib/events/onegini-search.ts');
 const analytics = await import('../lib/events/analytics.ts');
 const { tallies } = await import('../lib/store/analytics.ts');
 const { termIndexes } = await import('../lib/store/event-keys.ts');
@@ -350,7 +352,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
   const figures: PatternFigures[] = [];
 
   // Warm up: module code, connections, the seal mark.
-  await search.listEvents(log, search.eventListQuery.parse({ page_size: '100' }));
+  await listEvents(log, eventListQuery.parse({ page_size: '100' }));
 
   for (const [filter, query, matches] of filters) {
     for (const windowed of [false, true]) {
@@ -363,8 +365,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
           ...(ordering === 'created' && { ordering: 'created' }),
           page_size: '100',
         };
-        const run = (page: number) =>
-          search.listEvents(log, search.eventListQuery.parse({ ...base, page: String(page) }));
+        const run = (page: number) => listEvents(log, eventListQuery.parse({ ...base, page: String(page) }));
         let lastPage = 1;
         for (const at of ['page 1', 'last page'] as const) {
           const page = at === 'page 1' ? 1 : lastPage;
@@ -416,10 +417,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
     for (const asked of [0, 1000, 99_950]) {
       const offset = Math.max(0, Math.min(asked, expected.length - 50));
       const run = () =>
-        search.searchEventsBySubject(
-          log,
-          search.subjectSearchQuery.parse({ ...query, limit: '50', offset: String(offset) }),
-        );
+        searchEventsBySubject(log, subjectSearchQuery.parse({ ...query, limit: '50', offset: String(offset) }));
       const { answer, error, usage, ms } = await measured(run);
       const got = answer?.body.resultSet.map((e) => e.event_identifier) ?? [];
       const want = expected.slice(offset, offset + 50).map((m) => m.id);
@@ -592,16 +590,16 @@ async function burstPart(): Promise<BurstFigures> {
     });
   };
   const list = (page: number) => async () => {
-    const { page: found, estimated } = await search.listEvents(
+    const { page: found, estimated } = await listEvents(
       log,
-      search.eventListQuery.parse({ page_size: '100', page: String(page) }),
+      eventListQuery.parse({ page_size: '100', page: String(page) }),
     );
     return { results: found.results.length, count: found.pagination.count, estimated };
   };
   const actor = (offset: number) => async () => {
-    const { body, estimated } = await search.searchEventsBySubject(
+    const { body, estimated } = await searchEventsBySubject(
       log,
-      search.subjectSearchQuery.parse({ actor: hotActor.username, limit: '50', offset: String(offset) }),
+      subjectSearchQuery.parse({ actor: hotActor.username, limit: '50', offset: String(offset) }),
     );
     return { results: body.resultSet.length, count: body.pagination.totalResults, estimated };
   };

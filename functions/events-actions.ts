@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { eventActions } from '../lib/events/actions.ts';
-import { actionList } from '../lib/events/search.ts';
+import { actionList } from '../lib/events/event-list.ts';
 import { actionListShape } from '../lib/events/views.ts';
 import { routeHandler } from './http/route-handler.ts';
 

@@ -1,4 +1,5 @@
-import { eventListQuery, listEvents } from '../lib/events/search.ts';
+import { listEvents } from '../lib/events/event-list.ts';
+import { eventListQuery } from '../lib/events/event-list-query.ts';
 import { eventShape, pageShape } from '../lib/events/views.ts';
 import { eventLogReader } from './deps.ts';
 import { estimatedCountHeader, estimatedHeaders } from './http/estimated-count.ts';

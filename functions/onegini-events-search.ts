@@ -1,4 +1,4 @@
-import { searchEventsBySubject, subjectSearchQuery } from '../lib/events/search.ts';
+import { searchEventsBySubject, subjectSearchQuery } from '../lib/events/onegini-search.ts';
 import { subjectSearchShape } from '../lib/events/views.ts';
 import { eventLogReader } from './deps.ts';
 import { estimatedCountHeader, estimatedHeaders } from './http/estimated-count.ts';

@@ -5,15 +5,9 @@
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
 import type { Event } from './event.ts';
-import {
-  type EventLog,
-  type EventSelection,
-  eventListQuery,
-  eventSelection,
-  findSelected,
-  maxTermsPerRequest,
-  type TimeRange,
-} from './search.ts';
+import { eventListQuery } from './event-list-query.ts';
+import type { EventLog, TimeRange } from './event-log.ts';
+import { type EventSelection, eventSelection, findSelected, maxTermsPerRequest } from './selection.ts';
 import type { Term } from './terms.ts';
 import { timedeltaMs } from './timedelta.ts';
 import { UserSketch, userHash, userKey } from './user-sketch.ts';

@@ -4,7 +4,7 @@
 //   month  pk ACTIONS#<yyyy-mm>    sk <action>  ttl
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Event } from '../events/event.ts';
-import type { TimeRange } from '../events/search.ts';
+import type { TimeRange } from '../events/event-log.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, queryItems, tableName } from './client.ts';
 import { ignoreFailedCondition } from './conflicts.ts';

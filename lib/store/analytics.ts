@@ -3,7 +3,7 @@
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tallied, Tallies, TallyGroup } from '../events/analytics.ts';
-import type { TimeRange } from '../events/search.ts';
+import type { TimeRange } from '../events/event-log.ts';
 import { UserSketch } from '../events/user-sketch.ts';
 import { actionAppPartition } from './action-apps.ts';
 import { actionsOfMonths } from './actions-seen.ts';

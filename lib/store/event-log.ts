@@ -4,7 +4,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors.ts';
 import type { Event } from '../events/event.ts';
-import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/search.ts';
+import type { EventLog, EventLogQuery, FoundEvents, LogOrder, TimeRange } from '../events/event-log.ts';
 import { actorPersonOf, type Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { actionsSeen } from './actions-seen.ts';

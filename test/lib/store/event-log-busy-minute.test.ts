@@ -3,7 +3,7 @@
 // minute, and a brand (no index) is fetched by id from its listing chunks.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../../lib/events/event.ts';
-import type { EventLog, LogOrder } from '../../../lib/events/search.ts';
+import type { EventLog, LogOrder } from '../../../lib/events/event-log.ts';
 import type { Term } from '../../../lib/events/terms.ts';
 import { useFreshTable } from '../../helpers/table.ts';
 

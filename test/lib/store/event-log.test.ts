@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, eventActor, eventPerson, newEvent } from '../../../lib/events/event.ts';
-import type { EventLog, EventLogQuery, LogOrder } from '../../../lib/events/search.ts';
+import type { EventLog, EventLogQuery, LogOrder } from '../../../lib/events/event-log.ts';
 import { actorPersonOf, actorPersonTerm, eventTerms, modelPkTerm, type Term } from '../../../lib/events/terms.ts';
 import { useFreshTable } from '../../helpers/table.ts';
 

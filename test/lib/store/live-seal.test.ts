@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Event, eventActor, eventPerson, newEvent } from '../../../lib/events/event.ts';
-import type { EventLog, LogOrder } from '../../../lib/events/search.ts';
+import type { EventLog, LogOrder } from '../../../lib/events/event-log.ts';
 import { actorPersonTerm, type Term } from '../../../lib/events/terms.ts';
 import { liveLogStore } from '../../helpers/live-log.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../lib/events/event.ts';
-import { eventInfo, subjectSearchQuery } from '../../../lib/events/search.ts';
+import { eventInfo, subjectSearchQuery } from '../../../lib/events/onegini-search.ts';
 
 const base: Event = {
   pk: '01890a5d-ac96-774b-bcce-b302099a8057',
