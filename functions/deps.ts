@@ -4,14 +4,17 @@
 import type { AdminStore } from '../lib/admins/admins.ts';
 import type { BindingDeps } from '../lib/bindings/bindings.ts';
 import { envInt } from '../lib/config.ts';
+import type { ConnectorDeps } from '../lib/connectors/connectors.ts';
+import type { ConnectorIngestDeps } from '../lib/connectors/ingest.ts';
 import { bindingSource } from '../lib/dispatch/bindings-source.ts';
 import { type DispatchConfig, readDispatchConfig } from '../lib/dispatch/config.ts';
 import type { DeliveryStore } from '../lib/dispatch/delivery.ts';
 import type { DispatchDeps } from '../lib/dispatch/deps.ts';
 import { defaultMetricsNamespace, deliveryMetrics } from '../lib/dispatch/metrics.ts';
 import { shortLived } from '../lib/dispatch/short-lived.ts';
+import { retentionDays } from '../lib/events/audit.ts';
 import type { EventStore } from '../lib/events/event-store.ts';
-import type { IngestStore } from '../lib/events/ingest.ts';
+import type { IngestOptions, IngestStore } from '../lib/events/ingest.ts';
 import type { CounterStore } from '../lib/handlers/counters.ts';
 import type { MailTransport } from '../lib/handlers/mail.ts';
 import { handlerRunners } from '../lib/handlers/runner-table.ts';
@@ -23,6 +26,7 @@ import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
 import { adminStore } from '../lib/store/admins.ts';
 import { tallies } from '../lib/store/analytics.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
+import { connectorStore } from '../lib/store/connectors.ts';
 import { counterStore } from '../lib/store/counters.ts';
 import { deliveryStore } from '../lib/store/deliveries.ts';
 import { eventLog } from '../lib/store/event-log.ts';
@@ -62,6 +66,17 @@ export const analyticsDeps = { log: eventLogReader, tallies, readBudget };
 
 /** The ingest write: event, claim and counter changes in one transaction. */
 export const ingest: IngestStore = ingestStore;
+
+/** The connector routes. */
+export const connectorDeps: ConnectorDeps = { connectors: connectorStore };
+
+/** A connector's ingest: its connector, the ingest write, and the pre bindings the function runs. */
+export const connectorIngestDeps = (pre?: IngestOptions['pre']): ConnectorIngestDeps => ({
+  connectors: connectorStore,
+  ingest: ingestStore,
+  retentionDays,
+  pre,
+});
 
 /** The delivery ledger, keeping each delivery for the configured retention. */
 export const deliveryLedger = (config: DispatchConfig = readDispatchConfig()): DeliveryStore =>

@@ -89,6 +89,10 @@ const sampleErrors = {
     why: 'the admin lacks the policy action',
     error: (route: Route) => new DomainError('auth.forbidden', route.action ?? ''),
   },
+  'auth.unauthenticated': {
+    why: "the connector's secret does not open it",
+    error: () => new DomainError('auth.unauthenticated', 'Invalid connector credentials.'),
+  },
   notFound: { why: 'not found', error: () => new DomainError('notFound', 'The requested object could not be found.') },
   'input.conflict': {
     why: 'conflicts with an earlier request',

@@ -226,6 +226,52 @@ export const routes = [
     dialect: 'authentik',
     access: 'read',
   },
+  // Connectors: admins manage them (authentik conventions); platforms push to /ingest/ with the connector's secret.
+  { key: 'GET /connectors/', fn: 'connectors-list', action: 'auditlog_read', dialect: 'authentik', access: 'read' },
+  {
+    key: 'POST /connectors/',
+    fn: 'connectors-create',
+    action: 'auditlog_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'GET /connectors/{connector_uuid}/',
+    fn: 'connectors-get',
+    action: 'auditlog_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'PATCH /connectors/{connector_uuid}/',
+    fn: 'connectors-patch',
+    action: 'auditlog_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'DELETE /connectors/{connector_uuid}/',
+    fn: 'connectors-delete',
+    action: 'auditlog_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'POST /connectors/{connector_uuid}/rotate/',
+    fn: 'connectors-rotate',
+    action: 'auditlog_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  // No authorizer: the function opens the route with the connector's own secret (an admin token does not).
+  {
+    key: 'POST /ingest/{connector_uuid}',
+    fn: 'connectors-ingest',
+    action: null,
+    dialect: 'authentik',
+    access: 'write',
+  },
+  { key: 'GET /ingest/{connector_uuid}', fn: 'connectors-verify', action: null, dialect: 'authentik', access: 'read' },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = (typeof routes)[number]['key'];

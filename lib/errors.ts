@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'input.malformed' // body could not be parsed at all
   | 'input.tooLarge'
   | 'auth.forbidden'
+  | 'auth.unauthenticated' // a route that checks its own credentials (a connector's secret) refused them
   | 'notFound'
   | 'input.conflict' // e.g. an Idempotency-Key reused with another body
   | 'precondition.failed' // If-Match no longer matches

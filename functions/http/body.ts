@@ -114,3 +114,27 @@ const jsonLimits: BodyMiddleware = {
 };
 
 export const bodyParsing = [bodySize, mediaType, utf8Text, uniqueFormFields, formParser, jsonParser, jsonLimits];
+
+/**
+ * A body the route parses itself (a connector's JSON lines, CloudEvents in any mode): bounded
+ * by its own limit, UTF-8, given as text whatever its media type.
+ */
+export function textBody(maxBytes: number): BodyMiddleware[] {
+  const size: BodyMiddleware = {
+    before: ({ event, context }) => {
+      if (event.body === undefined || event.body === '') return;
+      const bytes = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (bytes.length > maxBytes) {
+        throw new DomainError('input.tooLarge', `Request body exceeds the limit of ${maxBytes} bytes.`);
+      }
+      context.bytes = bytes;
+      context.media = 'json';
+    },
+  };
+  const text: BodyMiddleware = {
+    before: ({ context }) => {
+      context.rawBody = context.text ?? '';
+    },
+  };
+  return [size, utf8Text, text];
+}

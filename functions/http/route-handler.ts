@@ -15,7 +15,7 @@ import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
 import { DomainError, type ErrorCode, type FieldIssue, invalidInput } from '../../lib/errors.ts';
 import { hasOwnKey } from '../../lib/own-keys.ts';
 import { logError, logger } from '../logger.ts';
-import { type BodyContext, bodyParsing } from './body.ts';
+import { type BodyContext, bodyParsing, textBody } from './body.ts';
 import { requestLimits } from './limits.ts';
 
 /** What the authorizer hands every function (API Gateway context values are strings). */
@@ -52,6 +52,8 @@ export interface Schemas<P, Q, B> {
   /** The body; with `mergeQuery`, the query string and the body merged (privacyIDEA reads both). */
   body?: z.ZodType<B>;
   mergeQuery?: boolean;
+  /** The body is given as its text (the route parses it), up to this many bytes. */
+  textBody?: { maxBytes: number };
   /** What a success answers (status and body), for the OpenAPI document. */
   response?: {
     status: number;
@@ -159,7 +161,7 @@ export function routeHandler<K extends RouteKey, P = undefined, Q = undefined, B
         context.admin = adminFrom(event, route.action);
       },
     })
-    .use(bodyParsing)
+    .use(schemas.textBody ? textBody(schemas.textBody.maxBytes) : bodyParsing)
     .use({
       before: async ({ event, context }) => {
         context.input = {

@@ -25,6 +25,8 @@ export const authentik: DialectErrors = {
         return { status: 413, body: { detail: error.message } };
       case 'input.conflict':
         return { status: 422, body: { detail: error.message } };
+      case 'auth.unauthenticated':
+        return { status: 401, body: { detail: error.message } };
       case 'auth.forbidden':
         return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
       case 'notFound':

@@ -13,6 +13,8 @@ export const onegini: DialectErrors = {
   error(error: unknown): Reply {
     if (!(error instanceof DomainError)) return fail(500, 5000, 'Internal server error');
     switch (error.code) {
+      case 'auth.unauthenticated':
+        return fail(401, 4010, error.message);
       case 'auth.forbidden':
         return fail(403, 4030, `Forbidden: the ${error.message} policy action is required`);
       case 'notFound':

@@ -7,7 +7,14 @@ export const plain: DialectErrors = {
   error: (error) =>
     error instanceof DomainError
       ? {
-          status: error.code === 'notFound' ? 404 : error.code === 'auth.forbidden' ? 403 : 400,
+          status:
+            error.code === 'notFound'
+              ? 404
+              : error.code === 'auth.forbidden'
+                ? 403
+                : error.code === 'auth.unauthenticated'
+                  ? 401
+                  : 400,
           body: { message: error.message },
         }
       : { status: 500, body: { message: 'Internal Server Error' } },

@@ -41,6 +41,8 @@ export const privacyidea: DialectErrors = {
   error(error: unknown): Reply {
     if (!(error instanceof DomainError)) return fail(500, 500, 'Internal server error');
     switch (error.code) {
+      case 'auth.unauthenticated':
+        return fail(401, 4033, error.message);
       case 'auth.forbidden':
         return fail(403, 303, `Admin actions are defined, but the action ${error.message} is not allowed!`);
       case 'notFound':

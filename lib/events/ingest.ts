@@ -30,7 +30,8 @@ export interface IngestStore {
   put(event: Event, claim: IdempotencyClaim | undefined, counters: CounterChange[]): Promise<IdempotentReply | null>;
 }
 
-export type IngestResult = { status: number; body: unknown };
+/** `replayed`: the answer of an earlier request with the same key; nothing was stored now. */
+export type IngestResult = { status: number; body: unknown; replayed?: true };
 
 export async function ingestEvent(
   store: IngestStore,
@@ -67,5 +68,5 @@ function replay(earlier: IdempotentReply, requestHash: string): IngestResult {
   if (earlier.requestHash !== requestHash) {
     throw new DomainError('input.conflict', 'This Idempotency-Key was used with a different request body.');
   }
-  return { status: earlier.status, body: earlier.body };
+  return { status: earlier.status, body: earlier.body, replayed: true };
 }

@@ -1,0 +1,130 @@
+// A connector's ingest: the request is opened by the connector's own secret, mapped into events
+// (lib/connectors/mapping.ts) and each event runs the ingest of POST /events/events/ (masking,
+// pre bindings, counters), claimed by its native id so that a redelivery stores nothing twice.
+import { DomainError } from '../errors.ts';
+import type { Event, EventInput } from '../events/event.ts';
+import { type IngestOptions, type IngestStore, ingestEvent } from '../events/ingest.ts';
+import { normalUuid } from '../matchers/policy.ts';
+import type { Connector } from './connector.ts';
+import type { ConnectorStore } from './connectors.ts';
+import {
+  type IngestRequest,
+  MalformedRequest,
+  type MappedEvent,
+  mapIngestRequest,
+  type SkippedRecord,
+} from './mapping.ts';
+import { presentedSecret, secretMatches } from './secret.ts';
+
+/** Counts what a connector received (its `received` and `last_received`). */
+export interface ReceivedCounter {
+  noteReceived(uuid: string, stored: number, at: string): Promise<void>;
+}
+
+export interface ConnectorIngestDeps {
+  connectors: Pick<ConnectorStore, 'get'> & ReceivedCounter;
+  ingest: IngestStore;
+  retentionDays: number;
+  pre?: IngestOptions['pre'];
+  now?: () => Date;
+}
+
+/** A request's body at most (Okta, Auth0 and CloudEvents batches stay well under it). */
+export const maxIngestBytes = 1024 * 1024;
+
+/** How long a native id is remembered: a redelivery within it stores nothing new. */
+export const nativeIdDays = 7;
+
+export interface IngestReply {
+  stored: number;
+  duplicates: number;
+  skipped: { position: number; native_id: string | null; reason: string }[];
+  events: string[];
+}
+
+const refused = () => new DomainError('auth.unauthenticated', 'Invalid connector credentials.');
+
+/** The connector a request may ingest into: known, enabled, and opened by its own secret. */
+async function openedConnector(deps: ConnectorIngestDeps, uuidText: string, authorization: string | undefined) {
+  const secret = presentedSecret(authorization);
+  const uuid = normalUuid(uuidText);
+  const connector = uuid === null || secret === null ? null : await deps.connectors.get(uuid);
+  // One answer for an unknown, disabled or wrongly opened connector: nothing to learn from it.
+  if (!connector || !connector.enabled || !secretMatches(secret as string, connector.secretHash)) throw refused();
+  return connector;
+}
+
+/** Okta's one-time verification: the challenge header echoed, once the secret opens the connector. */
+export async function verifyConnector(
+  deps: ConnectorIngestDeps,
+  uuidText: string,
+  authorization: string | undefined,
+  challenge: string | undefined,
+) {
+  await openedConnector(deps, uuidText, authorization);
+  if (!challenge) throw new DomainError('input.malformed', 'Missing header X-Okta-Verification-Challenge.');
+  return { verification: challenge };
+}
+
+/** Who ingested an event and from where, set by the server over anything a record carried. */
+function withProvenance(input: EventInput, connector: Connector, nativeId: string): EventInput {
+  const provenance = {
+    ingested_by: { connector: connector.pk, kind: connector.kind },
+    native_id: nativeId,
+    attested: true,
+  };
+  return { ...input, context: { ...(input.context ?? {}), provenance } };
+}
+
+async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped: MappedEvent, now: Date) {
+  try {
+    const answer = await ingestEvent(deps.ingest, withProvenance(mapped.input, connector, mapped.nativeId), {
+      now,
+      retentionDays: deps.retentionDays,
+      pre: deps.pre,
+      idempotency: { admin: `connector:${connector.pk}`, key: mapped.nativeId, ttlSeconds: nativeIdDays * 86_400 },
+    });
+    return { event: (answer.body as Event).pk, replayed: answer.replayed === true };
+  } catch (error) {
+    // The native id was stored before with another body (a vendor's redelivery may differ): stored once.
+    if (error instanceof DomainError && error.code === 'input.conflict') return { event: null, replayed: true };
+    throw error;
+  }
+}
+
+const skippedView = (record: SkippedRecord) => ({
+  position: record.position,
+  native_id: record.nativeId ?? null,
+  reason: record.reason,
+});
+
+/** A malformed request is refused whole with 400 naming the problem: nothing of it is stored. */
+function mapped400<T>(map: () => T): T {
+  try {
+    return map();
+  } catch (error) {
+    if (error instanceof MalformedRequest) throw new DomainError('input.malformed', error.message);
+    throw error;
+  }
+}
+
+export async function ingestFromConnector(
+  deps: ConnectorIngestDeps,
+  uuidText: string,
+  authorization: string | undefined,
+  request: IngestRequest,
+): Promise<IngestReply> {
+  const connector = await openedConnector(deps, uuidText, authorization);
+  const mapped = mapped400(() => mapIngestRequest(connector.kind, request));
+  const now = deps.now?.() ?? new Date();
+  const reply: IngestReply = { stored: 0, duplicates: 0, skipped: mapped.skipped.map(skippedView), events: [] };
+  // In order: a failure answers 5xx, and the vendor's retry stores what is missing, nothing twice.
+  for (const event of mapped.events) {
+    const one = await storeOne(deps, connector, event, now);
+    if (one.replayed) reply.duplicates++;
+    else reply.stored++;
+    if (one.event) reply.events.push(one.event);
+  }
+  if (reply.stored > 0) await deps.connectors.noteReceived(connector.pk, reply.stored, now.toISOString());
+  return reply;
+}

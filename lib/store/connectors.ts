@@ -1,0 +1,160 @@
+// Connector items. Key shapes:
+//   connector   pk CONNECTOR#<uuid>         sk CONNECTOR       rpk CONNECTORS  rsk <name>#<uuid>
+//               + connector (with the secret's hash), version, received, last_received
+//   name claim  pk CONNECTOR_NAME#<sha256>  sk CONNECTOR_NAME  uuid
+// As matcher policies: the claim makes names unique atomically, in the transaction of the write.
+import { createHash } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { VersionConflict } from '../conflicts.ts';
+import type { Connector, StoredConnector } from '../connectors/connector.ts';
+import { ConnectorNameTaken, type ConnectorStore } from '../connectors/connectors.ts';
+import type { ReceivedCounter } from '../connectors/ingest.ts';
+import type { Event } from '../events/event.ts';
+import { documents, queryAll, tableName } from './client.ts';
+import { transactWrite } from './conflicts.ts';
+import { eventPut } from './events.ts';
+import { afterEventsWritten } from './events-written.ts';
+import { refIndex } from './table.ts';
+
+const connectorKey = (uuid: string) => ({ pk: `CONNECTOR#${uuid.toLowerCase()}`, sk: 'CONNECTOR' });
+const nameClaimKey = (name: string) => ({
+  pk: `CONNECTOR_NAME#${createHash('sha256').update(name).digest('base64url')}`,
+  sk: 'CONNECTOR_NAME',
+});
+const listKey = 'CONNECTORS';
+
+const stored = (item: Record<string, unknown>): StoredConnector => ({
+  ...(item.connector as Connector),
+  version: item.version as number,
+  received: (item.received as number | undefined) ?? 0,
+  last_received: (item.last_received as string | undefined) ?? null,
+});
+
+const claimPut = (name: string, uuid: string) => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...nameClaimKey(name), uuid },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+const claimDelete = (name: string, uuid: string) => ({
+  Delete: {
+    TableName: tableName,
+    Key: nameClaimKey(name),
+    ConditionExpression: '#uuid = :uuid',
+    ExpressionAttributeNames: { '#uuid': 'uuid' },
+    ExpressionAttributeValues: { ':uuid': uuid },
+  },
+});
+
+export const connectorStore: ConnectorStore & ReceivedCounter = {
+  async get(uuid) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: connectorKey(uuid), ConsistentRead: true }),
+    );
+    return Item ? stored(Item) : null;
+  },
+
+  async all() {
+    const items = await queryAll({
+      IndexName: refIndex,
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': listKey },
+    });
+    return items.map(stored);
+  },
+
+  async create(connector, audit: Event) {
+    await transactWrite(
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...connectorKey(connector.pk),
+              rpk: listKey,
+              rsk: `${connector.name}#${connector.pk}`,
+              connector,
+              version: 1,
+              received: 0,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        claimPut(connector.name, connector.pk),
+        await eventPut(audit),
+      ],
+      (index) => (index === 1 ? new ConnectorNameTaken(connector.name) : new VersionConflict('the uuid exists')),
+    );
+    await afterEventsWritten([audit]);
+    return { ...connector, version: 1, received: 0, last_received: null };
+  },
+
+  async update(connector, previous, audit: Event) {
+    const renamed = connector.name !== previous.name;
+    await transactWrite(
+      [
+        {
+          Update: {
+            TableName: tableName,
+            Key: connectorKey(connector.pk),
+            UpdateExpression: 'SET #connector = :connector, rsk = :rsk, version = :next',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#connector': 'connector' },
+            ExpressionAttributeValues: {
+              ':connector': connector,
+              ':rsk': `${connector.name}#${connector.pk}`,
+              ':next': previous.version + 1,
+              ':version': previous.version,
+            },
+          },
+        },
+        ...(renamed ? [claimPut(connector.name, connector.pk), claimDelete(previous.name, connector.pk)] : []),
+        await eventPut(audit),
+      ],
+      (index) =>
+        index === 1
+          ? new ConnectorNameTaken(connector.name)
+          : new VersionConflict('the connector changed since it was read'),
+    );
+    await afterEventsWritten([audit]);
+    return { ...previous, ...connector, version: previous.version + 1 };
+  },
+
+  async remove(previous, audit: Event) {
+    await transactWrite(
+      [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: connectorKey(previous.pk),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': previous.version },
+          },
+        },
+        claimDelete(previous.name, previous.pk),
+        await eventPut(audit),
+      ],
+      () => new VersionConflict('the connector changed since it was read'),
+    );
+    await afterEventsWritten([audit]);
+  },
+
+  /** Counts what a request stored; a connector deleted meanwhile is left deleted. */
+  async noteReceived(uuid, stored, at) {
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: connectorKey(uuid),
+          UpdateExpression: 'ADD received :n SET last_received = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':n': stored, ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
+  },
+};
