@@ -31,7 +31,7 @@ export const eventActions = [
 
 const known = new Set<string>(eventActions);
 
-const maxActionLength = 128;
+export const maxActionLength = 128;
 
 /** A known action, or `custom_` followed by a suffix (prefix semantics, ours). */
 export function isEventAction(value: string): boolean {
