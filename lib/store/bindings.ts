@@ -10,7 +10,7 @@ import type { BindingStore } from '../bindings/bindings.ts';
 import { policyUuidsOf } from '../bindings/conditions.ts';
 import type { Event } from '../events/event.ts';
 import { documents, queryAll, queryItems, tableName } from './client.ts';
-import { transactWrite } from './conflicts.ts';
+import { conditionFailed, ignoreFailedCondition, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
@@ -95,15 +95,16 @@ export const bindingStore: BindingStore = {
       );
       return Attributes?.next as number;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!conditionFailed(error)) throw error;
       return lowestFreeId();
     }
   },
 
   /** After a create with an explicit id, later generated ids stay above it. */
   async raiseSequence(id: number): Promise<void> {
-    await documents
-      .send(
+    // Already as high: nothing to do.
+    await ignoreFailedCondition(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: sequenceKey,
@@ -112,10 +113,8 @@ export const bindingStore: BindingStore = {
           ExpressionAttributeNames: { '#next': 'next' },
           ExpressionAttributeValues: { ':id': id },
         }),
-      )
-      .catch((error: Error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
-      });
+      ),
+    );
   },
 
   async get(id: number): Promise<StoredBinding | null> {

@@ -31,7 +31,10 @@ export async function transactWrite(
 }
 
 /** A single write (PutItem, UpdateItem, DeleteItem) refused by its condition. */
-export const conditionFailed = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+// By name as well: an error from another copy of the SDK (a bundle) is not an instance of this one's class.
+export const conditionFailed = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** Awaits a conditional write whose refusal means it is done already (a rerun) or not this writer's to do. */
 export async function ignoreFailedCondition(write: Promise<unknown>): Promise<void> {

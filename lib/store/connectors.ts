@@ -11,7 +11,7 @@ import { ConnectorNameTaken, type ConnectorStore } from '../connectors/connector
 import type { ReceivedCounter } from '../connectors/ingest.ts';
 import type { Event } from '../events/event.ts';
 import { documents, queryAll, tableName } from './client.ts';
-import { transactWrite } from './conflicts.ts';
+import { ignoreFailedCondition, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { refIndex } from './table.ts';
@@ -143,8 +143,8 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
 
   /** Counts what a request stored; a connector deleted meanwhile is left deleted. */
   async noteReceived(uuid, stored, at) {
-    await documents
-      .send(
+    await ignoreFailedCondition(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: connectorKey(uuid),
@@ -152,9 +152,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':n': stored, ':at': at },
         }),
-      )
-      .catch((error: unknown) => {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      });
+      ),
+    );
   },
 };

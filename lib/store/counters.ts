@@ -8,6 +8,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { applyCounterOps, type CounterChange } from '../dispatch/pre-counters.ts';
 import type { Counter, CounterStore } from '../handlers/counters.ts';
 import { documents, queryAll, tableName } from './client.ts';
+import { conditionFailed } from './conflicts.ts';
 import { refIndex } from './table.ts';
 
 const keyOf = (name: string) => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' });
@@ -82,7 +83,7 @@ export const counterStore: CounterStore = {
     try {
       return await update(name, { add: -1 }, { ':zero': 0 }, '#value > :zero');
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!conditionFailed(error)) throw error;
       // Already at 0 or below: make sure the counter exists, without touching its value.
       return update(name, { set: '#value = if_not_exists(#value, :zero)' }, { ':zero': 0 });
     }

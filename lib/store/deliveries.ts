@@ -15,6 +15,7 @@ import {
   parseDeliveryId,
 } from '../dispatch/delivery.ts';
 import { documents, type QueryInput, queryAll, tableName } from './client.ts';
+import { conditionFailed } from './conflicts.ts';
 import { numberKey } from './number-keys.ts';
 import { refIndex } from './table.ts';
 
@@ -39,8 +40,6 @@ function item(delivery: Delivery, retentionDays: number) {
     d: delivery,
   };
 }
-
-const conditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 async function query(input: QueryInput, limit: number): Promise<Delivery[]> {
   return (await queryAll(input, limit)).map((entry) => entry.d as Delivery);

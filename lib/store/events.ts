@@ -1,8 +1,8 @@
 // Event items and idempotency claims. Key shapes in ./event-keys.ts; what reads them in ./event-log.ts.
 //   idempotency  pk IDEMPOTENCY#<admin>#<key hash>  sk IDEMPOTENCY  ttl
 import { createHash } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { retryConflicts } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { IdempotencyClaim, IdempotentReply } from '../events/idempotency.ts';
@@ -10,6 +10,7 @@ import { eventTerms } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
 import { documents, getAll, putAll, tableName } from './client.ts';
 import { decodeBody, encodeBody } from './codec.ts';
+import { transactWrite } from './conflicts.ts';
 import { eventKey, eventShard, termIndexes, termPartition } from './event-keys.ts';
 import { afterEventsWritten } from './events-written.ts';
 
@@ -71,6 +72,9 @@ export async function claimedReply(claim: Pick<IdempotencyClaim, 'admin' | 'key'
 /** The Put of an event, for transactions that record an audit event with another change. */
 export const eventPut = (event: Event) => ({ Put: { TableName: tableName, Item: eventItem(event) } });
 
+/** The Idempotency-Key was claimed first by another request. */
+class ClaimTaken extends Error {}
+
 export const eventStore: EventStore = {
   /**
    * Stores an event. With a claim, the event and the claim are written in one transaction;
@@ -83,18 +87,14 @@ export const eventStore: EventStore = {
       return null;
     }
     try {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [idempotencyClaimPut(claim), { Put: { TableName: tableName, Item: eventItem(event) } }],
-        }),
-      );
-      await afterEventsWritten([event]);
-      return null;
+      // Two writers of one key at once: the loser's transaction is retried and finds the claim.
+      await retryConflicts(() => transactWrite([idempotencyClaimPut(claim), eventPut(event)], () => new ClaimTaken()));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      if (error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
-      return claimedReply(claim);
+      if (error instanceof ClaimTaken) return claimedReply(claim);
+      throw error;
     }
+    await afterEventsWritten([event]);
+    return null;
   },
 
   /** The reply stored under an unexpired Idempotency-Key, or null. */
