@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Cell, formatNumber, printTable } from './report.ts';
+import type { BurstFigures, PartOptions, PatternFigures, SizeFigures, UsageFigures } from './scale-figures.ts';
 import { busyMinutes } from './scale-mix.ts';
-import type { BurstFigures, PartOptions, PatternFigures, SizeFigures, UsageFigures } from './scale-part.ts';
 import { benchTables, projectRoot } from './service.ts';
 
 /** `BENCH_SCALE_SIZES=2000,20000` for a quick try; the figures are of 10 000 and 200 000. */
