@@ -32,6 +32,32 @@ export interface ConnectorIngestDeps {
 /** A request's body at most (Okta, Auth0 and CloudEvents batches stay well under it). */
 export const maxIngestBytes = 1024 * 1024;
 
+/** One event as stored: as large and as deep as POST /events/events/ takes (README "Request limits"). */
+export const maxEventBytes = 64 * 1024;
+export const maxEventDepth = 32;
+
+/** Levels of objects and arrays in a value (the value itself counting as one), walked without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    for (const inner of Object.values(node)) stack.push([inner, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Why a well-formed record cannot be stored as one event, or null. */
+function tooBig(mapped: MappedEvent): string | null {
+  if (Buffer.byteLength(JSON.stringify(mapped.input)) > maxEventBytes) {
+    return `the event would be larger than ${maxEventBytes} bytes`;
+  }
+  if (depthOf(mapped.input) > maxEventDepth) return `the event would nest deeper than ${maxEventDepth} levels`;
+  return null;
+}
+
 /** How long a native id is remembered: a redelivery within it stores nothing new. */
 export const nativeIdDays = 7;
 
@@ -50,7 +76,7 @@ async function openedConnector(deps: ConnectorIngestDeps, uuidText: string, auth
   const uuid = normalUuid(uuidText);
   const connector = uuid === null || secret === null ? null : await deps.connectors.get(uuid);
   // One answer for an unknown, disabled or wrongly opened connector: nothing to learn from it.
-  if (!connector || !connector.enabled || !secretMatches(secret as string, connector.secretHash)) throw refused();
+  if (!connector?.enabled || !secretMatches(secret as string, connector.secretHash)) throw refused();
   return connector;
 }
 
@@ -120,6 +146,11 @@ export async function ingestFromConnector(
   const reply: IngestReply = { stored: 0, duplicates: 0, skipped: mapped.skipped.map(skippedView), events: [] };
   // In order: a failure answers 5xx, and the vendor's retry stores what is missing, nothing twice.
   for (const event of mapped.events) {
+    const problem = tooBig(event);
+    if (problem !== null) {
+      reply.skipped.push({ position: event.position, native_id: event.nativeId, reason: problem });
+      continue;
+    }
     const one = await storeOne(deps, connector, event, now);
     if (one.replayed) reply.duplicates++;
     else reply.stored++;

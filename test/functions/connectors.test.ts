@@ -192,6 +192,18 @@ describe('ingest', () => {
       expect(typeof refused.body.detail).toBe('string');
       expect(await service.digest()).toBe(before);
     }
+    // A record too large or too deep for one event is skipped by name, the others stored.
+    const big = [
+      authentikEvent('6b2d3e4f-0000-4000-8000-000000000003', 'login', { blob: 'x'.repeat(70_000) }),
+      authentikEvent('6b2d3e4f-0000-4000-8000-000000000004', 'login', {
+        deep: JSON.parse(`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`),
+      }),
+      authentikEvent('6b2d3e4f-0000-4000-8000-000000000005'),
+    ];
+    const partly = await ingest(connector, connector.secret, big);
+    expect(partly.status, partly.text).toBe(200);
+    expect(partly.body.stored).toBe(1);
+    expect(partly.body.skipped.map((record: { position: number }) => record.position)).toEqual([0, 1]);
     const tooLarge = await ingest(connector, connector.secret, `[${'1,'.repeat(600_000)}1]`);
     expect(tooLarge.status).toBe(413);
   });
