@@ -1,8 +1,10 @@
 // The admin console (ui/, issue 15) in a real browser: Debian's Chromium through playwright-core,
 // offline, against the local service with its stream poller. One flow: sign in, create a WebHook
 // binding through the form, ingest an event through the API, find it by a filter, see its failed
-// delivery and replay it, test a matcher policy; axe-core on every page, screenshots at 375 and
-// 1440 px into test/artifacts/.
+// delivery and replay it, test a matcher policy; a connector's secret shown once, an event
+// ingested with it and counted; axe-core on every page, screenshots at 375 and 1440 px into
+// test/artifacts/.
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -383,6 +385,139 @@ describe('the admin console in headless Chromium', () => {
         await page.getByText('Loading…').waitFor();
         await page.getByRole('heading', { name: 'Counters' }).waitFor();
         await expect.poll(() => page.getByText('Loading…').count()).toBe(0);
+      });
+    },
+    flowTimeoutMs,
+  );
+  it(
+    'makes a connector, shows its secret once with a copy button, counts what it received, disables, rotates and deletes it',
+    async (context) => {
+      if (!existsSync(chromiumPath)) {
+        context.skip(`Chromium is missing at ${chromiumPath}: apt-get install -y chromium (.ci/run installs it)`);
+      }
+      await inBrowser(async (page) => {
+        await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
+        await page.goto(`${service.url}/ui/#connectors`);
+        await page.getByLabel('Admin token').fill(service.rootToken);
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { name: 'Connectors', level: 1 }).waitFor();
+        await page.getByText('No connectors yet.').waitFor();
+
+        // Created through the form; its fields are there from the start, the button waits for the answer.
+        await page.getByRole('button', { name: 'New connector' }).click();
+        await page.getByLabel('Name', { exact: true }).fill('authentik prod');
+        await page.getByLabel('Kind').selectOption('authentik');
+        await expect.poll(() => page.getByLabel('Kind').inputValue()).toBe('authentik');
+        await capture(page, 'connector-form');
+        await page.getByRole('button', { name: 'Create connector' }).click();
+        await page.getByText('Connector "authentik prod" created.').waitFor();
+        await page.getByRole('heading', { name: 'Secret of "authentik prod"' }).waitFor();
+        await page.getByText('it will not be shown again').waitFor();
+        const [connector] = (await service.call('GET', '/connectors/')).body.results;
+        expect(connector).toMatchObject({ name: 'authentik prod', kind: 'authentik', enabled: true, received: 0 });
+        const secret = await page.getByLabel('Secret', { exact: true }).inputValue();
+        expect(secret).toMatch(/^iehc_[A-Za-z0-9_-]{43}$/);
+        const row = page.getByRole('row', { name: /authentik prod/ });
+        await expect.poll(() => row.textContent()).toContain(connector.ingest_url);
+        await page.getByRole('button', { name: 'Copy secret' }).click();
+        await page.getByText('Copied to the clipboard.').waitFor();
+        expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+        // Only in the page's memory: the token is all the tab's storage holds.
+        expect(
+          await page.evaluate('JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])'),
+        ).toBe(JSON.stringify([[['idp-event-hub.token', service.rootToken]], []]));
+        await capture(page, 'connector-secret');
+
+        // Leaving the view drops the secret: back on it, it is gone.
+        await page.getByRole('link', { name: 'Events' }).click();
+        await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+        await page.getByRole('link', { name: 'Connectors' }).click();
+        await row.waitFor();
+        expect(await page.getByRole('heading', { name: /Secret of/ }).count()).toBe(0);
+        expect(await page.getByLabel('Secret', { exact: true }).count()).toBe(0);
+
+        // The platform's side: an event with the secret, counted on the connector.
+        const eventPk = randomUUID();
+        const ingest = (key: string) =>
+          service.call('POST', `/ingest/${connector.pk}`, {
+            authorization: `Bearer ${key}`,
+            raw: JSON.stringify([
+              { pk: eventPk, action: 'login', app: 'x', user: { username: 'console-connector' }, context: {} },
+            ]),
+          });
+        const stored = await ingest(secret);
+        expect(stored.status, stored.text).toBe(200);
+        expect(stored.body).toMatchObject({ stored: 1, duplicates: 0, skipped: [] });
+        await page.reload();
+        await eventually(async () => {
+          const cells = await row
+            .locator('td')
+            .allTextContents()
+            .catch(() => []);
+          if (cells[4]?.trim() === '1' && /^\d{4}-/.test(cells[5]?.trim() ?? '')) return true;
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return false;
+        });
+        expect(await page.getByLabel('Secret', { exact: true }).count()).toBe(0);
+        expect(await page.content()).not.toContain(secret);
+        await capture(page, 'connectors');
+
+        // Disabled, its secret opens nothing.
+        await page.getByRole('button', { name: 'Disable authentik prod' }).click();
+        await page.getByText('Connector "authentik prod" disabled.').waitFor();
+        await expect.poll(() => row.locator('td').nth(3).textContent()).toBe('no');
+        expect((await service.call('GET', `/connectors/${connector.pk}/`)).body.enabled).toBe(false);
+        expect((await ingest(secret)).status).toBe(401);
+        await page.getByRole('button', { name: 'Enable authentik prod' }).click();
+        await page.getByText('Connector "authentik prod" enabled.').waitFor();
+        expect((await service.call('GET', `/connectors/${connector.pk}/`)).body.enabled).toBe(true);
+
+        // Rotated after a confirmation (Escape cancels it): a new secret, once; the old one stops working.
+        await page.getByRole('button', { name: 'Rotate secret of authentik prod' }).click();
+        await page.getByRole('dialog').waitFor();
+        await page.keyboard.press('Escape');
+        await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+        expect(await page.getByLabel('Secret', { exact: true }).count()).toBe(0);
+        await page.getByRole('button', { name: 'Rotate secret of authentik prod' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+        await page.getByText('The secret of "authentik prod" was rotated.').waitFor();
+        await page.getByRole('heading', { name: 'New secret of "authentik prod"' }).waitFor();
+        const rotated = await page.getByLabel('Secret', { exact: true }).inputValue();
+        expect(rotated).toMatch(/^iehc_[A-Za-z0-9_-]{43}$/);
+        expect(rotated).not.toBe(secret);
+        expect((await ingest(secret)).status).toBe(401);
+        // A duplicate by native id: opened by the new secret, stored before.
+        expect((await ingest(rotated)).body).toMatchObject({ stored: 0, duplicates: 1 });
+        // Where the browser refuses the clipboard, the secret is selected for Ctrl+C.
+        await page.evaluate(
+          "navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'))",
+        );
+        await page.getByRole('button', { name: 'Copy secret' }).click();
+        await page.getByText('the secret is selected, press Ctrl+C').waitFor();
+        expect(
+          await page.evaluate(
+            '(({ id, value, selectionStart, selectionEnd }) => [id, value.slice(selectionStart, selectionEnd)])(document.activeElement)',
+          ),
+        ).toEqual(['connector-secret', rotated]);
+        // Dismissed, it is gone from the page.
+        await page.getByRole('button', { name: 'Done, hide the secret' }).click();
+        await expect.poll(() => page.getByLabel('Secret', { exact: true }).count()).toBe(0);
+        expect(await page.content()).not.toContain(rotated);
+        expect(await page.evaluate('JSON.stringify([sessionStorage.length, localStorage.length])')).toBe('[1,0]');
+
+        // Deleted after a confirmation: gone from the list and the API, its secret opens nothing.
+        await page.getByRole('button', { name: 'Delete authentik prod' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+        await page.getByText('Connector "authentik prod" deleted.').waitFor();
+        await page.getByText('No connectors yet.').waitFor();
+        expect((await service.call('GET', `/connectors/${connector.pk}/`)).status).toBe(404);
+        expect([401, 404]).toContain((await ingest(rotated)).status);
+        // Each change audited: created; disabled, enabled, rotated; deleted.
+        const audited = `/events/events/?search=${encodeURIComponent(`context.model.pk = "${connector.pk}"`)}`;
+        await eventually(async () => (await service.call('GET', audited)).body.pagination.count === 5);
+        expect(
+          (await service.call('GET', audited)).body.results.map((event: { action: string }) => event.action).sort(),
+        ).toEqual(['model_created', 'model_deleted', 'model_updated', 'model_updated', 'model_updated']);
       });
     },
     flowTimeoutMs,

@@ -10,6 +10,7 @@ const navigation: { view: View; label: string; action: string }[] = [
   { view: 'policies', label: 'Matcher policies', action: 'policy_read' },
   { view: 'deliveries', label: 'Deliveries', action: 'eventhandling_read' },
   { view: 'counters', label: 'Counters', action: 'eventhandling_read' },
+  { view: 'connectors', label: 'Connectors', action: 'auditlog_read' },
 ];
 
 export class ConsoleApp extends ConsoleElement {
@@ -114,6 +115,8 @@ export class ConsoleApp extends ConsoleElement {
         return html`<ieh-deliveries></ieh-deliveries>`;
       case 'counters':
         return html`<ieh-counters></ieh-counters>`;
+      case 'connectors':
+        return html`<ieh-connectors></ieh-connectors>`;
     }
   }
 

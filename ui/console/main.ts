@@ -2,6 +2,7 @@
 import './console.css';
 import { ConsoleApp } from './app.ts';
 import { BindingsView } from './bindings-view.ts';
+import { ConnectorsView } from './connectors-view.ts';
 import { CountersView, DeliveriesView } from './deliveries-view.ts';
 import { EventsView } from './events-view.ts';
 import { PoliciesView } from './policies-view.ts';
@@ -11,4 +12,5 @@ customElements.define('ieh-bindings', BindingsView);
 customElements.define('ieh-policies', PoliciesView);
 customElements.define('ieh-deliveries', DeliveriesView);
 customElements.define('ieh-counters', CountersView);
+customElements.define('ieh-connectors', ConnectorsView);
 customElements.define('ieh-console', ConsoleApp);
