@@ -56,10 +56,30 @@ class ReadBudget {
  */
 const unbudgeted = () => new ReadBudget(Number.POSITIVE_INFINITY, 0);
 
+/** One request's clock and read budget, handed to each read it makes. */
+interface ReadScope {
+  readonly nowMs: number;
+  readonly budget: ReadBudget;
+}
+
+/** A request's read of its terms, in one order. */
+interface LogRead extends ReadScope {
+  readonly terms: readonly Term[];
+  readonly order: LogOrder;
+}
+
 /** Counts, by reading, an open minute's stretch the live seal has not written (≤ `trackedAbove` events a term). */
 async function countUnwritten(terms: readonly Term[], stretch: TimeRange & { readonly via?: PairVia }, nowMs: number) {
   let count = 0;
-  for await (const _ of termEvents(terms, stretch, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) count++;
+  const read = {
+    terms,
+    range: stretch,
+    order: 'oldest',
+    nowMs,
+    budget: unbudgeted(),
+    expected: trackedAbove + 1,
+  } as const;
+  for await (const _ of termEvents(read)) count++;
   return count;
 }
 
@@ -73,13 +93,18 @@ interface KeyBounds {
   readonly high: string;
 }
 
+/** A read of one partition: its bounds and order, the clock (epoch seconds), the budget, the first page's size. */
+interface PartitionRead {
+  readonly bounds: KeyBounds;
+  readonly order: LogOrder;
+  readonly nowSeconds: number;
+  readonly budget: ReadBudget;
+  readonly firstLimit: number;
+}
+
 async function* partitionItems(
   { index, attribute, partition, filter }: TermSource,
-  { low, high }: KeyBounds,
-  order: LogOrder,
-  nowSeconds: number,
-  budget: ReadBudget,
-  firstLimit: number,
+  { bounds: { low, high }, order, nowSeconds, budget, firstLimit }: PartitionRead,
 ): AsyncGenerator<Item> {
   let start: Item | undefined;
   let limit = firstLimit;
@@ -128,19 +153,18 @@ interface PagePlan {
   readonly complete: boolean;
 }
 
+/** A read of the terms' events in a range; `expected`: how many the caller may take (it sizes the first pages). */
+interface TermRead extends LogRead {
+  readonly range: TimeRange & { readonly via?: PairVia };
+  readonly expected: number;
+  readonly plan?: PagePlan | undefined;
+}
+
 /**
  * Every unexpired event of the terms in the range, in order, read as far as the caller goes;
  * with a plan, from its first event on, each partition asked for what the plan says it holds.
  */
-async function* termEvents(
-  terms: readonly Term[],
-  range: TimeRange & { readonly via?: PairVia },
-  order: LogOrder,
-  nowMs: number,
-  budget: ReadBudget,
-  expected: number,
-  plan?: PagePlan,
-): AsyncGenerator<Item> {
+async function* termEvents({ terms, range, order, nowMs, budget, expected, plan }: TermRead): AsyncGenerator<Item> {
   if (range.from >= range.to) return;
   const nowSeconds = Math.floor(nowMs / 1000);
   const timeBounds = sortKeyBounds(range.from, range.to);
@@ -155,14 +179,15 @@ async function* termEvents(
   const sources = terms.flatMap((term) => termSources(term, range.via));
   const unknown = Math.max(0, expected - (plan?.ids.length ?? 0));
   const guess = Math.max(4, Math.min(1000, Math.ceil(unknown / sources.length) + 2));
+  const shared = { order, nowSeconds, budget };
   const streams = sources.flatMap((source) => {
     const mine = known.get(source.partition);
     if (plan?.complete) {
       if (!mine) return [];
       const last = order === 'newest' ? { low: mine.last } : { high: mine.last };
-      return [partitionItems(source, { ...bounds, ...last }, order, nowSeconds, budget, mine.n + 1)];
+      return [partitionItems(source, { ...shared, bounds: { ...bounds, ...last }, firstLimit: mine.n + 1 })];
     }
-    return [partitionItems(source, bounds, order, nowSeconds, budget, (mine?.n ?? 0) + guess)];
+    return [partitionItems(source, { ...shared, bounds, firstLimit: (mine?.n ?? 0) + guess })];
   });
   for await (const item of merged(streams, (item) => item.sk as string, order === 'oldest')) {
     budget.spend(1);
@@ -324,14 +349,12 @@ interface Position {
  * without an index also plans through read stretches (by reading them through its sources).
  */
 async function pagePlan(
-  terms: readonly Term[],
+  read: LogRead,
   first: Position,
   rest: AsyncGenerator<Position>,
-  order: LogOrder,
   limit: number,
-  nowMs: number,
-  budget: ReadBudget,
 ): Promise<PagePlan | null> {
+  const { terms } = read;
   const byId = isUnindexed(terms);
   const plannable = (segment: Segment) =>
     listable(terms, segment) || partlyLive(segment) || (byId && segment.kind === 'read');
@@ -342,7 +365,7 @@ async function pagePlan(
   let at = first;
   let exhausted = false;
   for (;;) {
-    const part = await minutePart(terms, at, order, limit - ids.length, nowMs, budget);
+    const part = await minutePart(read, at, limit - ids.length);
     if (!part) break;
     ids.push(...part);
     if (ids.length >= limit) break;
@@ -359,14 +382,8 @@ async function pagePlan(
 }
 
 /** Up to `want` events of a segment from `skip` on, in order: from listings, or read. */
-async function minutePart(
-  terms: readonly Term[],
-  { segment, skip }: Position,
-  order: LogOrder,
-  want: number,
-  nowMs: number,
-  budget: ReadBudget,
-): Promise<PlannedEvent[] | null> {
+async function minutePart(read: LogRead, { segment, skip }: Position, want: number): Promise<PlannedEvent[] | null> {
+  const { terms, order, nowMs, budget } = read;
   if (partlyLive(segment)) {
     segment.live ??= (await liveListed(terms, segment, nowMs, budget)) ?? undefined;
     if (!segment.live) return null;
@@ -376,12 +393,12 @@ async function minutePart(
   if (segment.kind === 'read') {
     // An unlisted stretch of a term without an index, read: its skip is bounded by the budget like any other.
     if (skip > budget.limit && !segment.bounded) throw tooDeep();
-    const read: PlannedEvent[] = [];
-    for await (const item of termEvents(terms, segment, order, nowMs, budget, skip + want)) {
-      if (read.length >= skip + want) break;
-      read.push({ id: item.sk as string, partition: '', item });
+    const found: PlannedEvent[] = [];
+    for await (const item of termEvents({ ...read, range: segment, expected: skip + want })) {
+      if (found.length >= skip + want) break;
+      found.push({ id: item.sk as string, partition: '', item });
     }
-    return read.slice(skip);
+    return found.slice(skip);
   }
   const inMinute = Math.min(want, segment.count - skip);
   // Ascending positions of these events in the minute.
@@ -401,7 +418,7 @@ async function minutePart(
     const passed = ascending ? first : segment.count - 1 - last;
     const chunks = { read: 0 };
     const streams = terms.map((term, i) =>
-      minuteIds(term, segment.listedTo?.[i], segment, ascending, nowMs, budget, chunks),
+      minuteIds(term, segment, { listedTo: segment.listedTo?.[i], ascending, chunks, nowMs, budget }),
     );
     listed = [];
     let seen = 0;
@@ -416,20 +433,21 @@ async function minutePart(
   return order === 'newest' ? listed.reverse() : listed;
 }
 
+/** How a term's ids in a minute are walked: where its listing ends, the direction, the listing chunks read so far. */
+interface MinuteWalk extends ReadScope {
+  /** Where the term's listing ends in an open minute (null: not listed there); undefined: a sealed minute. */
+  readonly listedTo: number | null | undefined;
+  readonly ascending: boolean;
+  readonly chunks: { read: number };
+}
+
 /**
  * A term's ids in a minute in order, each with its partition: its listing, or (≤ `listedAbove`)
  * read; in an open minute (`listedTo`) its listing up to where its item holds it, the rest read
  * (null: not listed there, all of it read).
  */
-async function* minuteIds(
-  term: Term,
-  listedTo: number | null | undefined,
-  segment: Segment,
-  ascending: boolean,
-  nowMs: number,
-  budget: ReadBudget,
-  chunks: { read: number },
-): AsyncGenerator<PlannedEvent> {
+async function* minuteIds(term: Term, segment: Segment, walk: MinuteWalk): AsyncGenerator<PlannedEvent> {
+  const { listedTo, ascending, chunks, nowMs, budget } = walk;
   const sources = termSources(term);
   const tag = (id: string) => ({ id, partition: sourceOf(sources, id) });
   const order = ascending ? 'oldest' : 'newest';
@@ -437,9 +455,15 @@ async function* minuteIds(
   const after = { from: Math.max(segment.from, end), to: segment.to };
   const readAfter = async function* () {
     if (listedTo === undefined) return;
-    for await (const item of termEvents([term], after, order, nowMs, unbudgeted(), trackedAbove + 1)) {
-      yield tag(item.sk as string);
-    }
+    const read = {
+      terms: [term],
+      range: after,
+      order,
+      nowMs,
+      budget: unbudgeted(),
+      expected: trackedAbove + 1,
+    } as const;
+    for await (const item of termEvents(read)) yield tag(item.sk as string);
   };
   if (!ascending) yield* readAfter();
   let listed = false;
@@ -458,7 +482,7 @@ async function* minuteIds(
   }
   if (ascending) yield* readAfter();
   if (listed || listedTo !== undefined) return;
-  for await (const item of termEvents([term], segment, order, nowMs, budget, listedAbove)) {
+  for await (const item of termEvents({ terms: [term], range: segment, order, nowMs, budget, expected: listedAbove })) {
     yield tag(item.sk as string);
   }
 }
@@ -514,11 +538,327 @@ async function liveListed(
     const from = entries === null ? segment.from : Math.max(segment.from, listedTo as number);
     if (from >= segment.to) continue;
     const rest = { from, to: segment.to, ...(segment.via && { via: segment.via }) };
-    for await (const item of termEvents([term], rest, 'oldest', nowMs, unbudgeted(), trackedAbove + 1)) {
+    const read = {
+      terms: [term],
+      range: rest,
+      order: 'oldest',
+      nowMs,
+      budget: unbudgeted(),
+      expected: trackedAbove + 1,
+    } as const;
+    for await (const item of termEvents(read)) {
       live.push({ id: item.sk as string, partition: sourceOf(sources, item.sk as string), item });
     }
   }
   return live.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+// ---- Counting: the range's segments, the read ones counted ----
+
+/**
+ * The range cut into segments, oldest first: the sealed part from the rollups, the open minutes
+ * from the live seal's items, the rest to read; `readFrom`: where the last read stretch starts.
+ */
+async function cutRange(terms: readonly Term[], range: TimeRange, nowMs: number) {
+  const [through, live] = await Promise.all([sealedThrough(), liveMark()]);
+  const clamp = (ms: number) => Math.max(range.from, Math.min(range.to, ms));
+  const sealedEnd = through === null ? range.from : clamp((through + 1) * minuteMs);
+  const segments = await expand(terms, 'M', { from: range.from, to: sealedEnd }, nowMs);
+  let readFrom = sealedEnd;
+  if (live) {
+    const start = clamp(Math.max(live.since, sealedEnd));
+    const end = clamp(live.through);
+    if (start > sealedEnd) segments.push({ from: sealedEnd, to: start, kind: 'read', count: 0 });
+    if (end > start) {
+      segments.push(...(await provisional(terms, { from: start, to: end }, live, nowMs)));
+      readFrom = end;
+    } else readFrom = start;
+  }
+  if (readFrom < range.to) segments.push({ from: readFrom, to: range.to, kind: 'read', count: 0 });
+  return { segments, readFrom, live };
+}
+
+/**
+ * The range's segments, oldest first, with the read ones counted; `estimated` past the budget.
+ * `to`: where the answer ends (now − 1 s when the newest stretch is busy: "The live log").
+ */
+async function segmentsOf(terms: readonly Term[], range: TimeRange, nowMs: number, budget: ReadBudget) {
+  const { segments, readFrom, live } = await cutRange(terms, range, nowMs);
+  let to = range.to;
+  let estimated = false;
+  for (const segment of segments) {
+    if (segment.kind !== 'read' || segment.counted) continue;
+    const listed = segment.minute === undefined ? null : await liveListed(terms, segment, nowMs, budget);
+    if (listed) {
+      // Decided by its listings: counted and paged from them, like a sealed minute.
+      Object.assign(segment, { kind: 'minute', count: listed.length, allLive: false, live: listed });
+      continue;
+    }
+    // The newest stretch, past the live mark: while busy, the answer ends a second ago.
+    const newest = live !== null && segment.to === range.to && segment.from === readFrom;
+    const counted = await countByReading(terms, segment, newest, { nowMs, budget });
+    if (counted.endsAt !== undefined) to = counted.endsAt;
+    if (to < segment.to) (segment as { to: number }).to = to;
+    // Past the budget the count stands as read so far: a lower bound, flagged as an estimate
+    // (extrapolating by time overshoots wildly for bursts).
+    if (budget.exhausted && counted.reached < Math.min(segment.to, nowMs) - 1) estimated = true;
+    segment.count = counted.count;
+  }
+  return { segments, estimated, to };
+}
+
+/**
+ * Counts a read segment's events by reading them, as far as the budget goes (`reached`: the
+ * newest millisecond read); the newest stretch, while busy, ends at `endsAt` instead.
+ */
+async function countByReading(terms: readonly Term[], segment: Segment, newest: boolean, scope: ReadScope) {
+  const { nowMs, budget } = scope;
+  const cut = nowMs - newestCutMs;
+  let count = 0;
+  let reached = segment.from;
+  // Events read at `reached`, the newest millisecond so far: an answer ending there leaves them out.
+  let atReached = 0;
+  for await (const item of termEvents({ terms, range: segment, order: 'oldest', ...scope, expected: 100 })) {
+    const ms = uuid7Time(item.sk as string) ?? reached;
+    // Past the cut the events are newer than any the answer must hold: while many, or at the
+    // budget's end, the answer ends at this millisecond.
+    if (newest && ms >= cut && (count >= newestReadAbove || budget.read >= budget.limit - 1)) {
+      if (ms === reached) count -= atReached;
+      return { count, reached, endsAt: Math.max(segment.from, ms) };
+    }
+    count++;
+    atReached = ms === reached ? atReached + 1 : 1;
+    reached = ms;
+    if (budget.exhausted) break;
+  }
+  return { count, reached, endsAt: undefined };
+}
+
+/**
+ * An open minute of several terms: each counted by its item up to where it holds the term and
+ * by reading the rest (≤ `trackedAbove` events), paged by merging their listings and reads
+ * (`minuteIds`); where a histogram does not decide, from the listings' expiries (`liveListed`).
+ */
+async function severalTerms(
+  terms: readonly Term[],
+  part: Segment,
+  { written, listedTo }: Pick<OpenMinute, 'written' | 'listedTo'>,
+  nowMs: number,
+): Promise<Segment> {
+  let count = 0;
+  let allLive = true;
+  for (const [i, term] of terms.entries()) {
+    const held = written[i];
+    const counted = held ? liveOf(held.expiries, minuteMs, nowMs) : { live: 0, allLive: true };
+    if (!counted) return { ...part, listedTo };
+    count += counted.live;
+    allLive &&= counted.allLive;
+    const rest = { from: Math.max(part.from, listedTo[i] ?? part.from), to: part.to };
+    count += await countUnwritten([term], rest, nowMs);
+  }
+  return { ...part, kind: 'minute', count, allLive, counted: true, listedTo };
+}
+
+/**
+ * The open minutes in `span` (after the seal, up to the live mark) from the live seal's
+ * provisional items: a minute where a term is untracked reads that term (≤ `listedAbove`
+ * events); one with a late write not yet re-read, or cut by the range, is read whole.
+ */
+async function provisional(terms: readonly Term[], span: TimeRange, live: LiveMark, nowMs: number): Promise<Segment[]> {
+  const first = Math.floor(span.from / minuteMs);
+  const last = Math.floor((span.to - 1) / minuteMs);
+  const perTerm = await Promise.all(
+    terms.map((term) => provisionalMinutes(rollupPartition(term), first, last, live.through)),
+  );
+  // A pair the live seal does not track, of an actor it does: read through the person's index.
+  const [only] = terms;
+  const pairActor =
+    terms.length === 1 && only?.kind === 'actor_person'
+      ? await provisionalMinutes(
+          rollupPartition({ kind: 'actor', value: actorPersonOf(only)[0] }),
+          first,
+          last,
+          live.through,
+        )
+      : null;
+  const segments: Segment[] = [];
+  for (let minute = first; minute <= last; minute++) {
+    const part = { from: Math.max(minute * minuteMs, span.from), to: Math.min((minute + 1) * minuteMs, span.to) };
+    const whole = part.from === minute * minuteMs && (part.to === (minute + 1) * minuteMs || part.to === live.through);
+    const found = perTerm.map((minutes) => minutes.get(minute));
+    const via = pairActor?.has(minute) ? ('person' as const) : undefined;
+    const read = (): Segment => ({ ...part, kind: 'read', count: 0, ...(via && { via }) });
+    if (!whole || live.dirtyMinutes.has(minute) || found.includes('unknown')) {
+      segments.push(read());
+      continue;
+    }
+    if (found.every((p) => p === undefined)) {
+      segments.push(...(await bounded(terms, read(), nowMs)));
+      continue;
+    }
+    const written = found as (Exclude<Provisional, 'unknown'> | undefined)[];
+    const listedTo = written.map((p) => (p ? Math.min(p.s, part.to) : null));
+    segments.push(...(await openMinute(terms, { minute, read, written, listedTo }, nowMs)));
+  }
+  return segments;
+}
+
+/** An open minute the live seal's items hold (whole, no late write pending): the segment as `read` gives it, each term's item, where each listing ends. */
+interface OpenMinute {
+  readonly minute: number;
+  readonly read: () => Segment;
+  readonly written: readonly (Exclude<Provisional, 'unknown'> | undefined)[];
+  readonly listedTo: readonly (number | null)[];
+}
+
+/** The segments of an open minute some term's item holds. */
+async function openMinute(terms: readonly Term[], open: OpenMinute, nowMs: number): Promise<Segment[]> {
+  const { minute, read, written, listedTo } = open;
+  const [one] = written;
+  const counted = one && terms.length === 1 ? liveOf(one.expiries, minuteMs, nowMs) : null;
+  if (terms.length > 1) return [await severalTerms(terms, { ...read(), minute, open: true }, open, nowMs)];
+  if (!one || !counted) {
+    // Expiries a histogram does not decide: the listing up to what the item holds, the rest read (`liveListed`).
+    return [{ ...read(), minute, open: true, listedTo }];
+  }
+  // One term: the minute as its item holds it (listed), then what came after, read.
+  const segments: Segment[] = [];
+  const part = read();
+  const heldTo = Math.min(one.s, part.to);
+  if (counted.live > 0) {
+    segments.push({
+      from: part.from,
+      to: heldTo,
+      kind: 'minute',
+      count: counted.live,
+      allLive: counted.allLive,
+      counted: true,
+      minute,
+      open: true,
+    });
+  }
+  if (heldTo < part.to)
+    segments.push(...(await bounded(terms, { from: heldTo, to: part.to, kind: 'read', count: 0 }, nowMs)));
+  return segments;
+}
+
+/** A stretch no term's items hold (≤ `trackedAbove` events of each), counted by reading whatever the budget. */
+async function bounded(terms: readonly Term[], stretch: Segment, nowMs: number): Promise<Segment[]> {
+  const count = await countUnwritten(terms, stretch, nowMs);
+  return count > 0 ? [{ ...stretch, count, counted: true, bounded: true }] : [];
+}
+
+/** The count, and where it ends (`segmentsOf`). */
+async function countTo(terms: readonly Term[], range: TimeRange, { nowMs, budget }: ReadScope) {
+  const { segments, estimated, to } = await segmentsOf(terms, range, nowMs, budget);
+  return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated, to };
+}
+
+// ---- Paging: from where the offset falls, by the listings or by reading ----
+
+/** The minutes and read stretches from where `offset` falls on, in order, the first with its skip. */
+async function* positions(read: LogRead, segments: Segment[], offset: number): AsyncGenerator<Position> {
+  const { terms, order, nowMs } = read;
+  const queue = order === 'newest' ? [...segments].reverse() : [...segments];
+  let before = 0;
+  let found = false;
+  while (queue.length > 0) {
+    const segment = queue.shift() as Segment;
+    if (segment.count === 0 || (!found && before + segment.count <= offset)) {
+      before += segment.count;
+      continue;
+    }
+    if (segment.kind === 'minute' || segment.kind === 'read') {
+      yield { segment, skip: found ? 0 : offset - before };
+      found = true;
+      continue;
+    }
+    // A bucket named only by its parent's counts has no rollup read yet: read it.
+    const children = !segment.rollup
+      ? await expand(terms, segment.kind, segment, nowMs)
+      : await refine(terms, segment, nowMs);
+    queue.unshift(...(order === 'newest' ? children.reverse() : children));
+  }
+}
+
+/** Reads from the start of `range` in order: skips `skip` matches, keeps `limit`, counts with a check. */
+async function readPage(
+  read: LogRead,
+  range: TimeRange,
+  page: { skip: number; limit: number; plan?: PagePlan },
+  check?: (event: Event) => boolean,
+) {
+  const events: Event[] = [];
+  let matched = 0;
+  const expected = page.skip + page.limit;
+  for await (const item of termEvents({ ...read, range, expected, plan: page.plan })) {
+    const event = decodeBody<Event>(item.b as Uint8Array);
+    if (!check || check(event)) {
+      matched++;
+      if (matched > page.skip && events.length < page.limit) events.push(event);
+      // Without a check the count is known: stop at a full page.
+      if (!check && events.length >= page.limit) break;
+    }
+    if (check && read.budget.exhausted) return { events, matched, complete: false };
+  }
+  return { events, matched, complete: true };
+}
+
+/** A filter no index answers: the chosen terms read in order, each event checked; the count estimated past the budget. */
+async function findChecked(
+  query: EventLogQuery & { check: (event: Event) => boolean },
+  read: LogRead,
+  primary: { count: number; estimated: boolean; to: number },
+): Promise<FoundEvents> {
+  const page = { skip: query.offset, limit: query.limit };
+  const range = { from: query.range.from, to: primary.to };
+  const found = await readPage(read, range, page, query.check);
+  if (found.complete) return { events: found.events, count: found.matched, estimated: primary.estimated };
+  if (found.events.length < query.limit) throw tooDeep();
+  const share = found.matched / Math.max(1, read.budget.read);
+  return {
+    events: found.events,
+    count: Math.max(found.matched, Math.round(primary.count * share)),
+    estimated: true,
+  };
+}
+
+/** A page of the query; `fresh` gives each count it makes a clock and budget of its own. */
+async function find(query: EventLogQuery, fresh: () => ReadScope): Promise<FoundEvents> {
+  const { nowMs, budget } = fresh();
+  const read: LogRead = { terms: query.terms, order: query.order, nowMs, budget };
+  if (query.check) {
+    const primary = await countTo(query.terms, query.range, fresh());
+    return findChecked({ ...query, check: query.check }, read, primary);
+  }
+  const { segments, estimated, to } = await segmentsOf(query.terms, query.range, nowMs, budget);
+  const total = segments.reduce((sum, s) => sum + s.count, 0);
+  if (query.offset >= total) return { events: [], count: total, estimated };
+  const cursor = positions(read, segments, query.offset);
+  const located = await cursor.next();
+  if (located.done) return { events: [], count: total, estimated };
+  const at = located.value;
+  // Where listings cover the page, they name its events: none is read to skip.
+  const plan = await pagePlan(read, at, cursor, query.limit);
+  const boundary = query.order === 'newest' ? at.segment.to : at.segment.from;
+  const rest = query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to };
+  if (plan && isUnindexed(query.terms)) {
+    // A term without an index of its own: its planned events are fetched by id.
+    const events = await eventsOf(plan.ids, nowMs, budget);
+    if (!plan.complete) {
+      // The rest from the last planned event on (that one is read again and skipped).
+      const from = { startId: (plan.ids[plan.ids.length - 1] as PlannedEvent).id, ids: [], complete: false };
+      const page = { skip: 1, limit: query.limit - events.length, plan: from };
+      events.push(...(await readPage(read, rest, page)).events);
+    }
+    return { events, count: total, estimated };
+  }
+  const skip = plan === null ? at.skip : 0;
+  // A skip read inside one minute (or one read stretch) is bounded by the budget too.
+  if (skip > budget.limit && !at.segment.bounded) throw tooDeep();
+  const page = { skip, limit: query.limit, ...(plan !== null && { plan }) };
+  const found = await readPage(read, rest, page);
+  return { events: found.events, count: total, estimated };
 }
 
 // ---- The log ----
@@ -533,291 +873,18 @@ export interface EventLogOptions {
 
 export function eventLog(options: EventLogOptions): EventLog {
   const now = options.now ?? Date.now;
-  const newBudget = () => new ReadBudget(options.readBudget, options.listingChunks ?? 40);
-
-  /**
-   * The range's segments, oldest first, with the read ones counted; `estimated` past the budget.
-   * `to`: where the answer ends (now − 1 s when the newest stretch is busy: "The live log").
-   */
-  async function segmentsOf(terms: readonly Term[], range: TimeRange, nowMs: number, budget: ReadBudget) {
-    const [through, live] = await Promise.all([sealedThrough(), liveMark()]);
-    const clamp = (ms: number) => Math.max(range.from, Math.min(range.to, ms));
-    const sealedEnd = through === null ? range.from : clamp((through + 1) * minuteMs);
-    const segments = await expand(terms, 'M', { from: range.from, to: sealedEnd }, nowMs);
-    let readFrom = sealedEnd;
-    if (live) {
-      const start = clamp(Math.max(live.since, sealedEnd));
-      const end = clamp(live.through);
-      if (start > sealedEnd) segments.push({ from: sealedEnd, to: start, kind: 'read', count: 0 });
-      if (end > start) {
-        segments.push(...(await provisional(terms, { from: start, to: end }, live, nowMs)));
-        readFrom = end;
-      } else readFrom = start;
-    }
-    let to = range.to;
-    if (readFrom < range.to) segments.push({ from: readFrom, to: range.to, kind: 'read', count: 0 });
-    let estimated = false;
-    for (const segment of segments) {
-      if (segment.kind !== 'read' || segment.counted) continue;
-      const listed = segment.minute === undefined ? null : await liveListed(terms, segment, nowMs, budget);
-      if (listed) {
-        // Decided by its listings: counted and paged from them, like a sealed minute.
-        Object.assign(segment, { kind: 'minute', count: listed.length, allLive: false, live: listed });
-        continue;
-      }
-      // The newest stretch, past the live mark: while busy, the answer ends a second ago.
-      const newest = live !== null && segment.to === range.to && segment.from === readFrom;
-      const cut = nowMs - newestCutMs;
-      let counted = 0;
-      let reached = segment.from;
-      // Events read at `reached`, the newest millisecond so far: an answer ending there leaves them out.
-      let atReached = 0;
-      for await (const item of termEvents(terms, segment, 'oldest', nowMs, budget, 100)) {
-        const ms = uuid7Time(item.sk as string) ?? reached;
-        // Past the cut the events are newer than any the answer must hold: while many, or at the
-        // budget's end, the answer ends at this millisecond.
-        if (newest && ms >= cut && (counted >= newestReadAbove || budget.read >= budget.limit - 1)) {
-          to = Math.max(segment.from, ms);
-          if (ms === reached) counted -= atReached;
-          break;
-        }
-        counted++;
-        atReached = ms === reached ? atReached + 1 : 1;
-        reached = ms;
-        if (budget.exhausted) break;
-      }
-      if (to < segment.to) (segment as { to: number }).to = to;
-      // Past the budget the count stands as read so far: a lower bound, flagged as an estimate
-      // (extrapolating by time overshoots wildly for bursts).
-      if (budget.exhausted && reached < Math.min(segment.to, nowMs) - 1) estimated = true;
-      segment.count = counted;
-    }
-    return { segments, estimated, to };
-  }
-
-  /**
-   * An open minute of several terms: each counted by its item up to where it holds the term and
-   * by reading the rest (≤ `trackedAbove` events), paged by merging their listings and reads
-   * (`minuteIds`); where a histogram does not decide, from the listings' expiries (`liveListed`).
-   */
-  async function severalTerms(
-    terms: readonly Term[],
-    written: readonly (Exclude<Provisional, 'unknown'> | undefined)[],
-    listedTo: readonly (number | null)[],
-    part: Segment,
-    nowMs: number,
-  ): Promise<Segment> {
-    let count = 0;
-    let allLive = true;
-    for (const [i, term] of terms.entries()) {
-      const held = written[i];
-      const counted = held ? liveOf(held.expiries, minuteMs, nowMs) : { live: 0, allLive: true };
-      if (!counted) return { ...part, listedTo };
-      count += counted.live;
-      allLive &&= counted.allLive;
-      const rest = { from: Math.max(part.from, listedTo[i] ?? part.from), to: part.to };
-      count += await countUnwritten([term], rest, nowMs);
-    }
-    return { ...part, kind: 'minute', count, allLive, counted: true, listedTo };
-  }
-
-  /**
-   * The open minutes in `span` (after the seal, up to the live mark) from the live seal's
-   * provisional items: a minute where a term is untracked reads that term (≤ `listedAbove`
-   * events); one with a late write not yet re-read, or cut by the range, is read whole.
-   */
-  async function provisional(
-    terms: readonly Term[],
-    span: TimeRange,
-    live: LiveMark,
-    nowMs: number,
-  ): Promise<Segment[]> {
-    const first = Math.floor(span.from / minuteMs);
-    const last = Math.floor((span.to - 1) / minuteMs);
-    const perTerm = await Promise.all(
-      terms.map((term) => provisionalMinutes(rollupPartition(term), first, last, live.through)),
-    );
-    // A pair the live seal does not track, of an actor it does: read through the person's index.
-    const [only] = terms;
-    const pairActor =
-      terms.length === 1 && only?.kind === 'actor_person'
-        ? await provisionalMinutes(
-            rollupPartition({ kind: 'actor', value: actorPersonOf(only)[0] }),
-            first,
-            last,
-            live.through,
-          )
-        : null;
-    const segments: Segment[] = [];
-    /** Counts a stretch no term's items hold (≤ `trackedAbove` events of each), read whatever the budget. */
-    const bounded = async (of: readonly Term[], stretch: Segment) => {
-      const count = await countUnwritten(of, stretch, nowMs);
-      if (count > 0) segments.push({ ...stretch, count, counted: true, bounded: true });
-    };
-    for (let minute = first; minute <= last; minute++) {
-      const part = { from: Math.max(minute * minuteMs, span.from), to: Math.min((minute + 1) * minuteMs, span.to) };
-      const whole =
-        part.from === minute * minuteMs && (part.to === (minute + 1) * minuteMs || part.to === live.through);
-      const found = perTerm.map((minutes) => minutes.get(minute));
-      const via = pairActor?.has(minute) ? ('person' as const) : undefined;
-      const read = (): Segment => ({ ...part, kind: 'read', count: 0, ...(via && { via }) });
-      if (!whole || live.dirtyMinutes.has(minute) || found.includes('unknown')) {
-        segments.push(read());
-        continue;
-      }
-      if (found.every((p) => p === undefined)) {
-        await bounded(terms, read());
-        continue;
-      }
-      const written = found as (Exclude<Provisional, 'unknown'> | undefined)[];
-      const listedTo = written.map((p) => (p ? Math.min(p.s, part.to) : null));
-      const [one] = written;
-      const counted = one && terms.length === 1 ? liveOf(one.expiries, minuteMs, nowMs) : null;
-      if (terms.length > 1) {
-        segments.push(await severalTerms(terms, written, listedTo, { ...read(), minute, open: true }, nowMs));
-        continue;
-      }
-      if (!one || !counted) {
-        // Expiries a histogram does not decide: the listing up to what the item holds, the rest read (`liveListed`).
-        segments.push({ ...read(), minute, open: true, listedTo });
-        continue;
-      }
-      // One term: the minute as its item holds it (listed), then what came after, read.
-      const heldTo = Math.min(one.s, part.to);
-      if (counted.live > 0) {
-        segments.push({
-          from: part.from,
-          to: heldTo,
-          kind: 'minute',
-          count: counted.live,
-          allLive: counted.allLive,
-          counted: true,
-          minute,
-          open: true,
-        });
-      }
-      if (heldTo < part.to) await bounded(terms, { from: heldTo, to: part.to, kind: 'read', count: 0 });
-    }
-    return segments;
-  }
-
-  /** The count, and where it ends (`segmentsOf`). */
-  async function countTo(terms: readonly Term[], range: TimeRange) {
-    const budget = newBudget();
-    const { segments, estimated, to } = await segmentsOf(terms, range, now(), budget);
-    return { count: segments.reduce((sum, s) => sum + s.count, 0), estimated, to };
-  }
-
-  async function count(terms: readonly Term[], range: TimeRange) {
-    const { count, estimated } = await countTo(terms, range);
-    return { count, estimated };
-  }
-
-  /** The minutes and read stretches from where `offset` falls on, in order, the first with its skip. */
-  async function* positions(
-    terms: readonly Term[],
-    segments: Segment[],
-    order: LogOrder,
-    offset: number,
-    nowMs: number,
-  ): AsyncGenerator<Position> {
-    const queue = order === 'newest' ? [...segments].reverse() : [...segments];
-    let before = 0;
-    let found = false;
-    while (queue.length > 0) {
-      const segment = queue.shift() as Segment;
-      if (segment.count === 0 || (!found && before + segment.count <= offset)) {
-        before += segment.count;
-        continue;
-      }
-      if (segment.kind === 'minute' || segment.kind === 'read') {
-        yield { segment, skip: found ? 0 : offset - before };
-        found = true;
-        continue;
-      }
-      // A bucket named only by its parent's counts has no rollup read yet: read it.
-      const children = !segment.rollup
-        ? await expand(terms, segment.kind, segment, nowMs)
-        : await refine(terms, segment, nowMs);
-      queue.unshift(...(order === 'newest' ? children.reverse() : children));
-    }
-  }
-
-  /** Reads from the start of `range` in order: skips `skip` matches, keeps `limit`, counts with a check. */
-  async function read(
-    terms: readonly Term[],
-    range: TimeRange,
-    order: LogOrder,
-    page: { skip: number; limit: number; plan?: PagePlan },
-    nowMs: number,
-    budget: ReadBudget,
-    check?: (event: Event) => boolean,
-  ) {
-    const events: Event[] = [];
-    let matched = 0;
-    const expected = page.skip + page.limit;
-    for await (const item of termEvents(terms, range, order, nowMs, budget, expected, page.plan)) {
-      const event = decodeBody<Event>(item.b as Uint8Array);
-      if (!check || check(event)) {
-        matched++;
-        if (matched > page.skip && events.length < page.limit) events.push(event);
-        // Without a check the count is known: stop at a full page.
-        if (!check && events.length >= page.limit) break;
-      }
-      if (check && budget.exhausted) return { events, matched, complete: false };
-    }
-    return { events, matched, complete: true };
-  }
-
-  async function find(query: EventLogQuery): Promise<FoundEvents> {
-    const nowMs = now();
-    const budget = newBudget();
-    if (query.check) {
-      // A filter no index answers: read the chosen term in order and check each event.
-      const primary = await countTo(query.terms, query.range);
-      const page = { skip: query.offset, limit: query.limit };
-      const range = { from: query.range.from, to: primary.to };
-      const found = await read(query.terms, range, query.order, page, nowMs, budget, query.check);
-      if (found.complete) return { events: found.events, count: found.matched, estimated: primary.estimated };
-      if (found.events.length < query.limit) throw tooDeep();
-      const share = found.matched / Math.max(1, budget.read);
-      return {
-        events: found.events,
-        count: Math.max(found.matched, Math.round(primary.count * share)),
-        estimated: true,
-      };
-    }
-    const { segments, estimated, to } = await segmentsOf(query.terms, query.range, nowMs, budget);
-    const total = segments.reduce((sum, s) => sum + s.count, 0);
-    if (query.offset >= total) return { events: [], count: total, estimated };
-    const cursor = positions(query.terms, segments, query.order, query.offset, nowMs);
-    const located = await cursor.next();
-    if (located.done) return { events: [], count: total, estimated };
-    const at = located.value;
-    // Where listings cover the page, they name its events: none is read to skip.
-    const plan = await pagePlan(query.terms, at, cursor, query.order, query.limit, nowMs, budget);
-    const boundary = query.order === 'newest' ? at.segment.to : at.segment.from;
-    const rest = query.order === 'newest' ? { from: query.range.from, to: boundary } : { from: boundary, to };
-    if (plan && isUnindexed(query.terms)) {
-      // A term without an index of its own: its planned events are fetched by id.
-      const events = await eventsOf(plan.ids, nowMs, budget);
-      if (!plan.complete) {
-        // The rest from the last planned event on (that one is read again and skipped).
-        const from = { startId: (plan.ids[plan.ids.length - 1] as PlannedEvent).id, ids: [], complete: false };
-        const page = { skip: 1, limit: query.limit - events.length, plan: from };
-        events.push(...(await read(query.terms, rest, query.order, page, nowMs, budget)).events);
-      }
-      return { events, count: total, estimated };
-    }
-    const skip = plan === null ? at.skip : 0;
-    // A skip read inside one minute (or one read stretch) is bounded by the budget too.
-    if (skip > options.readBudget && !at.segment.bounded) throw tooDeep();
-    const page = { skip, limit: query.limit, ...(plan !== null && { plan }) };
-    const found = await read(query.terms, rest, query.order, page, nowMs, budget);
-    return { events: found.events, count: total, estimated };
-  }
-
-  return { count, find, actionsSeen: () => actionsSeen(Math.floor(now() / 1000)) };
+  const fresh = (): ReadScope => ({
+    budget: new ReadBudget(options.readBudget, options.listingChunks ?? 40),
+    nowMs: now(),
+  });
+  return {
+    async count(terms, range) {
+      const { count, estimated } = await countTo(terms, range, fresh());
+      return { count, estimated };
+    },
+    find: (query) => find(query, fresh),
+    actionsSeen: () => actionsSeen(Math.floor(now() / 1000)),
+  };
 }
 
 const tooDeepMessage =
