@@ -33,6 +33,7 @@ export async function ingestCost() {
     const result = await ingestEvent(eventStore, sampleEvent('bench-ingest', n++), {
       now: new Date(),
       retentionDays: 365,
+      provenance: { ingested_by: { admin: 'bench' }, native_id: null, attested: false },
       idempotency: idempotencyKey ? { admin: 'bench', key: idempotencyKey, ttlSeconds: 48 * 3600 } : undefined,
     });
     eventBytes = Buffer.byteLength(JSON.stringify(result.body));

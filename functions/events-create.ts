@@ -25,6 +25,7 @@ export const handler = routeHandler(
     return ingestEvent(ingest, body, {
       now: new Date(),
       retentionDays,
+      provenance: { ingested_by: { admin: admin.name }, native_id: null, attested: false },
       pre: (event) => dispatchPre(dispatch, event),
       idempotency: key && admin ? { admin: admin.name, key, ttlSeconds: idempotencyTtlSeconds } : undefined,
     });

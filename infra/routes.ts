@@ -15,6 +15,8 @@ export interface Route {
   readonly fn: string;
   /** null: public, no authorizer. */
   readonly action: PolicyAction | null;
+  /** A public route the function opens itself, with a connector's secret (an admin token does not). */
+  readonly credentials?: 'connector';
   readonly dialect: Dialect;
   /** The function's table grant: none (it never reads the table), read-only, or read-write. */
   readonly access: TableAccess;
@@ -268,10 +270,18 @@ export const routes = [
     key: 'POST /ingest/{connector_uuid}',
     fn: 'connectors-ingest',
     action: null,
+    credentials: 'connector',
     dialect: 'authentik',
     access: 'write',
   },
-  { key: 'GET /ingest/{connector_uuid}', fn: 'connectors-verify', action: null, dialect: 'authentik', access: 'read' },
+  {
+    key: 'GET /ingest/{connector_uuid}',
+    fn: 'connectors-verify',
+    action: null,
+    credentials: 'connector',
+    dialect: 'authentik',
+    access: 'read',
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = (typeof routes)[number]['key'];

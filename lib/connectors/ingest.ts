@@ -92,20 +92,15 @@ export async function verifyConnector(
   return { verification: challenge };
 }
 
-/** Who ingested an event and from where, set by the server over anything a record carried. */
-function withProvenance(input: EventInput, connector: Connector, nativeId: string): EventInput {
-  const provenance = {
-    ingested_by: { connector: connector.pk, kind: connector.kind },
-    native_id: nativeId,
-    attested: true,
-  };
-  return { ...input, context: { ...(input.context ?? {}), provenance } };
-}
-
 async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped: MappedEvent, now: Date) {
   try {
-    const answer = await ingestEvent(deps.ingest, withProvenance(mapped.input, connector, mapped.nativeId), {
+    const answer = await ingestEvent(deps.ingest, mapped.input, {
       now,
+      provenance: {
+        ingested_by: { connector: connector.pk, kind: connector.kind },
+        native_id: mapped.nativeId,
+        attested: true,
+      },
       retentionDays: deps.retentionDays,
       pre: deps.pre,
       idempotency: { admin: `connector:${connector.pk}`, key: mapped.nativeId, ttlSeconds: nativeIdDays * 86_400 },

@@ -7,9 +7,21 @@ import { DomainError, invalid } from '../errors.ts';
 import { type Event, type EventInput, maskedEvent, newEvent } from './event.ts';
 import type { IdempotencyClaim, IdempotentReply } from './idempotency.ts';
 
+/**
+ * Who ingested an event, from where: the signed-in admin, or a connector attesting its platform's
+ * record by native id. Set by the server as `context.provenance`, over anything a client or a pre
+ * binding put there.
+ */
+export interface Provenance {
+  ingested_by: { admin: string } | { connector: string; kind: string };
+  native_id: string | null;
+  attested: boolean;
+}
+
 export interface IngestOptions {
   now: Date;
   retentionDays: number;
+  provenance: Provenance;
   /** The admin who sent the event and the Idempotency-Key header, when given. */
   idempotency?: { admin: string; key: string; ttlSeconds: number };
   /**
@@ -49,7 +61,8 @@ export async function ingestEvent(
   }
   const pre = options.pre ? await options.pre(built) : { event: built, counters: [], afterStore: async () => {} };
   // A RequestMangler may have set any field: what is stored is masked like the input.
-  const event = pre.event === built ? built : maskedEvent(pre.event);
+  const changed = pre.event === built ? built : maskedEvent(pre.event);
+  const event = { ...changed, context: { ...changed.context, provenance: { ...options.provenance } } };
   if (!options.idempotency) {
     await store.put(event, undefined, pre.counters);
     await pre.afterStore();

@@ -39,7 +39,9 @@ beforeAll(async () => {
 afterAll(() => service.close());
 
 const guarded = routes.filter((route) => route.action !== null) as (Route & { action: PolicyAction })[];
-const open = routes.filter((route) => route.action === null);
+const open = routes.filter((route) => route.action === null && !('credentials' in route));
+// Public routes the function opens itself with a connector's secret.
+const selfGuarded = routes.filter((route) => 'credentials' in route);
 
 /** One valid request for the route (the first value its valid-input arbitrary yields). */
 async function validRequest(route: Route): Promise<RouteRequest> {
@@ -131,6 +133,16 @@ describe.each(open.map((route) => [route.key, route] as const))('%s (public)', (
   it('answers its success with any credential, even a bad one', async () => {
     const answer = await send(service, route, { path: fillPath(route.key) }, { token: 'not-a-token' });
     expect(answer.status, answer.text).toBe(await success());
+  });
+});
+
+describe.each(selfGuarded.map((route) => [route.key, route] as const))('%s (own credentials)', (_key, route) => {
+  it('with credentials of its own: 401 without one, with a bad one and with an admin token', async () => {
+    for (const token of [null, 'not-a-token', service.rootToken]) {
+      const answer = await send(service, route, { path: fillPath(route.key) }, { token });
+      expect(answer.status, answer.text).toBe(401);
+      expect(answer.body).toEqual({ detail: 'Invalid connector credentials.' });
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postedByRoot } from '../helpers/events.ts';
 import { eventually, type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -120,10 +121,10 @@ describe('the query condition', () => {
     await bind(mangle(action, { matcher_policy: policy.body.pk }, 'context.by_policy'));
 
     const hit = await ingest({ action, client_ip: '2001:db8::9', user: { username: 'vip-ann' }, context: {} });
-    expect(hit.context).toEqual({ by_query: 'yes', by_policy: 'yes' });
+    expect(hit.context).toEqual({ by_query: 'yes', by_policy: 'yes', ...postedByRoot });
     expect((await service.call('GET', `/events/events/${hit.pk}/`)).body.context).toEqual(hit.context);
     const miss = await ingest({ action, client_ip: '192.0.2.1', user: { username: 'bob' }, context: {} });
-    expect(miss.context).toEqual({});
+    expect(miss.context).toEqual(postedByRoot);
     const xx = await ingest({
       action,
       client_ip: '10.1.1.1',

@@ -1,6 +1,7 @@
 // pre bindings inside POST /events/events/: they run before storage, in ordering order, after
 // their conditions; a failure is skipped and recorded, or with abort_on_error refuses the event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postedByRoot } from '../helpers/events.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -69,9 +70,9 @@ describe('pre bindings', () => {
       context: { drop_me: 1, keep: 2 },
     });
     expect(answer.status, answer.text).toBe(201);
-    expect(answer.body.context).toEqual({ keep: 2, tier: 'carol-gold' });
+    expect(answer.body.context).toEqual({ keep: 2, tier: 'carol-gold', ...postedByRoot });
     const stored = await service.call('GET', `/events/events/${answer.body.pk}/`);
-    expect(stored.body.context).toEqual({ keep: 2, tier: 'carol-gold' });
+    expect(stored.body.context).toEqual({ keep: 2, tier: 'carol-gold', ...postedByRoot });
   });
 
   it('run once per Idempotency-Key: a retried request replays the reply without running them again', async () => {
@@ -132,7 +133,7 @@ describe('pre bindings', () => {
       }),
     );
     const answer = await ingest({ action: 'custom_ordered' });
-    expect(answer.body.context).toEqual({ step: 'last', tie: 'higher id' });
+    expect(answer.body.context).toEqual({ step: 'last', tie: 'higher id', ...postedByRoot });
   });
 
   it('check their conditions first, and custom_ bindings act on every custom action', async () => {
@@ -144,9 +145,10 @@ describe('pre bindings', () => {
         conditions: { app: 'gated-app' },
       }),
     );
-    expect((await ingest({ action: 'custom_gate_a', app: 'other-app' })).body.context).toEqual({});
+    expect((await ingest({ action: 'custom_gate_a', app: 'other-app' })).body.context).toEqual(postedByRoot);
     expect((await ingest({ action: 'custom_gate_b', app: 'gated-app' })).body.context).toEqual({
       seen_by_custom: 'yes',
+      ...postedByRoot,
     });
   });
 

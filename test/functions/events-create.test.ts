@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postedByRoot } from '../helpers/events.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -80,9 +81,22 @@ describe('POST /events/events/', () => {
       passing: true,
       nested: { API_KEY: mask, list: [{ refresh_token: mask, safe: 1 }], HTTP_COOKIE: mask, signature: mask },
       client_secret: mask,
+      ...postedByRoot,
     });
     const stored = await service.call('GET', `/events/events/${answer.body.pk}/`);
     expect(JSON.stringify(stored.body)).not.toContain('hunter2');
+  });
+
+  it('records who ingested it in context.provenance, over what a client sent (issue 21 item 5)', async () => {
+    const forged = { ingested_by: { connector: 'x', kind: 'okta' }, native_id: 'n', attested: true };
+    const answer = await service.call('POST', '/events/events/', {
+      json: { ...valid, context: { provenance: forged, keep: 1 } },
+    });
+    expect(answer.status, answer.text).toBe(201);
+    expect(answer.body.context).toEqual({ keep: 1, ...postedByRoot });
+    const search = encodeURIComponent('context.provenance.ingested_by.admin = "root" and context.keep = 1');
+    const found = await service.call('GET', `/events/events/?search=${search}`);
+    expect(found.body.results.map((event: { pk: string }) => event.pk)).toContain(answer.body.pk);
   });
 
   it('uses the given expiry and refuses one in the past', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postedByRoot } from '../helpers/events.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
 let service: Service;
@@ -24,7 +25,11 @@ describe('GET /events/events/{event_uuid}/', () => {
     const answer = await service.call('GET', `/events/events/${created.body.pk}/`);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(created.body);
-    expect(answer.body.context).toEqual({ reason: 'wrong password', password: '********************' });
+    expect(answer.body.context).toEqual({
+      reason: 'wrong password',
+      password: '********************',
+      ...postedByRoot,
+    });
     expect(Object.keys(answer.body)).toEqual([
       'pk',
       'user',

@@ -24,3 +24,8 @@ export function eventWriter(service: Service) {
 
   return { create, createInOrder };
 }
+
+/** What the server sets in the context of every event the root admin posts (issue 21 item 5). */
+export const postedByRoot = {
+  provenance: { ingested_by: { admin: 'root' }, native_id: null, attested: false },
+} as const;

@@ -25,6 +25,7 @@ export const pathParameters: Record<string, { plausible: string; invalid: string
   eventid: { plausible: '1', invalid: ['abc', '-1', '0', '1.5', '1e3', '99999999999999999999', '0x10', ' '] },
   handlermodule: { plausible: 'WebHook', invalid: [] },
   policy_uuid: { plausible: '3f2c1a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b', invalid: ['not-a-uuid', '3f2c1a4b'] },
+  connector_uuid: { plausible: '6d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d5e6', invalid: ['not-a-uuid', '6d1e2f3a'] },
   id: {
     plausible: '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.1.post_webhook',
     invalid: ['not-a-delivery', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.1', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.-1.x'],

@@ -3,6 +3,7 @@
 // cannot hold (idempotent replies, oversized bindings). Faults are injected into the service's
 // own DynamoDB client, as a slow or failing table would behave.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postedByRoot } from '../helpers/events.ts';
 import { type Answer, type Service, startService } from '../helpers/service.ts';
 
 // Read once per cold start, so set before the functions are loaded; the tests delay a read well past it.
@@ -97,7 +98,7 @@ describe('item 2: pre bindings share one time budget', () => {
     // The answer did not wait for the slow read.
     expect(Date.now() - started).toBeLessThan(slowMs);
     expect(answer.status, answer.text).toBe(201);
-    expect(answer.body.context).toEqual({});
+    expect(answer.body.context).toEqual(postedByRoot);
     const stored = await service.call('GET', `/events/events/${answer.body.pk}/`);
     expect(stored.status).toBe(200);
     const byBinding = new Map((await deliveriesOf(answer.body.pk)).map((d) => [d.binding, d]));
