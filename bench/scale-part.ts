@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { CreateTableCommand, DeleteTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient } from '../infra/local/engine.ts';
 import type { Event } from '../lib/events/event.ts';
+import type { EventLog } from '../lib/events/event-log.ts';
 import { eventTerms } from '../lib/events/terms.ts';
 import { createTableInput } from '../lib/store/table.ts';
 import type { Usage } from './capacity.ts';
@@ -196,30 +197,64 @@ async function sizePart(): Promise<SizeFigures> {
   };
 }
 
-interface Case {
-  dialect: 'authentik' | 'onegini';
-  filter: string;
-  window: boolean;
-  ordering: 'default' | 'created';
-  /** Expected matches, in id order (ascending). */
-  matches: (window: { from: number; to: number } | null) => Meta[];
-  query: Record<string, string>;
+/** The seeded events a pattern must answer, in id order (ascending), within a window or not. */
+type Matches = (window: { from: number; to: number } | null) => Meta[];
+
+/** Where a row's request was made: the pattern's dialect, filter, window, ordering and page. */
+type PatternAt = Pick<PatternFigures, 'dialect' | 'filter' | 'window' | 'ordering' | 'at' | 'position'>;
+
+/** One pattern's row: the request as measured (`shown`: the body its bytes count), the answer as checked. */
+function patternRow(
+  at: PatternAt,
+  request: { usage: Usage; ms: number; shown: unknown; estimated: boolean | undefined },
+  answer: Pick<PatternFigures, 'results' | 'count' | 'expectedCount' | 'wrong'>,
+): PatternFigures {
+  return {
+    ...at,
+    rcu: request.usage.total,
+    requests: [...request.usage.requests.values()].reduce((a, b) => a + b, 0),
+    ms: request.ms,
+    bytes: request.shown === undefined ? 0 : Buffer.byteLength(JSON.stringify(request.shown)),
+    results: answer.results,
+    count: answer.count,
+    expectedCount: answer.expectedCount,
+    estimated: request.estimated ?? false,
+    wrong: answer.wrong,
+  };
 }
 
 async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFigures[]> {
   const log = eventLog({ readBudget: 1000 });
-  const has = (key: string) => (window: { from: number; to: number } | null) =>
-    metas.filter((m) => m.terms.has(key) && (!window || (m.ms >= window.from && m.ms < window.to)));
-  const any =
-    (...keys: string[]) =>
-    (window: { from: number; to: number } | null) =>
-      metas.filter((m) => keys.some((k) => m.terms.has(k)) && (!window || (m.ms >= window.from && m.ms < window.to)));
-  const all = (window: { from: number; to: number } | null) =>
-    metas.filter((m) => !window || (m.ms >= window.from && m.ms < window.to));
+  // Warm up: module code, connections, the seal mark.
+  await listEvents(log, eventListQuery.parse({ page_size: '100' }));
+  const figures = await listPatterns(log, metas, nowMs);
+  figures.push(...(await subjectPatterns(log, metas)));
+  figures.push(...(await analyticsPatterns(log)));
+  return figures;
+}
+
+/** The seeded events having a term key (`has`), any of several (`any`), or all of them. */
+const matchers = (metas: Meta[]) => {
+  const inWindow = (m: Meta, window: { from: number; to: number } | null) =>
+    !window || (m.ms >= window.from && m.ms < window.to);
+  return {
+    has: (key: string) => (window: { from: number; to: number } | null) =>
+      metas.filter((m) => m.terms.has(key) && inWindow(m, window)),
+    any:
+      (...keys: string[]) =>
+      (window: { from: number; to: number } | null) =>
+        metas.filter((m) => keys.some((k) => m.terms.has(k)) && inWindow(m, window)),
+    all: (window: { from: number; to: number } | null) => metas.filter((m) => inWindow(m, window)),
+  };
+};
+
+/** The list's filters, each with its query and the seeded events it matches. */
+function listFilters(metas: Meta[]): [string, Record<string, string>, Matches][] {
+  const { has, any, all } = matchers(metas);
   const [first = '', second = ''] = mixActions;
   const user = users[1]?.username ?? '';
   const modelPk = modelPks[0] ?? '';
-  const filters: [string, Record<string, string>, Case['matches']][] = [
+  return [
     ['none', {}, all],
     // `action` is authentik 2026.8's case-insensitive substring: `login` finds `login_failed` too.
     [
@@ -240,6 +275,10 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
     ],
     ['client_ip', { client_ip: ipPool[0] ?? '' }, has(termKey('client_ip', ipPool[0] ?? ''))],
   ];
+}
+
+/** authentik's list: each filter, without and with a window, in both orders, its first and last page. */
+async function listPatterns(log: EventLog, metas: Meta[], nowMs: number): Promise<PatternFigures[]> {
   // A 30-day window in the middle of the 300 days, cutting through minutes as a user's would.
   const window = { from: nowMs - 165 * dayMs + 12_345, to: nowMs - 135 * dayMs + 54_321 };
   const windowQuery = {
@@ -247,11 +286,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
     created__lt: new Date(window.to).toISOString(),
   };
   const figures: PatternFigures[] = [];
-
-  // Warm up: module code, connections, the seal mark.
-  await listEvents(log, eventListQuery.parse({ page_size: '100' }));
-
-  for (const [filter, query, matches] of filters) {
+  for (const [filter, query, matches] of listFilters(metas)) {
     for (const windowed of [false, true]) {
       for (const ordering of ['default', 'created'] as const) {
         const expected = matches(windowed ? window : null);
@@ -276,29 +311,24 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
             { error, count, estimated: answer?.estimated, expected: expected.length, got, want },
             'count',
           );
-          figures.push({
-            dialect: 'authentik',
-            filter,
-            window: windowed,
-            ordering,
-            at,
-            position: page,
-            rcu: usage.total,
-            requests: [...usage.requests.values()].reduce((a, b) => a + b, 0),
-            ms,
-            bytes: answer ? Buffer.byteLength(JSON.stringify(answer.page)) : 0,
-            results: results.length,
-            count,
-            expectedCount: expected.length,
-            estimated: answer?.estimated ?? false,
-            wrong,
-          });
+          figures.push(
+            patternRow(
+              { dialect: 'authentik', filter, window: windowed, ordering, at, position: page },
+              { usage, ms, shown: answer?.page, estimated: answer?.estimated },
+              { results: results.length, count, expectedCount: expected.length, wrong },
+            ),
+          );
         }
       }
     }
     console.error(`[scale ${options.part} ${options.count}] authentik ${filter} measured`);
   }
+  return figures;
+}
 
+/** Onegini's search: the hot actor, its person, and both, at three offsets. */
+async function subjectPatterns(log: EventLog, metas: Meta[]): Promise<PatternFigures[]> {
+  const { has } = matchers(metas);
   const person = String(hotActor.pk);
   const subjects: [string, Record<string, string>, Meta[]][] = [
     ['actor', { actor: hotActor.username }, has(termKey('actor', hotActor.username))(null)],
@@ -309,6 +339,7 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
       metas.filter((m) => m.terms.has(termKey('actor', hotActor.username)) && m.terms.has(termKey('person', person))),
     ],
   ];
+  const figures: PatternFigures[] = [];
   for (const [filter, query, matching] of subjects) {
     const expected = [...matching].reverse();
     for (const asked of [0, 1000, 99_950]) {
@@ -323,27 +354,24 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
         { error, count, estimated: answer?.estimated, expected: expected.length, got, want },
         'totalResults',
       );
-      figures.push({
-        dialect: 'onegini',
-        filter,
-        window: false,
-        ordering: 'default',
-        at: `offset ${asked === offset ? asked : `${asked}→${offset}`}`,
-        position: offset,
-        rcu: usage.total,
-        requests: [...usage.requests.values()].reduce((a, b) => a + b, 0),
-        ms,
-        bytes: answer ? Buffer.byteLength(JSON.stringify(answer.body)) : 0,
-        results: got.length,
-        count,
-        expectedCount: expected.length,
-        estimated: answer?.estimated ?? false,
-        wrong,
-      });
+      const at = `offset ${asked === offset ? asked : `${asked}→${offset}`}`;
+      figures.push(
+        patternRow(
+          { dialect: 'onegini', filter, window: false, ordering: 'default', at, position: offset },
+          { usage, ms, shown: answer?.body, estimated: answer?.estimated },
+          { results: got.length, count, expectedCount: expected.length, wrong },
+        ),
+      );
     }
   }
-  // The analytics routes (issue 12): their cost next to the table size, not their answers
-  // (test/functions/events-analytics.test.ts checks those).
+  return figures;
+}
+
+/**
+ * The analytics routes (issue 12): their cost next to the table size, not their answers
+ * (test/functions/events-analytics.test.ts checks those).
+ */
+async function analyticsPatterns(log: EventLog): Promise<PatternFigures[]> {
   const deps = { log, tallies, readBudget: 1000 };
   const routes: [string, () => Promise<{ body: unknown; estimated: boolean }>][] = [
     ['volume/ history_days=60', () => analytics.eventVolume(deps, analytics.volumeQuery.parse({ history_days: '60' }))],
@@ -353,26 +381,17 @@ async function measurePatterns(metas: Meta[], nowMs: number): Promise<PatternFig
     ],
     ['top_per_user/', () => analytics.topPerUser(deps, analytics.topPerUserQuery.parse({}))],
   ];
+  const figures: PatternFigures[] = [];
   for (const [filter, run] of routes) {
     const { answer, error, usage, ms } = await measured(run);
     const results = Array.isArray(answer?.body) ? answer.body.length : answer ? 1 : 0;
-    figures.push({
-      dialect: 'authentik',
-      filter,
-      window: false,
-      ordering: 'default',
-      at: 'analytics',
-      position: 0,
-      rcu: usage.total,
-      requests: [...usage.requests.values()].reduce((a, b) => a + b, 0),
-      ms,
-      bytes: answer ? Buffer.byteLength(JSON.stringify(answer.body)) : 0,
-      results,
-      count: results,
-      expectedCount: results,
-      estimated: answer?.estimated ?? false,
-      wrong: error ? `error: ${(error as Error).message}` : null,
-    });
+    figures.push(
+      patternRow(
+        { dialect: 'authentik', filter, window: false, ordering: 'default', at: 'analytics', position: 0 },
+        { usage, ms, shown: answer?.body, estimated: answer?.estimated },
+        { results, count: results, expectedCount: results, wrong: error ? `error: ${(error as Error).message}` : null },
+      ),
+    );
   }
   return figures;
 }
