@@ -6,7 +6,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
 import { benchTables } from './service.ts';
 
-const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query', 'burst'] as const;
+const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query', 'burst', 'bounds'] as const;
 type Section = (typeof sections)[number];
 
 const { values, positionals } = parseArgs({
@@ -65,6 +65,7 @@ try {
     dispatch: async () => (await import('./dispatch.ts')).dispatchFigures(endpoint),
     query: async () => (await import('./query.ts')).queryFigures(),
     burst: async () => (await import('./burst.ts')).burstFigures(endpoint),
+    bounds: async () => (await import('./request-bounds.ts')).requestBoundFigures(endpoint),
   };
   let failed = false;
   for (const section of chosen) {

@@ -1,7 +1,9 @@
 // The DynamoDB capacity one gateway request consumed (LOCAL_CAPACITY_HEADER=1): a middleware on
 // the store's client adds what each command reports to the tally of the request it runs for,
 // found through AsyncLocalStorage, so the timers sharing the process (seals, stream poller)
-// count for no request. Import after DYNAMODB_ENDPOINT and TABLE_NAME are set.
+// count for no request; with them, the commands it sent (x-dynamodb-requests: `Query=1024 GetItem=2`;
+// DynamoDB Local reports no units for a Query that finds nothing, AWS charges it 0.5). Import after
+// DYNAMODB_ENDPOINT and TABLE_NAME are set.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { dynamo } from '../../lib/store/client.ts';
 
@@ -19,6 +21,8 @@ export const readCommands = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem',
 interface Tally {
   rcu: number;
   wcu: number;
+  /** Commands sent to DynamoDB, by name (`Query`). */
+  requests: Map<string, number>;
 }
 
 export interface RequestMeter {
@@ -36,21 +40,27 @@ export function requestMeter(): RequestMeter {
     (next, context) => async (args) => {
       const tally = requests.getStore();
       if (!tally) return next(args);
+      const command = (context.commandName as string).replace(/Command$/, '');
+      tally.requests.set(command, (tally.requests.get(command) ?? 0) + 1);
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
       const result = await next(args);
       const reported = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       const units = [reported ?? []].flat().reduce((sum, capacity) => sum + (capacity.CapacityUnits ?? 0), 0);
-      if (readCommands.has((context.commandName as string).replace(/Command$/, ''))) tally.rcu += units;
+      if (readCommands.has(command)) tally.rcu += units;
       else tally.wcu += units;
       return result;
     },
     { step: 'initialize', name: 'localRequestCapacity', priority: 'high' },
   );
   return {
-    run: (handle) => requests.run({ rcu: 0, wcu: 0 }, handle),
+    run: (handle) => requests.run({ rcu: 0, wcu: 0, requests: new Map() }, handle),
     headers() {
-      const tally = requests.getStore() ?? { rcu: 0, wcu: 0 };
-      return { 'x-consumed-rcu': String(tally.rcu), 'x-consumed-wcu': String(tally.wcu) };
+      const tally = requests.getStore() ?? { rcu: 0, wcu: 0, requests: new Map() };
+      return {
+        'x-consumed-rcu': String(tally.rcu),
+        'x-consumed-wcu': String(tally.wcu),
+        'x-dynamodb-requests': [...tally.requests].map(([command, n]) => `${command}=${n}`).join(' '),
+      };
     },
   };
 }
