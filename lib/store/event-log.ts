@@ -407,7 +407,8 @@ async function minutePart(read: LogRead, { segment, skip }: Position, want: numb
   let listed: PlannedEvent[];
   if (terms.length === 1) {
     const term = terms[0] as Term;
-    const ids = await listedRange(rollupPartition(term), segment.from / minuteMs, first, last, segment.open);
+    const listing = { partition: rollupPartition(term), minute: segment.from / minuteMs, consistent: segment.open };
+    const ids = await listedRange(listing, first, last);
     if (ids.length !== inMinute) return null;
     const sources = termSources(term);
     listed = ids.map((id) => ({ id, partition: sourceOf(sources, id) }));
@@ -468,13 +469,8 @@ async function* minuteIds(term: Term, segment: Segment, walk: MinuteWalk): Async
   if (!ascending) yield* readAfter();
   let listed = false;
   if (listedTo !== null) {
-    for await (const id of listedInOrder(
-      rollupPartition(term),
-      segment.from / minuteMs,
-      ascending,
-      chunks,
-      segment.open,
-    )) {
+    const listing = { partition: rollupPartition(term), minute: segment.from / minuteMs, consistent: segment.open };
+    for await (const id of listedInOrder(listing, ascending, chunks)) {
       listed = true;
       // An open minute's listing may already hold ids past where its item (or the live mark) ends.
       if ((uuid7Time(id) ?? 0) < end) yield tag(id);
@@ -521,11 +517,9 @@ async function liveListed(
       listedTo === null
         ? null
         : await listedEntries(
-            rollupPartition(term),
-            segment.minute as number,
+            { partition: rollupPartition(term), minute: segment.minute as number, consistent: segment.open },
             budget.listingChunks,
             budget.chunks,
-            segment.open,
           );
     if (budget.chunks.read > budget.listingChunks) return null;
     for (const { id, ttl } of entries ?? []) {

@@ -72,13 +72,19 @@ const listingKey = (partition: string, minute: number, chunk: number) => ({
 
 export function listingItems(partition: string, minute: number, count: TermCount): Record<string, unknown>[] {
   if ((count.n <= listedAbove && !listsEvery(partition)) || partition.startsWith(actionAppPrefix)) return [];
-  return listingChunks(partition, minute, entriesOf(count), oneDayAfter(count), 0);
+  return listingChunks({ partition, minute }, entriesOf(count), oneDayAfter(count), 0);
+}
+
+/** A term's minute whose listing is read or written; `consistent`: read it so (an open minute, rewritten by the live seal). */
+export interface ListingOf {
+  readonly partition: string;
+  readonly minute: number;
+  readonly consistent?: boolean | undefined;
 }
 
 /** The listing chunks of a term's minute from chunk `fromChunk` on, its entries given in id order. */
 export function listingChunks(
-  partition: string,
-  minute: number,
+  { partition, minute }: ListingOf,
   entries: readonly ListedEntry[],
   ttl: number,
   fromChunk: number,
@@ -107,11 +113,9 @@ const idsOf = (item: Record<string, unknown> | undefined) => unpackIds(item?.k);
  * holds at most `listedAbove` of the term).
  */
 export async function listedRange(
-  partition: string,
-  minute: number,
+  { partition, minute, consistent = false }: ListingOf,
   from: number,
   to: number,
-  consistent = false,
 ): Promise<string[]> {
   const first = Math.floor(from / idsPerChunk);
   const ids: string[] = [];
@@ -134,11 +138,9 @@ export async function listedRange(
  * needs more than `maxChunks` chunks; `chunks.read` counts the chunks read.
  */
 export async function listedEntries(
-  partition: string,
-  minute: number,
+  { partition, minute, consistent = false }: ListingOf,
   maxChunks: number,
   chunks: { read: number },
-  consistent = false,
 ): Promise<ListedEntry[] | null> {
   const entries: ListedEntry[] = [];
   for await (const item of queryItems({
@@ -158,11 +160,9 @@ export async function listedEntries(
  * (nothing when it is not listed); `chunks.read` counts the chunks read.
  */
 export async function* listedInOrder(
-  partition: string,
-  minute: number,
+  { partition, minute, consistent = false }: ListingOf,
   ascending: boolean,
   chunks: { read: number },
-  consistent = false,
 ): AsyncGenerator<string> {
   for await (const item of queryItems({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',

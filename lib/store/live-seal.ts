@@ -338,7 +338,7 @@ async function write(sealer: SealerState, changed: Map<number, Set<string>>, thr
       const waiting = term.entries.length - term.written;
       const due = whole || waiting > (mode === 'closed' ? 0 : trackedAbove) || from < term.written;
       if (!term.tracked || !due) continue;
-      chunks.push(...listingChunks(partition, minute, term.entries, oneDayAfter(term), chunkOf(from)));
+      chunks.push(...listingChunks({ partition, minute }, term.entries, oneDayAfter(term), chunkOf(from)));
       items.push([partition, minute, term]);
       term.written = term.entries.length;
       term.changedFrom = null;
