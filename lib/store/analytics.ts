@@ -25,7 +25,10 @@ function partitionOf(tallied: Tallied): string {
     : rollupPartition(tallied);
 }
 
+/** One group's counts per step, its liveness decided at `nowMs`; `estimated` once a figure is. */
 interface Tally {
+  readonly step: (ms: number) => number;
+  readonly nowMs: number;
   add(ms: number, n: number): void;
   estimated: boolean;
 }
@@ -34,14 +37,8 @@ interface Tally {
  * Adds a partition's live events in the (minute-aligned, disjoint) clips to the tally, per step:
  * a whole live bucket inside one step at once, else its children, else one level down.
  */
-async function tallyLevel(
-  partition: string,
-  tag: LevelTag,
-  clips: readonly TimeRange[],
-  step: (ms: number) => number,
-  nowMs: number,
-  tally: Tally,
-): Promise<void> {
+async function tallyLevel(partition: string, tag: LevelTag, clips: readonly TimeRange[], tally: Tally): Promise<void> {
+  const { step, nowMs } = tally;
   const level = levels[tag];
   const live = clips.filter((clip) => clip.from < clip.to);
   if (live.length === 0) return;
@@ -56,7 +53,7 @@ async function tallyLevel(
       const part = { from: Math.max(start, clip.from), to: Math.min(end, clip.to) };
       if (part.from >= part.to) continue;
       if (tag === 'H') {
-        minutesOf(level, rollup, part, nowMs, tally);
+        minutesOf(level, rollup, part, tally);
         continue;
       }
       const whole = part.from === start && part.to === end;
@@ -78,11 +75,12 @@ async function tallyLevel(
       }
     }
   }
-  if (level.child) await tallyLevel(partition, level.child, down, step, nowMs, tally);
+  if (level.child) await tallyLevel(partition, level.child, down, tally);
 }
 
 /** An hour's minutes in a part, each counted by its events' expiry minutes. */
-function minutesOf(level: Level, rollup: Rollup, part: TimeRange, nowMs: number, tally: Tally) {
+function minutesOf(level: Level, rollup: Rollup, part: TimeRange, tally: Tally) {
+  const { nowMs } = tally;
   for (const [attribute, perUnit] of rollup.minuteExpiries) {
     const from = childStart(level, level.start(part.from), attribute);
     if (from < part.from || from + minuteMs > part.to) continue;
@@ -100,7 +98,12 @@ function minutesOf(level: Level, rollup: Rollup, part: TimeRange, nowMs: number,
 }
 
 /** The sketches of a partition over a range: months whole and live, else their live days. */
-async function sketchOf(partition: string, range: TimeRange, sealedEnd: number, nowMs: number, into: UserSketch) {
+async function sketchOf(
+  partition: string,
+  range: TimeRange,
+  into: UserSketch,
+  { sealedEnd, nowMs }: { sealedEnd: number; nowMs: number },
+) {
   if (range.from >= range.to) return;
   const month = levels.M;
   const day = levels.D;
@@ -162,13 +165,15 @@ export const tallies: Tallies = {
         const perStep = new Map<number, number>();
         counts.set(group.label, perStep);
         const tally: Tally = {
+          step,
+          nowMs,
           add: (ms, n) => {
             const at = step(ms);
             perStep.set(at, (perStep.get(at) ?? 0) + n);
           },
           estimated: false,
         };
-        for (const tallied of group.of) await tallyLevel(partitionOf(tallied), 'M', [range], step, nowMs, tally);
+        for (const tallied of group.of) await tallyLevel(partitionOf(tallied), 'M', [range], tally);
         estimated ||= tally.estimated;
       }),
     );
@@ -182,7 +187,7 @@ export const tallies: Tallies = {
       groups.map(async (group) => {
         const sketch = UserSketch.empty();
         users.set(group.label, sketch);
-        for (const tallied of group.of) await sketchOf(partitionOf(tallied), range, sealedEnd, nowMs, sketch);
+        for (const tallied of group.of) await sketchOf(partitionOf(tallied), range, sketch, { sealedEnd, nowMs });
       }),
     );
     const dayMs = 86_400_000;
