@@ -245,15 +245,25 @@ async function selectionGroup(deps: AnalyticsDeps, shape: TallyShape): Promise<T
   return { label: '', of: groups.flatMap((group) => group.of) };
 }
 
+/** One analytics request: what it reads through, the selection it answers for, its clock. */
+interface AnalyticsRequest {
+  readonly deps: AnalyticsDeps;
+  readonly selection: EventSelection;
+  readonly nowMs: number;
+}
+
+/** The groups an answer is split by, and the label of an event read (undefined: in none). */
+interface Grouping<Groups> {
+  readonly groups: Groups;
+  readonly labelOf: (event: Event) => string | undefined;
+}
+
 /** Counts per group per step: rollups inside, events read at the edges. */
 async function countsPerStep(
-  deps: AnalyticsDeps,
-  selection: EventSelection,
-  groups: readonly TallyGroup[],
-  labelOf: (event: Event) => string | undefined,
+  { deps, selection, nowMs }: AnalyticsRequest,
+  { groups, labelOf }: Grouping<readonly TallyGroup[]>,
   range: TimeRange,
   step: (ms: number) => number,
-  nowMs: number,
 ) {
   const { inner, outer } = edgesOf(range, await deps.tallies.sealedEnd());
   const { counts, estimated } = await deps.tallies.stepCounts(groups, inner, step, nowMs);
@@ -331,7 +341,8 @@ export async function eventVolume(deps: AnalyticsDeps, query: VolumeQuery, nowMs
   if (shape && groups) {
     const wanted = new Set(groups.map((group) => group.label));
     const labelOf = (event: Event) => (shape.actions === null || wanted.has(event.action) ? event.action : undefined);
-    ({ counts, estimated } = await countsPerStep(deps, selection, groups, labelOf, range, sixHours, nowMs));
+    const request = { deps, selection, nowMs };
+    ({ counts, estimated } = await countsPerStep(request, { groups, labelOf }, range, sixHours));
   } else {
     // No rollup splits this selection by action (or too many actions would): its events are read, all of them or none.
     const read = await readSelected(deps, selection, range);
@@ -358,8 +369,15 @@ export const stepKey = (step: string) => step.replaceAll('=', '');
 
 export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs = Date.now()) {
   const selection = await eventSelection(deps.log, query, nowMs);
+  const request = { deps, selection, nowMs };
   const shape = tallyShape(selection);
   const group = shape ? await selectionGroup(deps, shape) : null;
+  // Every step counts every term: their product is what one request reads (issue 25 item 1).
+  const terms = (group?.of.length ?? 1) * query.count_steps.length;
+  if (terms > maxTermsPerRequest) {
+    const message = `${query.count_steps.length} steps × ${group?.of.length ?? 1} values are ${terms} counts; one request may make at most ${maxTermsPerRequest}: ask for fewer steps or values.`;
+    throw new DomainError('input.invalid', message, [{ field: 'count_steps', message }]);
+  }
   const sketched = group?.of.every((tallied) => usersSketched.has(tallied.kind));
   const inGroup = () => '';
   let estimated = false;
@@ -372,7 +390,7 @@ export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs =
     };
     let count: number;
     if (group) {
-      const found = await countsPerStep(deps, selection, [group], inGroup, range, () => 0, nowMs);
+      const found = await countsPerStep(request, { groups: [group], labelOf: inGroup }, range, () => 0);
       count = found.counts.get('')?.get(0) ?? 0;
       estimated ||= found.estimated;
     } else {
@@ -382,7 +400,7 @@ export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs =
     }
     countStep[stepKey(step)] = count;
   }
-  const users = await usersOf(deps, selection, group && sketched ? [group] : null, inGroup, nowMs);
+  const users = await usersOf(request, { groups: group && sketched ? [group] : null, labelOf: inGroup });
   estimated ||= users.estimated;
   return { body: { unique_users: users.users.get('')?.count ?? 0, count_step: countStep }, estimated };
 }
@@ -401,11 +419,8 @@ async function countSelected(deps: AnalyticsDeps, selection: EventSelection, ran
 
 /** Distinct users per group: sketches of sealed days, the rest read; without groups, all read. */
 async function usersOf(
-  deps: AnalyticsDeps,
-  selection: EventSelection,
-  groups: readonly TallyGroup[] | null,
-  labelOf: (event: Event) => string | undefined,
-  nowMs: number,
+  { deps, selection, nowMs }: AnalyticsRequest,
+  { groups, labelOf }: Grouping<readonly TallyGroup[] | null>,
 ) {
   const range = selection.range;
   let users = new Map<string, UserSketch>();
@@ -459,12 +474,13 @@ export async function topPerUser(deps: AnalyticsDeps, query: TopPerUserQuery, no
   const tallied = shape && shape.other === null && (shape.actions ?? [action]).includes(action);
   const seen = tallied ? await deps.tallies.appsOf(action, maxTermsPerRequest) : null;
   if (shape && seen) {
+    const request = { deps, selection, nowMs };
     const apps = shape.app === null ? seen : new Map([[shape.app, seen.get(shape.app) ?? { pk: shape.app }]]);
     for (const [pk, object] of apps) objects.set(pk, object);
     const groups = [...apps.keys()].map((app) => ({ label: app, of: [{ kind: 'action_app' as const, action, app }] }));
-    const found = await countsPerStep(deps, selection, groups, labelOf, selection.range, () => 0, nowMs);
+    const found = await countsPerStep(request, { groups, labelOf }, selection.range, () => 0);
     for (const [app, perStep] of found.counts) counted.set(app, perStep.get(0) ?? 0);
-    const sketches = await usersOf(deps, selection, groups, labelOf, nowMs);
+    const sketches = await usersOf(request, { groups, labelOf });
     users = sketches.users;
     estimated = found.estimated || sketches.estimated;
   } else if (!shape || shape.other !== null || tallied) {
@@ -481,16 +497,27 @@ export async function topPerUser(deps: AnalyticsDeps, query: TopPerUserQuery, no
       if (key !== undefined) sketch.add(userHash(key));
     }
   }
-  const rows = [...counted]
+  return { body: topRows({ counted, objects, users }, top), estimated };
+}
+
+/** The `top` applications by events counted (then by pk), each with its object and distinct users. */
+function topRows(
+  per: {
+    counted: ReadonlyMap<string, number>;
+    objects: ReadonlyMap<string, Record<string, unknown>>;
+    users: ReadonlyMap<string, UserSketch>;
+  },
+  top: number,
+) {
+  return [...per.counted]
     .filter(([, count]) => count > 0)
     .map(([app, count]) => ({
-      application: objects.get(app) ?? { pk: app },
+      application: per.objects.get(app) ?? { pk: app },
       counted_events: count,
-      unique_users: users.get(app)?.count ?? 0,
+      unique_users: per.users.get(app)?.count ?? 0,
       app,
     }))
     .sort((a, b) => b.counted_events - a.counted_events || (a.app < b.app ? -1 : a.app > b.app ? 1 : 0))
     .slice(0, top)
     .map(({ app: _, ...row }) => row);
-  return { body: rows, estimated };
 }
