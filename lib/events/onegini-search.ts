@@ -66,14 +66,13 @@ export async function searchEventsBySubject(log: EventLog, search: SubjectSearch
       : search.actor !== undefined
         ? [[{ kind: 'actor', value: search.actor }]]
         : [[{ kind: 'person', value: search.person as string }]];
+  const check = (event: Event) =>
+    (search.actor === undefined || eventActor(event) === search.actor) &&
+    (search.person === undefined || eventPerson(event) === search.person);
   const found = await findBySelective(
     log,
-    filters,
+    { filters, check, indexed: true },
     { range: { from: 0, to: latest(nowMs) }, order: 'newest', offset: search.offset, limit: search.limit },
-    (event) =>
-      (search.actor === undefined || eventActor(event) === search.actor) &&
-      (search.person === undefined || eventPerson(event) === search.person),
-    true,
   );
   return {
     body: {

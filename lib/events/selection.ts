@@ -171,7 +171,14 @@ export const findSelected = (
   log: EventLog,
   selection: EventSelection,
   page: Omit<EventLogQuery, 'terms' | 'check' | 'range'>,
-) => findBySelective(log, selection.filters, { ...page, range: selection.range }, selection.check, selection.indexed);
+) => findBySelective(log, selection, { ...page, range: selection.range });
+
+/** Filters to read by, each a set of terms; `check` tests every event; `indexed`: the filters are the whole selection. */
+export interface Filtering {
+  readonly filters: readonly (readonly Term[])[];
+  readonly check: (event: Event) => boolean;
+  readonly indexed: boolean;
+}
 
 /**
  * Finds events by the most selective of several filters: each filter is a set of terms; the
@@ -179,10 +186,8 @@ export const findSelected = (
  */
 export async function findBySelective(
   log: EventLog,
-  filters: readonly (readonly Term[])[],
+  { filters, check, indexed }: Filtering,
   query: Omit<EventLogQuery, 'terms' | 'check'>,
-  check: (event: Event) => boolean,
-  indexed: boolean,
 ): Promise<FoundEvents> {
   if (filters.some((terms) => terms.length === 0)) return { events: [], count: 0, estimated: false };
   if (filters.length === 0) return log.find({ ...query, terms: [allEvents], ...(!indexed && { check }) });
