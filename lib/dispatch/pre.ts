@@ -40,13 +40,19 @@ interface BindingRun {
   keep(): void;
 }
 
+/** What every pre run of one event shares: the deadline and budget, the pending counters, the events recorded. */
+interface PrePass {
+  readonly deadline: number;
+  readonly budget: number;
+  readonly counters: PendingCounters;
+  readonly recorded: Event[];
+}
+
 async function runBinding(
   deps: DispatchDeps,
   binding: Binding,
   event: Event,
-  id: string,
-  counters: PendingCounters,
-  deadline: number,
+  { id, counters, deadline }: Pick<PrePass, 'counters' | 'deadline'> & { id: string },
 ): Promise<BindingRun> {
   const records: Event[] = [];
   const collect = async (recorded: Event) => {
@@ -55,7 +61,12 @@ async function runBinding(
   const view = counters.run();
   const lookups = { ...lookupsFor(deps, collect), counterValue: view.value };
   if (!(await conditionsHold(binding.conditions, event, lookups))) return { outcome: null, records, keep: () => {} };
-  const outcome = await runAction(deps, binding, event, id, collect, { counters: view.actions, deadline });
+  const outcome = await runAction(deps, binding, event, {
+    deliveryId: id,
+    record: collect,
+    counters: view.actions,
+    deadline,
+  });
   return { outcome, records, keep: view.keep };
 }
 
@@ -76,6 +87,34 @@ async function beforeDeadline<T>(deadline: number, run: () => Promise<T>): Promi
   }
 }
 
+/**
+ * A binding's outcome within the pass's budget, or null when its conditions do not hold; the
+ * events its run recorded go to the pass's.
+ */
+async function outcomeOf(
+  deps: DispatchDeps,
+  binding: Binding,
+  event: Event,
+  pass: PrePass & { id: string },
+): Promise<ActionOutcome | null> {
+  try {
+    const run = await beforeDeadline(pass.deadline, () => runBinding(deps, binding, event, pass));
+    if (run !== null) pass.recorded.push(...run.records);
+    if (run !== null && run.outcome === null) return null;
+    const outcome = run?.outcome ?? {
+      ok: false,
+      error: `skipped: the pre bindings' time budget of ${pass.budget} ms was spent`,
+      permanent: true,
+      notes: [],
+    };
+    if (outcome.ok) run?.keep();
+    return outcome;
+  } catch (error) {
+    // A condition that could not be evaluated (a lookup failed) fails this binding only.
+    return { ok: false, error: messageOf(error), permanent: false, notes: [] };
+  }
+}
+
 export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<PreResult> {
   const nothing = { event: incoming, counters: [], afterStore: async () => {} };
   if (causeDepth(incoming) >= deps.config.maxDepth) return nothing;
@@ -86,26 +125,13 @@ export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<
   const recorded: Event[] = [];
   const deliveries: Delivery[] = [];
   const counters = pendingCounters((name) => deps.counters.value(name));
+  const pass: PrePass = { deadline, budget, counters, recorded };
   let event = incoming;
   for (const binding of bindings) {
     if (!binding.active || binding.position !== 'pre') continue;
     const id = deliveryId(incoming.pk, binding.id, binding.action);
-    let outcome: ActionOutcome;
-    try {
-      const run = await beforeDeadline(deadline, () => runBinding(deps, binding, event, id, counters, deadline));
-      if (run !== null) recorded.push(...run.records);
-      if (run !== null && run.outcome === null) continue;
-      outcome = run?.outcome ?? {
-        ok: false,
-        error: `skipped: the pre bindings' time budget of ${budget} ms was spent`,
-        permanent: true,
-        notes: [],
-      };
-      if (outcome.ok) run?.keep();
-    } catch (error) {
-      // A condition that could not be evaluated (a lookup failed) fails this binding only.
-      outcome = { ok: false, error: messageOf(error), permanent: false, notes: [] };
-    }
+    const outcome = await outcomeOf(deps, binding, event, { ...pass, id });
+    if (outcome === null) continue;
     const now = deps.now().toISOString();
     const delivery: Delivery = {
       ...newDelivery(deps, binding, incoming, id),
@@ -135,25 +161,31 @@ export async function dispatchPre(deps: DispatchDeps, incoming: Event): Promise<
   return {
     event,
     counters: counters.changes(),
-    async afterStore() {
-      // Bounded like the runs: the answer must leave before the function's timeout.
-      const writes = Promise.allSettled([
-        ...deliveries.map((delivery) => deps.deliveries.claim(delivery)),
-        ...recorded.map((record) => deps.events.record(record)),
-      ]);
-      const settled = await beforeDeadline(Date.now() + budget, () => writes);
-      const failed = settled === null ? null : settled.filter((result) => result.status === 'rejected');
-      if (failed === null || failed.length > 0) {
-        deps.log.error('pre ledger not written', {
-          event: incoming.pk,
-          error:
-            failed === null
-              ? `not written within ${budget} ms`
-              : messageOf((failed[0] as PromiseRejectedResult).reason),
-          unwritten: failed === null ? deliveries.length + recorded.length : failed.length,
-        });
-      }
-      deps.metrics.flush();
-    },
+    afterStore: () => writeLedger(deps, incoming, { deliveries, recorded }, budget),
   };
+}
+
+/** Writes the ledger of the runs and the events they recorded, bounded like the runs; never throws. */
+async function writeLedger(
+  deps: DispatchDeps,
+  incoming: Event,
+  { deliveries, recorded }: { deliveries: readonly Delivery[]; recorded: readonly Event[] },
+  budget: number,
+): Promise<void> {
+  // Bounded like the runs: the answer must leave before the function's timeout.
+  const writes = Promise.allSettled([
+    ...deliveries.map((delivery) => deps.deliveries.claim(delivery)),
+    ...recorded.map((record) => deps.events.record(record)),
+  ]);
+  const settled = await beforeDeadline(Date.now() + budget, () => writes);
+  const failed = settled === null ? null : settled.filter((result) => result.status === 'rejected');
+  if (failed === null || failed.length > 0) {
+    deps.log.error('pre ledger not written', {
+      event: incoming.pk,
+      error:
+        failed === null ? `not written within ${budget} ms` : messageOf((failed[0] as PromiseRejectedResult).reason),
+      unwritten: failed === null ? deliveries.length + recorded.length : failed.length,
+    });
+  }
+  deps.metrics.flush();
 }

@@ -36,14 +36,18 @@ export function lookupsFor(deps: DispatchDeps, record: (event: Event) => Promise
 
 export type ActionOutcome = RunOutcome & { event?: Event };
 
+/** One run of an action: its delivery id, where the events it records go, and (pre) its counters and deadline. */
+export type ActionRun = Pick<RunContext, 'counters' | 'deadline'> & {
+  deliveryId: string;
+  record: (event: Event) => Promise<void>;
+};
+
 /** Runs the binding's action once; a failure is an outcome, never an exception. */
 export async function runAction(
   deps: DispatchDeps,
   binding: Binding,
   event: Event,
-  deliveryId: string,
-  record: (event: Event) => Promise<void>,
-  within: Pick<RunContext, 'counters' | 'deadline'> = {},
+  { deliveryId, record, ...within }: ActionRun,
 ): Promise<ActionOutcome> {
   const runner = deps.runners[binding.handlermodule]?.[binding.action];
   if (!runner) {
@@ -101,7 +105,7 @@ export function report(deps: DispatchDeps, delivery: Delivery) {
 
 /** Runs a claimed (leased) post delivery once and writes what it became. */
 export async function attempt(deps: DispatchDeps, leased: Delivery, binding: Binding, event: Event): Promise<Delivery> {
-  const outcome = await runAction(deps, binding, event, leased.id, deps.events.record);
+  const outcome = await runAction(deps, binding, event, { deliveryId: leased.id, record: deps.events.record });
   const next = settled(deps, leased, outcome);
   // null: the lease ran out and another runner took the delivery over; its write wins.
   const written = await deps.deliveries.replace(leased, next);
