@@ -119,6 +119,41 @@ export interface WebhookCall {
   now: Date;
 }
 
+/** The URL a webhook posts to: http or https, else a PermanentFailure. */
+function webhookUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new PermanentFailure(`URL '${text}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PermanentFailure('URL must be http or https');
+  return url;
+}
+
+/** Sends the request and reads the start of the answer; an abort or timeout rejects with `silent()`. */
+function exchange(
+  url: URL,
+  request: { options: RequestOptions; body: string },
+  silent: () => Error,
+): Promise<{ code: number; location?: string; text: string }> {
+  // node:https (and tls, ~5 ms) loads with the first https webhook, not with every bundle holding the module table.
+  const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest;
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) =>
+      reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? silent() : error);
+    const sent = send(url, request.options, (response) => {
+      readSome(response, 2048).then(
+        (text) => resolve({ code: response.statusCode ?? 0, location: response.headers.location, text }),
+        fail,
+      );
+    });
+    sent.once('timeout', () => sent.destroy(silent()));
+    sent.once('error', fail);
+    sent.end(request.body);
+  });
+}
+
 /** Posts once; resolves with notes on a 2xx, throws otherwise (PermanentFailure when no retry can help). */
 export async function postWebhook(
   options: WebhookOptions,
@@ -126,13 +161,7 @@ export async function postWebhook(
   call: WebhookCall,
   settings: WebhookSettings,
 ): Promise<string[]> {
-  let url: URL;
-  try {
-    url = new URL(options.URL);
-  } catch {
-    throw new PermanentFailure(`URL '${options.URL}' is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PermanentFailure('URL must be http or https');
+  const url = webhookUrl(options.URL);
   const { body, unknown } = webhookBody(options, event);
   const silent = () => new Error(`no answer within ${settings.timeoutMs / 1000} s`);
   // One deadline for the whole call, name resolution included.
@@ -166,21 +195,7 @@ export async function postWebhook(
     timeout: settings.timeoutMs,
     signal: deadline,
   };
-  // node:https (and tls, ~5 ms) loads with the first https webhook, not with every bundle holding the module table.
-  const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest;
-  const status = await new Promise<{ code: number; location?: string; text: string }>((resolve, reject) => {
-    const fail = (error: Error) =>
-      reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? silent() : error);
-    const request = send(url, requestOptions, (response) => {
-      readSome(response, 2048).then(
-        (text) => resolve({ code: response.statusCode ?? 0, location: response.headers.location, text }),
-        fail,
-      );
-    });
-    request.once('timeout', () => request.destroy(silent()));
-    request.once('error', fail);
-    request.end(body);
-  });
+  const status = await exchange(url, { options: requestOptions, body }, silent);
   // Redirects are never followed: the next hop would not have been checked.
   if (status.code >= 300 && status.code < 400) {
     throw new Error(`HTTP ${status.code}: redirect to ${status.location ?? '(no location)'} not followed`);
