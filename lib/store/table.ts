@@ -1,8 +1,7 @@
-import { checkedKeys, type KeyedKind, termIndexes } from './event-keys.ts';
-
 // The one table definition. infra/ turns it into a CDK Table; the local engine and the
 // tests turn it into a CreateTable call. Attribute names are short: an event item must stay
 // near 1 KB so that an ingest costs one write unit on the table plus one per index.
+import { checkedKeys, type KeyedKind, termIndexes } from './event-keys.ts';
 
 export interface IndexDefinition {
   readonly name: string;
