@@ -94,75 +94,83 @@ export function deliveryStore(options: { retentionDays: number }): DeliveryStore
       }
     },
 
-    async get(id: string): Promise<Delivery | null> {
-      const parts = parseDeliveryId(id);
-      if (!parts) return null;
-      const { Item } = await documents.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keyOf(parts.event, parts.binding, parts.action),
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? (Item.d as Delivery) : null;
-    },
+    get: deliveryOf,
 
     /** Waiting deliveries whose next attempt has come, oldest first. */
-    async due(now: Date, limit: number): Promise<Delivery[]> {
-      return query(
-        {
-          IndexName: refIndex,
-          KeyConditionExpression: 'rpk = :rpk AND rsk <= :now',
-          ExpressionAttributeValues: { ':rpk': dueIndex, ':now': `${now.toISOString()}#~` },
-          Limit: limit,
-        },
-        limit,
-      );
-    },
+    due: dueDeliveries,
 
     /** Every delivery of one event (one item collection), in binding order. */
     ofEvent,
 
     /** Deliveries newest first, by event (one item collection) or by status (the index). */
-    async list(filter: DeliveryFilter): Promise<Delivery[]> {
-      const keep = (d: Delivery) =>
-        (filter.status === undefined || d.status === filter.status) &&
-        (filter.binding === undefined || d.binding === filter.binding);
-      const newestFirst = (a: Delivery, b: Delivery) => b.updated.localeCompare(a.updated) || a.id.localeCompare(b.id);
-      if (filter.event !== undefined) {
-        return (await ofEvent(filter.event)).filter(keep).sort(newestFirst).slice(0, filter.limit);
-      }
-      const bindingFilter =
-        filter.binding === undefined
-          ? { values: {} }
-          : {
-              FilterExpression: '#d.#binding = :binding',
-              ExpressionAttributeNames: { '#d': 'd', '#binding': 'binding' },
-              values: { ':binding': filter.binding },
-            };
-      const { values, ...filterInput } = bindingFilter;
-      const partitions =
-        filter.status === undefined ? [dueIndex, 'succeeded', 'failed', 'dead'] : partitionsOf(filter.status);
-      const lists = await Promise.all(
-        partitions.map((partition) =>
-          query(
-            {
-              IndexName: refIndex,
-              KeyConditionExpression: 'rpk = :rpk',
-              ...filterInput,
-              ExpressionAttributeValues: {
-                ...values,
-                ':rpk': partition === dueIndex ? dueIndex : `DELIVERY#${partition}`,
-              },
-              ScanIndexForward: false,
-            },
-            filter.limit,
-          ),
-        ),
-      );
-      return lists.flat().filter(keep).sort(newestFirst).slice(0, filter.limit);
-    },
+    list: listDeliveries,
   };
+}
+
+async function deliveryOf(id: string): Promise<Delivery | null> {
+  const parts = parseDeliveryId(id);
+  if (!parts) return null;
+  const { Item } = await documents.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: keyOf(parts.event, parts.binding, parts.action),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? (Item.d as Delivery) : null;
+}
+
+/** Waiting deliveries whose next attempt has come, oldest first. */
+async function dueDeliveries(now: Date, limit: number): Promise<Delivery[]> {
+  return query(
+    {
+      IndexName: refIndex,
+      KeyConditionExpression: 'rpk = :rpk AND rsk <= :now',
+      ExpressionAttributeValues: { ':rpk': dueIndex, ':now': `${now.toISOString()}#~` },
+      Limit: limit,
+    },
+    limit,
+  );
+}
+
+/** Deliveries newest first, by event (one item collection) or by status (the index). */
+async function listDeliveries(filter: DeliveryFilter): Promise<Delivery[]> {
+  const keep = (d: Delivery) =>
+    (filter.status === undefined || d.status === filter.status) &&
+    (filter.binding === undefined || d.binding === filter.binding);
+  const newestFirst = (a: Delivery, b: Delivery) => b.updated.localeCompare(a.updated) || a.id.localeCompare(b.id);
+  if (filter.event !== undefined) {
+    return (await ofEvent(filter.event)).filter(keep).sort(newestFirst).slice(0, filter.limit);
+  }
+  const bindingFilter =
+    filter.binding === undefined
+      ? { values: {} }
+      : {
+          FilterExpression: '#d.#binding = :binding',
+          ExpressionAttributeNames: { '#d': 'd', '#binding': 'binding' },
+          values: { ':binding': filter.binding },
+        };
+  const { values, ...filterInput } = bindingFilter;
+  const partitions =
+    filter.status === undefined ? [dueIndex, 'succeeded', 'failed', 'dead'] : partitionsOf(filter.status);
+  const lists = await Promise.all(
+    partitions.map((partition) =>
+      query(
+        {
+          IndexName: refIndex,
+          KeyConditionExpression: 'rpk = :rpk',
+          ...filterInput,
+          ExpressionAttributeValues: {
+            ...values,
+            ':rpk': partition === dueIndex ? dueIndex : `DELIVERY#${partition}`,
+          },
+          ScanIndexForward: false,
+        },
+        filter.limit,
+      ),
+    ),
+  );
+  return lists.flat().filter(keep).sort(newestFirst).slice(0, filter.limit);
 }
 
 /** pending lives only in the due partition; failed in both (a failed pre run is terminal). */
