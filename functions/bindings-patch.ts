@@ -28,7 +28,8 @@ export const handler = routeHandler(
     },
   },
   async ({ path: id, body, headers, admin }) => {
-    const saved = await patchBinding(bindingDeps, id, body, expectedVersion(headers['if-match']), admin.name);
+    const ifMatch = expectedVersion(headers['if-match']);
+    const saved = await patchBinding(bindingDeps, id, { patch: body, ifMatch, admin: admin.name });
     return privacyIdeaValue(id, { etag: `"${saved.version}"` });
   },
 );

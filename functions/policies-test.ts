@@ -15,6 +15,6 @@ export const handler = routeHandler(
   },
   async ({ path, body, admin }) => ({
     status: 200,
-    body: await testPolicy(policyTestDeps, path.policy_uuid, body, admin as Admin),
+    body: await testPolicy(policyTestDeps, path.policy_uuid, body, { admin: admin as Admin }),
   }),
 );

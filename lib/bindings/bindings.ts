@@ -167,13 +167,14 @@ function merge(base: Record<string, string>, patch: Record<string, string | null
   return merged;
 }
 
-export async function patchBinding(
-  deps: BindingDeps,
-  id: number,
-  patch: BindingPatch,
-  ifMatch: number | null,
-  admin: string,
-) {
+/** A PATCH of a binding: its fields, the version it expects (If-Match, or null), the admin making it. */
+export interface BindingPatchRequest {
+  readonly patch: BindingPatch;
+  readonly ifMatch: number | null;
+  readonly admin: string;
+}
+
+export async function patchBinding(deps: BindingDeps, id: number, { patch, ifMatch, admin }: BindingPatchRequest) {
   const attempt = async () => {
     const previous = await deps.bindings.get(id);
     if (!previous) throw bindingNotFound();

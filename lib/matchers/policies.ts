@@ -226,8 +226,7 @@ export async function testPolicy(
   deps: PolicyTestDeps,
   uuid: string,
   input: PolicyTestInput,
-  admin: Pick<Admin, 'actions'>,
-  now = new Date(),
+  { admin, now = new Date() }: { admin: Pick<Admin, 'actions'>; now?: Date },
 ) {
   if (input.event === undefined && !admin.actions.includes('auditlog_read')) {
     throw new DomainError('auth.forbidden', 'auditlog_read');
