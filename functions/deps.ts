@@ -23,6 +23,8 @@ import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { webhookSettingsFrom } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
 import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
+import type { RuleReplayDeps } from '../lib/rules/replay.ts';
+import type { RuleDeps } from '../lib/rules/rules.ts';
 import { adminStore } from '../lib/store/admins.ts';
 import { tallies } from '../lib/store/analytics.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
@@ -33,6 +35,7 @@ import { eventLog } from '../lib/store/event-log.ts';
 import { eventStore } from '../lib/store/events.ts';
 import { ingestStore } from '../lib/store/ingest.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { ruleStore } from '../lib/store/rules.ts';
 
 /** Who is calling (the authorizer). */
 export const admins: AdminStore = adminStore;
@@ -63,6 +66,12 @@ export const eventLogReader = /* @__PURE__ */ eventLog({ readBudget });
 
 /** What the analytics routes read: the event log, the seal's tallies and the budget. */
 export const analyticsDeps = { log: eventLogReader, tallies, readBudget };
+
+/** The detection rule routes. */
+export const ruleDeps: RuleDeps = { rules: ruleStore };
+
+/** Replaying stored events through a rule: the rule, the event log and the budget. */
+export const ruleReplayDeps: RuleReplayDeps = { rules: ruleStore, log: eventLogReader, readBudget };
 
 /** The ingest write: event, claim and counter changes in one transaction. */
 export const ingest: IngestStore = ingestStore;

@@ -265,6 +265,45 @@ export const routes = [
     dialect: 'authentik',
     access: 'write',
   },
+  // Detection rules (issue 22): authentik conventions; the live evaluation is not built yet.
+  { key: 'GET /rules/', fn: 'rules-list', action: 'eventhandling_read', dialect: 'authentik', access: 'read' },
+  { key: 'POST /rules/', fn: 'rules-create', action: 'eventhandling_write', dialect: 'authentik', access: 'write' },
+  {
+    key: 'GET /rules/{rule_uuid}/',
+    fn: 'rules-get',
+    action: 'eventhandling_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
+  {
+    key: 'PUT /rules/{rule_uuid}/',
+    fn: 'rules-update',
+    action: 'eventhandling_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'PATCH /rules/{rule_uuid}/',
+    fn: 'rules-patch',
+    action: 'eventhandling_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  {
+    key: 'DELETE /rules/{rule_uuid}/',
+    fn: 'rules-delete',
+    action: 'eventhandling_write',
+    dialect: 'authentik',
+    access: 'write',
+  },
+  // A replay of stored history: it answers the log's events and values, so it needs what reading the log needs.
+  {
+    key: 'POST /rules/{rule_uuid}/test/',
+    fn: 'rules-test',
+    action: 'auditlog_read',
+    dialect: 'authentik',
+    access: 'read',
+  },
   // No authorizer: the function opens the route with the connector's own secret (an admin token does not).
   {
     key: 'POST /ingest/{connector_uuid}',

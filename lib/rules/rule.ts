@@ -107,8 +107,11 @@ const field = path.meta({
 });
 const groupBy = z
   .array(path, { error: missingOr('Expected a list of items.') })
-  .max(ruleLimits.groupBy, { error: messages.groupByLength })
-  .refine((paths) => new Set(paths).size === paths.length, { error: messages.groupByTwice })
+  // A refinement, not .max(): zod would measure a string's length too.
+  .superRefine((paths, context) => {
+    if (paths.length > ruleLimits.groupBy) context.addIssue({ code: 'custom', message: messages.groupByLength });
+    else if (new Set(paths).size !== paths.length) context.addIssue({ code: 'custom', message: messages.groupByTwice });
+  })
   .meta({
     description:
       'Up to 3 paths as a query names them (`user.username`, `client_ip`, `context.x.y`); each combination of their values is a group of its own, a missing one groups under null.',

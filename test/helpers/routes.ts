@@ -26,6 +26,7 @@ export const pathParameters: Record<string, { plausible: string; invalid: string
   handlermodule: { plausible: 'WebHook', invalid: [] },
   policy_uuid: { plausible: '3f2c1a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b', invalid: ['not-a-uuid', '3f2c1a4b'] },
   connector_uuid: { plausible: '6d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d5e6', invalid: ['not-a-uuid', '6d1e2f3a'] },
+  rule_uuid: { plausible: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', invalid: ['not-a-uuid', '9a8b7c6d'] },
   id: {
     plausible: '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.1.post_webhook',
     invalid: ['not-a-delivery', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.1', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.-1.x'],

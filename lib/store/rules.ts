@@ -1,0 +1,142 @@
+// Detection rule items. Key shapes:
+//   rule        pk RULE#<uuid>         sk RULE       rpk RULES  rsk <name>#<uuid>   + rule, version
+//   name claim  pk RULE_NAME#<sha256>  sk RULE_NAME  uuid
+// As matcher policies: the claim makes names unique atomically, in the transaction of the write.
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { VersionConflict } from '../conflicts.ts';
+import type { Event } from '../events/event.ts';
+import { type DetectionRule, RuleNameTaken, type StoredDetectionRule } from '../rules/rule.ts';
+import type { RuleStore } from '../rules/rules.ts';
+import { documents, queryAll, tableName } from './client.ts';
+import { transactWrite } from './conflicts.ts';
+import { eventPut } from './events.ts';
+import { afterEventsWritten } from './events-written.ts';
+import { refIndex } from './table.ts';
+
+const ruleKey = (uuid: string) => ({ pk: `RULE#${uuid.toLowerCase()}`, sk: 'RULE' });
+// Hashed: a name may be longer than a comfortable key, and its bytes need no escaping.
+const nameClaimKey = (name: string) => ({
+  pk: `RULE_NAME#${createHash('sha256').update(name).digest('base64url')}`,
+  sk: 'RULE_NAME',
+});
+const listKey = 'RULES';
+
+const stored = (item: Record<string, unknown>): StoredDetectionRule => ({
+  ...(item.rule as DetectionRule),
+  version: item.version as number,
+});
+
+const claimPut = (name: string, uuid: string) => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...nameClaimKey(name), uuid },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+const claimDelete = (name: string, uuid: string) => ({
+  Delete: {
+    TableName: tableName,
+    Key: nameClaimKey(name),
+    ConditionExpression: '#uuid = :uuid',
+    ExpressionAttributeNames: { '#uuid': 'uuid' },
+    ExpressionAttributeValues: { ':uuid': uuid },
+  },
+});
+
+export const ruleStore: RuleStore = {
+  async get(uuid) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: ruleKey(uuid), ConsistentRead: true }),
+    );
+    return Item ? stored(Item) : null;
+  },
+
+  async nameHolder(name) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: nameClaimKey(name), ConsistentRead: true }),
+    );
+    return Item ? (Item.uuid as string) : null;
+  },
+
+  /** Every rule, in name order (the index's sort key). */
+  async all() {
+    const items = await queryAll({
+      IndexName: refIndex,
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': listKey },
+    });
+    return items.map(stored);
+  },
+
+  /** Creates the rule (version 1), its name claim and the audit event, in one transaction. */
+  async create(rule, audit: Event) {
+    await transactWrite(
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...ruleKey(rule.pk), rpk: listKey, rsk: `${rule.name}#${rule.pk}`, rule, version: 1 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        claimPut(rule.name, rule.pk),
+        await eventPut(audit),
+      ],
+      (index) => (index === 1 ? new RuleNameTaken(rule.name) : new VersionConflict('the uuid exists')),
+    );
+    await afterEventsWritten([audit]);
+    return { ...rule, version: 1 };
+  },
+
+  /** Replaces the rule if it is still at `previous.version`, moving the name claim when the name changes. */
+  async update(rule, previous, audit: Event) {
+    const renamed = rule.name !== previous.name;
+    await transactWrite(
+      [
+        {
+          Update: {
+            TableName: tableName,
+            Key: ruleKey(rule.pk),
+            UpdateExpression: 'SET #rule = :rule, rsk = :rsk, version = :next',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#rule': 'rule' },
+            ExpressionAttributeValues: {
+              ':rule': rule,
+              ':rsk': `${rule.name}#${rule.pk}`,
+              ':next': previous.version + 1,
+              ':version': previous.version,
+            },
+          },
+        },
+        ...(renamed ? [claimPut(rule.name, rule.pk), claimDelete(previous.name, rule.pk)] : []),
+        await eventPut(audit),
+      ],
+      (index) =>
+        index === 1 ? new RuleNameTaken(rule.name) : new VersionConflict('the rule changed since it was read'),
+    );
+    await afterEventsWritten([audit]);
+    return { ...rule, version: previous.version + 1 };
+  },
+
+  /** Deletes the rule and its name claim if it is still at `previous.version`. */
+  async remove(previous, audit: Event) {
+    await transactWrite(
+      [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: ruleKey(previous.pk),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': previous.version },
+          },
+        },
+        claimDelete(previous.name, previous.pk),
+        await eventPut(audit),
+      ],
+      () => new VersionConflict('the rule changed since it was read'),
+    );
+    await afterEventsWritten([audit]);
+  },
+};
