@@ -67,15 +67,17 @@ const missingOr = (message: string) => (issue: { input?: unknown }) =>
 const typeName = (value: unknown) =>
   value === null
     ? 'NoneType'
-    : typeof value === 'string'
-      ? 'str'
-      : typeof value === 'boolean'
-        ? 'bool'
-        : typeof value === 'number'
-          ? Number.isInteger(value)
-            ? 'int'
-            : 'float'
-          : 'dict';
+    : Array.isArray(value)
+      ? 'list'
+      : typeof value === 'string'
+        ? 'str'
+        : typeof value === 'boolean'
+          ? 'bool'
+          : typeof value === 'number'
+            ? Number.isInteger(value)
+              ? 'int'
+              : 'float'
+            : 'dict';
 
 const text = () =>
   z
