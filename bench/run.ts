@@ -6,7 +6,7 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
 import { benchTables } from './service.ts';
 
-const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query', 'burst', 'bounds'] as const;
+const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query', 'burst', 'bounds', 'connectors'] as const;
 type Section = (typeof sections)[number];
 
 const { values, positionals } = parseArgs({
@@ -66,6 +66,7 @@ try {
     query: async () => (await import('./query.ts')).queryFigures(),
     burst: async () => (await import('./burst.ts')).burstFigures(endpoint),
     bounds: async () => (await import('./request-bounds.ts')).requestBoundFigures(endpoint),
+    connectors: async () => (await import('./connector-ingest.ts')).connectorIngestFigures(endpoint),
   };
   let failed = false;
   for (const section of chosen) {

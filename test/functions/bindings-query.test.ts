@@ -131,7 +131,7 @@ describe('the query condition', () => {
       user: { username: 'vip-x' },
       context: { geo: { country: 'XX' } },
     });
-    expect(xx.context).toEqual({ geo: { country: 'XX' }, by_policy: 'yes' });
+    expect(xx.context).toEqual({ geo: { country: 'XX' }, by_policy: 'yes', ...postedByRoot });
   });
 
   it('decides post dispatch, alone and through a matcher policy, AND-ed with the other conditions', async () => {

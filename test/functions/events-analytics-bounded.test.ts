@@ -87,6 +87,18 @@ describe('made-up actions weigh on the months they were made in only', () => {
   });
 });
 
+describe('stats/ counts every value at every step', () => {
+  it('refuses more than 64 counts in all (steps × values) with 400 naming count_steps, at once', async () => {
+    const steps = Array.from({ length: 10 }, (_, i) => `count_steps=${encodeURIComponent(`hours=${i + 1}`)}`).join('&');
+    const values = (n: number) => Array.from({ length: n }, (_, i) => `custom_made_up_${i}`).join(',');
+    const over = await service.call('GET', `/events/events/stats/?actions=${values(7)}&${steps}`);
+    expect(over.status, over.text).toBe(400);
+    expect(Object.keys(over.body)).toEqual(['count_steps']);
+    const within = await service.call('GET', `/events/events/stats/?actions=${values(6)}&${steps}`);
+    expect(within.status, within.text).toBe(200);
+  });
+});
+
 describe('an action authorized for more applications than one request expands', () => {
   it('top_per_user/ reads them as events within the budget, else refuses naming action', async () => {
     const all = await service.call('GET', '/events/events/top_per_user/?action=login');

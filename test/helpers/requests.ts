@@ -14,6 +14,8 @@ export interface RouteRequest {
   form?: Record<string, string>;
   raw?: string;
   headers?: Record<string, string>;
+  /** The whole Authorization header, when it is not the admin's (a connector's secret). */
+  authorization?: string;
 }
 
 export interface ValidInputs<T = unknown> {
@@ -34,6 +36,7 @@ export function send(
     form: request.form,
     raw: request.raw,
     headers: request.headers,
+    authorization: request.authorization,
     ...options,
   });
 }
@@ -163,7 +166,90 @@ const onThePolicy =
     json: body ? await body(value, service) : undefined,
   });
 
+const connectorKinds = ['okta', 'auth0', 'cloudevents', 'authentik', 'keycloak'] as const;
+export const connectorBody = fc.record(
+  {
+    name: text(40).filter((name) => name.trim() !== ''),
+    kind: fc.constantFrom(...connectorKinds),
+    enabled: fc.boolean(),
+  },
+  { requiredKeys: ['name', 'kind'] },
+);
+
+/** Creates a connector of a kind through the API: its uuid and secret. */
+export async function createConnector(service: Service, kind = 'authentik'): Promise<{ pk: string; secret: string }> {
+  const answer = await service.call('POST', '/connectors/', { json: { name: `fuzz ${crypto.randomUUID()}`, kind } });
+  if (answer.status !== 201) throw new Error(`could not create a connector: ${answer.status} ${answer.text}`);
+  return answer.body;
+}
+
+const onTheConnector =
+  (key: string, body?: (value: any) => unknown) =>
+  async (service: Service, value: unknown): Promise<RouteRequest> => ({
+    path: fillPath(key, { connector_uuid: (await createConnector(service)).pk }),
+    json: body ? body(value) : undefined,
+  });
+
+/** An authentik-kind ingest: events as authentik serializes them, each with its own pk (the native id). */
+const authentikRecords = fc.array(
+  eventBody.map((event) => ({ ...event, pk: crypto.randomUUID(), created: new Date().toISOString() })),
+  { minLength: 1, maxLength: 3 },
+);
+
 export const validInputs: Record<string, ValidInputs<any>> = {
+  'GET /connectors/': {
+    arbitrary: fc.record(
+      {
+        page: fc.constant('1'),
+        page_size: fc.integer({ min: 1, max: 1000 }).map(asText),
+        kind: fc.constantFrom(...connectorKinds),
+      },
+      { requiredKeys: [] },
+    ),
+    request: async (_service, query) => ({ path: '/connectors/', query }),
+  },
+  'POST /connectors/': {
+    arbitrary: connectorBody.map((body) => ({ ...body, name: `${body.name} ${crypto.randomUUID()}` })),
+    request: async (_service, body) => ({ path: '/connectors/', json: body }),
+  },
+  'GET /connectors/{connector_uuid}/': {
+    arbitrary: fc.constant(null),
+    request: onTheConnector('GET /connectors/{connector_uuid}/'),
+  },
+  'PATCH /connectors/{connector_uuid}/': {
+    arbitrary: fc.record({ enabled: fc.boolean(), kind: fc.constantFrom(...connectorKinds) }, { requiredKeys: [] }),
+    request: onTheConnector('PATCH /connectors/{connector_uuid}/', (body) => body),
+  },
+  'DELETE /connectors/{connector_uuid}/': {
+    arbitrary: fc.constant(null),
+    request: onTheConnector('DELETE /connectors/{connector_uuid}/'),
+  },
+  'POST /connectors/{connector_uuid}/rotate/': {
+    arbitrary: fc.constant(null),
+    request: onTheConnector('POST /connectors/{connector_uuid}/rotate/'),
+  },
+  'POST /ingest/{connector_uuid}': {
+    arbitrary: authentikRecords,
+    request: async (service, records) => {
+      const connector = await createConnector(service);
+      return {
+        path: fillPath('POST /ingest/{connector_uuid}', { connector_uuid: connector.pk }),
+        raw: JSON.stringify(records),
+        authorization: `Bearer ${connector.secret}`,
+      };
+    },
+  },
+  'GET /ingest/{connector_uuid}': {
+    arbitrary: fc.string({ minLength: 1, maxLength: 40 }).filter((text) => /^[\x21-\x7e]+$/.test(text)),
+    request: async (service, challenge) => {
+      const connector = await createConnector(service, 'okta');
+      return {
+        path: fillPath('GET /ingest/{connector_uuid}', { connector_uuid: connector.pk }),
+        headers: { 'x-okta-verification-challenge': challenge },
+        authorization: connector.secret,
+      };
+    },
+  },
   'POST /events/events/': {
     arbitrary: eventBody,
     request: async (_service, body) => ({ path: '/events/events/', json: body }),
