@@ -2,7 +2,7 @@
 // (lib/connectors/mapping.ts) and each event runs the ingest of POST /events/events/ (masking,
 // pre bindings, counters), claimed by its native id so that a redelivery stores nothing twice.
 import { DomainError } from '../errors.ts';
-import type { Event, EventInput } from '../events/event.ts';
+import type { Event } from '../events/event.ts';
 import { type IngestOptions, type IngestStore, ingestEvent } from '../events/ingest.ts';
 import { normalUuid } from '../matchers/policy.ts';
 import type { Connector } from './connector.ts';
@@ -58,6 +58,9 @@ function tooBig(mapped: MappedEvent): string | null {
   return null;
 }
 
+/** Events of one request written at once (each its own transaction). */
+const concurrentWrites = 8;
+
 /** How long a native id is remembered: a redelivery within it stores nothing new. */
 export const nativeIdDays = 7;
 
@@ -92,7 +95,10 @@ export async function verifyConnector(
   return { verification: challenge };
 }
 
-async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped: MappedEvent, now: Date) {
+async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped: MappedEvent) {
+  // Created when it is written, as POST /events/events/ does: an event created long before its write
+  // is a late write the live seal must be told of (lib/store/late-writes.ts).
+  const now = deps.now?.() ?? new Date();
   try {
     const answer = await ingestEvent(deps.ingest, mapped.input, {
       now,
@@ -103,7 +109,12 @@ async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped:
       },
       retentionDays: deps.retentionDays,
       pre: deps.pre,
-      idempotency: { admin: `connector:${connector.pk}`, key: mapped.nativeId, ttlSeconds: nativeIdDays * 86_400 },
+      idempotency: {
+        admin: `connector:${connector.pk}`,
+        key: mapped.nativeId,
+        ttlSeconds: nativeIdDays * 86_400,
+        keeps: 'id',
+      },
     });
     return { event: (answer.body as Event).pk, replayed: answer.replayed === true };
   } catch (error) {
@@ -137,20 +148,27 @@ export async function ingestFromConnector(
 ): Promise<IngestReply> {
   const connector = await openedConnector(deps, uuidText, authorization);
   const mapped = mapped400(() => mapIngestRequest(connector.kind, request));
-  const now = deps.now?.() ?? new Date();
   const reply: IngestReply = { stored: 0, duplicates: 0, skipped: mapped.skipped.map(skippedView), events: [] };
-  // In order: a failure answers 5xx, and the vendor's retry stores what is missing, nothing twice.
-  for (const event of mapped.events) {
+  const storable = mapped.events.filter((event) => {
     const problem = tooBig(event);
-    if (problem !== null) {
-      reply.skipped.push({ position: event.position, native_id: event.nativeId, reason: problem });
-      continue;
+    if (problem !== null) reply.skipped.push({ position: event.position, native_id: event.nativeId, reason: problem });
+    return problem === null;
+  });
+  // A few at a time: a failure answers 5xx, and the platform's retry stores what is missing, nothing twice.
+  const stored = new Array<Awaited<ReturnType<typeof storeOne>>>(storable.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < storable.length; i = next++) {
+      stored[i] = await storeOne(deps, connector, storable[i] as MappedEvent);
     }
-    const one = await storeOne(deps, connector, event, now);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrentWrites, storable.length) }, worker));
+  for (const one of stored) {
     if (one.replayed) reply.duplicates++;
     else reply.stored++;
     if (one.event) reply.events.push(one.event);
   }
-  if (reply.stored > 0) await deps.connectors.noteReceived(connector.pk, reply.stored, now.toISOString());
+  reply.skipped.sort((a, b) => a.position - b.position);
+  if (reply.stored > 0) await deps.connectors.noteReceived(connector.pk, reply.stored, new Date().toISOString());
   return reply;
 }

@@ -23,7 +23,13 @@ export interface IngestOptions {
   retentionDays: number;
   provenance: Provenance;
   /** The admin who sent the event and the Idempotency-Key header, when given. */
-  idempotency?: { admin: string; key: string; ttlSeconds: number };
+  idempotency?: {
+    admin: string;
+    key: string;
+    ttlSeconds: number;
+    /** What the claim keeps to answer a repeat: the event (the default), or only its id (a connector's native id). */
+    keeps?: 'event' | 'id';
+  };
   /**
    * The pre bindings: may change the event or refuse it; `counters` is what they change, written
    * with the event; `afterStore` writes what they recorded and never throws.
@@ -69,7 +75,10 @@ export async function ingestEvent(
     return { status: 201, body: event };
   }
   const reply = { requestHash, status: 201, body: event satisfies Event };
-  const earlier = await store.put(event, { ...options.idempotency, reply }, pre.counters);
+  // A claim that keeps only the id costs one write unit instead of the event's size again.
+  const kept = options.idempotency.keeps === 'id' ? { ...reply, body: { pk: event.pk } } : reply;
+  const { keeps: _keeps, ...claim } = options.idempotency;
+  const earlier = await store.put(event, { ...claim, reply: kept }, pre.counters);
   if (!earlier) {
     await pre.afterStore();
     return reply;
