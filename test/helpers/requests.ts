@@ -196,7 +196,128 @@ const authentikRecords = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
+const rulePaths = [
+  'action',
+  'app',
+  'client_ip',
+  'user.username',
+  'brand.name',
+  'context.geo.country',
+  'context.__proto__',
+] as const;
+const ruleQuery = fc.oneof(
+  fc.constantFrom(
+    'client_ip in cidr("10.0.0.0/8")',
+    'user.username startswith "adm" and app = "authentik.core"',
+    'context.geo.country in ("NL", "DE")',
+  ),
+  eventAction.map((action) => `action = "${action}"`),
+);
+/** A body `POST /rules/` accepts: value_count with a field none of its group_by paths names. */
+export const ruleBody = fc
+  .record(
+    {
+      name: fc.tuple(text(30), uuid).map(([name, id]) => `${name.trim() || 'rule'} ${id}`),
+      query: ruleQuery,
+      type: fc.constantFrom('event_count', 'value_count'),
+      field: fc.constantFrom(...rulePaths),
+      group_by: fc.subarray([...rulePaths], { maxLength: 3 }),
+      window: fc.integer({ min: 10, max: 86_400 }),
+      threshold: fc.integer({ min: 1, max: 1_000_000 }),
+      suppress_for: fc.integer({ min: 0, max: 604_800 }),
+      severity: fc.constantFrom('notice', 'warning', 'alert'),
+      enabled: fc.boolean(),
+    },
+    { requiredKeys: ['name', 'query', 'type', 'field', 'window', 'threshold'] },
+  )
+  .map(({ field, ...body }) =>
+    body.type === 'value_count'
+      ? { ...body, field, group_by: (body.group_by ?? []).filter((path) => path !== field) }
+      : body,
+  );
+
+/** Creates a detection rule through the API (its query matches no stored event) and returns its uuid. */
+export async function createRule(service: Service): Promise<string> {
+  const answer = await service.call('POST', '/rules/', {
+    json: {
+      name: `fuzz target ${crypto.randomUUID()}`,
+      query: `action = "custom_fuzz_${crypto.randomUUID().slice(0, 8)}"`,
+      type: 'event_count',
+      window: 60,
+      threshold: 5,
+    },
+  });
+  if (answer.status !== 201) throw new Error(`could not create a rule: ${answer.status} ${answer.text}`);
+  return answer.body.pk as string;
+}
+
+const onTheRule =
+  (key: string, body?: (value: any) => unknown) =>
+  async (service: Service, value: unknown): Promise<RouteRequest> => ({
+    path: fillPath(key, { rule_uuid: await createRule(service) }),
+    json: body ? body(value) : undefined,
+  });
+
+/** A replay's range: none (the default), or at most 7 days. */
+const replayRange = fc.oneof(
+  fc.constant({}),
+  fc
+    .tuple(
+      fc.date({ min: new Date('2000-01-08'), max: new Date('2100-01-01'), noInvalidDate: true }),
+      fc.integer({ min: 1, max: 7 * 86_400_000 }),
+    )
+    .map(([to, span]) => ({
+      created__gte: new Date(to.getTime() - span).toISOString(),
+      created__lt: to.toISOString(),
+    })),
+);
+
 export const validInputs: Record<string, ValidInputs<any>> = {
+  'GET /rules/': {
+    arbitrary: fc.record(
+      {
+        page: fc.constant('1'),
+        page_size: fc.integer({ min: 1, max: 1000 }).map(asText),
+        search: text(20),
+        type: fc.constantFrom('event_count', 'value_count'),
+        ordering: fc.constantFrom('name', '-threshold', 'severity,-window'),
+      },
+      { requiredKeys: [] },
+    ),
+    request: async (_service, query) => ({ path: '/rules/', query }),
+  },
+  'POST /rules/': {
+    arbitrary: ruleBody,
+    request: async (_service, body) => ({ path: '/rules/', json: body }),
+  },
+  'GET /rules/{rule_uuid}/': {
+    arbitrary: fc.constant(null),
+    request: onTheRule('GET /rules/{rule_uuid}/'),
+  },
+  'PUT /rules/{rule_uuid}/': {
+    arbitrary: ruleBody,
+    request: onTheRule('PUT /rules/{rule_uuid}/', (body) => body),
+  },
+  'PATCH /rules/{rule_uuid}/': {
+    arbitrary: fc.record(
+      {
+        enabled: fc.boolean(),
+        threshold: fc.integer({ min: 1, max: 1_000_000 }),
+        severity: fc.constantFrom('notice', 'warning', 'alert'),
+        group_by: fc.subarray([...rulePaths], { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+    request: onTheRule('PATCH /rules/{rule_uuid}/', (body) => body),
+  },
+  'DELETE /rules/{rule_uuid}/': {
+    arbitrary: fc.constant(null),
+    request: onTheRule('DELETE /rules/{rule_uuid}/'),
+  },
+  'POST /rules/{rule_uuid}/test/': {
+    arbitrary: replayRange,
+    request: onTheRule('POST /rules/{rule_uuid}/test/', (body) => body),
+  },
   'GET /connectors/': {
     arbitrary: fc.record(
       {
