@@ -13,6 +13,6 @@ export const handler = routeHandler(
   },
   async ({ body, admin, headers }) => ({
     status: 201,
-    body: await createConnector(connectorDeps, body, admin.name, baseUrlOf(headers)),
+    body: await createConnector(connectorDeps, body, { admin: admin.name, baseUrl: baseUrlOf(headers) }),
   }),
 );

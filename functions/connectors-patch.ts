@@ -15,6 +15,9 @@ export const handler = routeHandler(
   },
   async ({ path, body, admin, headers }) => ({
     status: 200,
-    body: await updateConnector(connectorDeps, path.connector_uuid, body, admin.name, baseUrlOf(headers)),
+    body: await updateConnector(connectorDeps, path.connector_uuid, body, {
+      admin: admin.name,
+      baseUrl: baseUrlOf(headers),
+    }),
   }),
 );

@@ -14,6 +14,9 @@ export const handler = routeHandler(
   },
   async ({ path, admin, headers }) => ({
     status: 200,
-    body: await rotateConnectorSecret(connectorDeps, path.connector_uuid, admin.name, baseUrlOf(headers)),
+    body: await rotateConnectorSecret(connectorDeps, path.connector_uuid, {
+      admin: admin.name,
+      baseUrl: baseUrlOf(headers),
+    }),
   }),
 );

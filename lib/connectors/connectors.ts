@@ -43,6 +43,12 @@ export interface ConnectorDeps {
 /** Where the service is reached, for `ingest_url`: the API's URL, or the local gateway's. */
 export type BaseUrl = string;
 
+/** Who changes a connector (named in the audit event) and where they reached the service. */
+export interface Asker {
+  admin: string;
+  baseUrl: BaseUrl;
+}
+
 const auditModel = (connector: Connector) => ({ model_name: 'connector', pk: connector.pk, name: connector.name });
 const nameTaken = () => invalid('name', messages.nameTaken);
 
@@ -87,7 +93,7 @@ export async function readConnector(deps: ConnectorDeps, uuid: string, baseUrl: 
   return connectorView(await existing(deps, uuid), baseUrl);
 }
 
-export async function createConnector(deps: ConnectorDeps, input: ConnectorInput, admin: string, baseUrl: BaseUrl) {
+export async function createConnector(deps: ConnectorDeps, input: ConnectorInput, { admin, baseUrl }: Asker) {
   const secret = newConnectorSecret();
   const connector: Connector = {
     pk: randomUUID(),
@@ -124,8 +130,7 @@ export async function updateConnector(
   deps: ConnectorDeps,
   uuid: string,
   patch: ConnectorPatch,
-  admin: string,
-  baseUrl: BaseUrl,
+  { admin, baseUrl }: Asker,
 ): Promise<ConnectorView> {
   const saved = await change(deps, uuid, admin, (current) => ({
     ...current,
@@ -137,7 +142,7 @@ export async function updateConnector(
 }
 
 /** A new secret: the old one stops opening the ingest route at once. */
-export async function rotateConnectorSecret(deps: ConnectorDeps, uuid: string, admin: string, baseUrl: BaseUrl) {
+export async function rotateConnectorSecret(deps: ConnectorDeps, uuid: string, { admin, baseUrl }: Asker) {
   const secret = newConnectorSecret();
   const saved = await change(deps, uuid, admin, (current) => ({ ...current, secretHash: secretHash(secret) }));
   return { ...connectorView(saved, baseUrl), secret };

@@ -4,6 +4,7 @@
 // answers) is read as events through the event log, within the read budget.
 import * as z from 'zod';
 import { DomainError } from '../errors.ts';
+import { dayMs, minuteMs } from '../time-units.ts';
 import type { Event } from './event.ts';
 import { eventListQuery } from './event-list-query.ts';
 import type { EventLog, TimeRange } from './event-log.ts';
@@ -144,8 +145,6 @@ export interface Answer<T> {
 
 // ---- How a selection maps onto what the seal tallies ----
 
-const minuteMs = 60_000;
-const dayMs = 86_400_000;
 const sixHoursMs = 6 * 3_600_000;
 const ceilMinute = (ms: number) => Math.ceil(ms / minuteMs) * minuteMs;
 

@@ -3,6 +3,7 @@
 // is read through the event log and the others checked on each event.
 import { invalid } from '../errors.ts';
 import { parseNetwork } from '../net/ip.ts';
+import { valueAtPath } from '../own-keys.ts';
 import { compilePlainSearch, compileQuery, indexTerms, planSearch, type Query } from '../query/akql.ts';
 import { eventActions, isEventAction } from './actions.ts';
 import { type Event, eventActor } from './event.ts';
@@ -11,11 +12,7 @@ import type { EventLog, EventLogQuery, FoundEvents, TimeRange } from './event-lo
 import { allEvents, ipTerm, modelPkTerm, type Term } from './terms.ts';
 import { uuid7Time } from './uuid7.ts';
 
-const path = (value: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>(
-    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
-    value,
-  );
+const path = (value: unknown, ...keys: string[]): unknown => valueAtPath(value, keys);
 
 const same = (value: unknown, wanted: string) => value !== undefined && value !== null && String(value) === wanted;
 

@@ -5,6 +5,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tallied, Tallies, TallyGroup } from '../events/analytics.ts';
 import type { TimeRange } from '../events/event-log.ts';
 import { UserSketch } from '../events/user-sketch.ts';
+import { dayMs, minuteMs } from '../time-units.ts';
 import { actionAppPartition } from './action-apps.ts';
 import { actionsOfMonths } from './actions-seen.ts';
 import { documents, queryItems, tableName } from './client.ts';
@@ -12,8 +13,6 @@ import { rollupPartition } from './event-keys.ts';
 import { childStart, type Level, type LevelTag, levels, liveOf, type Rollup, readRollups } from './rollups.ts';
 import { sealedThrough } from './seal.ts';
 import { usersSortKey } from './user-sketches.ts';
-
-const minuteMs = 60_000;
 
 /** A term value as its keys hold it (long values by their hash). */
 const keyOf = (kind: 'action' | 'authorized_app', value: string) =>
@@ -190,7 +189,6 @@ export const tallies: Tallies = {
         for (const tallied of group.of) await sketchOf(partitionOf(tallied), range, sketch, { sealedEnd, nowMs });
       }),
     );
-    const dayMs = 86_400_000;
     // A range cutting a sealed day counts that whole day's users.
     const cut = (range.from > 0 && range.from % dayMs !== 0) || (range.to < sealedEnd && range.to % dayMs !== 0);
     return { users, estimated: range.from < range.to && cut };

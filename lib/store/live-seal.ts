@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uuid7Time } from '../events/uuid7.ts';
+import { minuteMs } from '../time-units.ts';
 import { actionAppPrefix } from './action-apps.ts';
 import { documents, getAll, putAll, queryItems, tableName } from './client.ts';
 import { conditionFailed, ignoreFailedCondition } from './conflicts.ts';
@@ -19,7 +20,6 @@ import { chunkOf, entriesOf, type ListedEntry, listingChunks, listsEvery } from 
 import { sealedThrough } from './seal.ts';
 import { countEvents, countItem, nextEventMinute, oneDayAfter, type TermCount, undecided } from './term-counts.ts';
 
-const minuteMs = 60_000;
 const leaseMs = 10_000;
 /** The longest stretch one pass reads (a sealer catching up goes a minute at a time). */
 const maxStretchMs = 60_000;

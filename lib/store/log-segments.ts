@@ -4,6 +4,7 @@
 import type { TimeRange } from '../events/event-log.ts';
 import { actorPersonOf, type Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
+import { minuteMs } from '../time-units.ts';
 import { type PairVia, rollupPartition, sourceOf, termSources } from './event-keys.ts';
 import { listedEntries } from './listings.ts';
 import { type LiveMark, liveMark, type Provisional, provisionalMinutes, trackedAbove } from './live-seal.ts';
@@ -18,7 +19,6 @@ import {
   unbudgeted,
 } from './term-events.ts';
 
-const minuteMs = 60_000;
 /** Past the live mark, more events than this end the answer `newestCutMs` ago ("The live log"). */
 const newestReadAbove = 64;
 const newestCutMs = 1_000;

@@ -5,6 +5,7 @@ import { DomainError } from '../errors.ts';
 import type { Event } from '../events/event.ts';
 import type { Term } from '../events/terms.ts';
 import { uuid7Time } from '../events/uuid7.ts';
+import { minuteMs } from '../time-units.ts';
 import { decodeBody } from './codec.ts';
 import { rollupPartition, sourceOf, termSources, unindexed } from './event-keys.ts';
 import { eventStore } from './events.ts';
@@ -21,8 +22,6 @@ import {
   termEvents,
   unbudgeted,
 } from './term-events.ts';
-
-const minuteMs = 60_000;
 
 /** One term without an index of its own: its pages are fetched by id from its listings. */
 export const isUnindexed = (terms: readonly Term[]) => terms.length === 1 && unindexed(terms[0] as Term);

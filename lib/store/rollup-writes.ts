@@ -3,6 +3,7 @@
 // a compact month that would outgrow its item becomes plain first. A term's first minute in a
 // month records its action (./actions-seen.ts) or its action's application (./action-apps.ts).
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { minuteMs } from '../time-units.ts';
 import { actionAppPrefix, actionPartitionPrefix, recordApp } from './action-apps.ts';
 import { recordAction, recordActionMonth } from './actions-seen.ts';
 import { documents, tableName } from './client.ts';
@@ -19,8 +20,6 @@ import {
   rollupOf,
 } from './rollups.ts';
 import { oneDayAfter, type TermCount, type TermMinute, undecided } from './term-counts.ts';
-
-const minuteMs = 60_000;
 
 /** Adds a term's minute to its rollups: to a compact month while it has room, else to hour, day and month. */
 export async function addMinute(term: TermMinute, month: Record<string, unknown> | undefined) {

@@ -6,11 +6,9 @@
 //           minute of creation), s (last sealed minute applied), ttl (after its last expiry)
 //           compact month (no D or H items): n, f (entries), f<expiry minute>_<ddhhmm> (events per
 //           expiry minute and minute of creation), s, ttl
-import { queryItems } from './client.ts';
 
-const minuteMs = 60_000;
-const hourMs = 3_600_000;
-const dayMs = 86_400_000;
+import { dayMs, hourMs, minuteMs } from '../time-units.ts';
+import { queryItems } from './client.ts';
 
 export type LevelTag = 'M' | 'D' | 'H';
 

@@ -5,6 +5,7 @@
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { minuteMs } from '../time-units.ts';
 import { documents, getAll, putAll, tableName } from './client.ts';
 import { conditionFailed, ignoreFailedCondition } from './conflicts.ts';
 import { listingItems } from './listings.ts';
@@ -13,7 +14,6 @@ import { levels } from './rollups.ts';
 import { countEvents, nextEventMinute, type TermCount, type TermMinute } from './term-counts.ts';
 import { addUsers } from './user-sketches.ts';
 
-const minuteMs = 60_000;
 const sealKey = { pk: 'SEAL', sk: 'SEAL' };
 const leaseMs = 5 * minuteMs;
 

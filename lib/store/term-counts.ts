@@ -6,14 +6,12 @@ import { type Tallied, usersSketched } from '../events/analytics.ts';
 import type { Event } from '../events/event.ts';
 import { userHash, userKey } from '../events/user-sketch.ts';
 import { uuid7Time } from '../events/uuid7.ts';
+import { dayMs, minuteMs } from '../time-units.ts';
 import { actionAppPartition } from './action-apps.ts';
 import { documents, queryItems, tableName } from './client.ts';
 import { decodeBody } from './codec.ts';
 import { actorPersonRollup, sortKeyBounds, termIndexes, timelineShards } from './event-keys.ts';
 import { bump } from './rollups.ts';
-
-const minuteMs = 60_000;
-const dayMs = 86_400_000;
 
 export interface TermCount {
   n: number;
