@@ -16,7 +16,7 @@ export const handler = routeHandler(
     summary: "Receive a platform's events with the connector's secret",
     path: connectorUuidParameter,
     textBody: { maxBytes: maxIngestBytes },
-    body: z.string().describe('The platform\'s request as it sends it: JSON, JSON lines or a CloudEvent.'),
+    body: z.string().describe("The platform's request as it sends it: JSON, JSON lines or a CloudEvent."),
     headers: { authorization: "`Bearer <secret>`, or the connector's secret as the whole value." },
     errors: ['auth.unauthenticated', 'input.tooLarge'],
     response: {
