@@ -6,7 +6,18 @@ import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { engineClient, ensureTable, freePort, type LocalEngine, startEngine } from '../infra/local/engine.ts';
 import { benchTables } from './service.ts';
 
-const sections = ['ingest', 'scale', 'throughput', 'bundles', 'load', 'dispatch', 'query', 'burst', 'bounds', 'connectors'] as const;
+const sections = [
+  'ingest',
+  'scale',
+  'throughput',
+  'bundles',
+  'load',
+  'dispatch',
+  'query',
+  'burst',
+  'bounds',
+  'connectors',
+] as const;
 type Section = (typeof sections)[number];
 
 const { values, positionals } = parseArgs({
