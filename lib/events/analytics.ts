@@ -268,9 +268,13 @@ async function countsPerStep(
   const { counts, estimated } = await deps.tallies.stepCounts(groups, inner, step, nowMs);
   let complete = true;
   const terms = groups.map((group) => group.of.filter((tallied): tallied is Term => tallied.kind !== 'action_app'));
-  if (terms.every((of, i) => of.length === (groups[i] as TallyGroup).of.length)) {
+  const parts = outer.flatMap((edge) => splitAtSteps(edge, step));
+  // Each part × group is one count of the event log: past the bound of one request (a long unsealed
+  // stretch of many steps), the edges' events are read within the budget instead.
+  const countable = parts.length * groups.length <= maxTermsPerRequest;
+  if (countable && terms.every((of, i) => of.length === (groups[i] as TallyGroup).of.length)) {
     // Groups of terms: the edges are counted by the event log (the live log keeps the unsealed minutes).
-    for (const part of outer.flatMap((edge) => splitAtSteps(edge, step))) {
+    for (const part of parts) {
       for (const [i, group] of groups.entries()) {
         const found = await deps.log.count(terms[i] as Term[], part);
         complete &&= !found.estimated;
