@@ -3,7 +3,6 @@
 //               + connector (with the secret's hash), version, received, last_received
 //   name claim  pk CONNECTOR_NAME#<sha256>  sk CONNECTOR_NAME  uuid
 // As matcher policies: the claim makes names unique atomically, in the transaction of the write.
-import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflict } from '../conflicts.ts';
 import type { Connector, StoredConnector } from '../connectors/connector.ts';
@@ -14,13 +13,11 @@ import { documents, queryAll, tableName } from './client.ts';
 import { ignoreFailedCondition, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
+import { nameClaims } from './name-claims.ts';
 import { refIndex } from './table.ts';
 
 const connectorKey = (uuid: string) => ({ pk: `CONNECTOR#${uuid.toLowerCase()}`, sk: 'CONNECTOR' });
-const nameClaimKey = (name: string) => ({
-  pk: `CONNECTOR_NAME#${createHash('sha256').update(name).digest('base64url')}`,
-  sk: 'CONNECTOR_NAME',
-});
+const claims = nameClaims('CONNECTOR');
 const listKey = 'CONNECTORS';
 
 const stored = (item: Record<string, unknown>): StoredConnector => ({
@@ -28,24 +25,6 @@ const stored = (item: Record<string, unknown>): StoredConnector => ({
   version: item.version as number,
   received: (item.received as number | undefined) ?? 0,
   last_received: (item.last_received as string | undefined) ?? null,
-});
-
-const claimPut = (name: string, uuid: string) => ({
-  Put: {
-    TableName: tableName,
-    Item: { ...nameClaimKey(name), uuid },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
-
-const claimDelete = (name: string, uuid: string) => ({
-  Delete: {
-    TableName: tableName,
-    Key: nameClaimKey(name),
-    ConditionExpression: '#uuid = :uuid',
-    ExpressionAttributeNames: { '#uuid': 'uuid' },
-    ExpressionAttributeValues: { ':uuid': uuid },
-  },
 });
 
 export const connectorStore: ConnectorStore & ReceivedCounter = {
@@ -82,7 +61,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        claimPut(connector.name, connector.pk),
+        claims.put(connector.name, connector.pk),
         await eventPut(audit),
       ],
       (index) => (index === 1 ? new ConnectorNameTaken(connector.name) : new VersionConflict('the uuid exists')),
@@ -110,7 +89,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
             },
           },
         },
-        ...(renamed ? [claimPut(connector.name, connector.pk), claimDelete(previous.name, connector.pk)] : []),
+        ...(renamed ? [claims.put(connector.name, connector.pk), claims.remove(previous.name, connector.pk)] : []),
         await eventPut(audit),
       ],
       (index) =>
@@ -133,7 +112,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
             ExpressionAttributeValues: { ':version': previous.version },
           },
         },
-        claimDelete(previous.name, previous.pk),
+        claims.remove(previous.name, previous.pk),
         await eventPut(audit),
       ],
       () => new VersionConflict('the connector changed since it was read'),

@@ -5,7 +5,6 @@
 // The claim makes names unique atomically: it is written in the same transaction as the
 // policy, conditioned on not existing. The bindings that name a policy are link items of the
 // binding store (rpk POLICY#<uuid>).
-import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
@@ -15,6 +14,7 @@ import { documents, queryAll, tableName } from './client.ts';
 import { type TransactItems, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
+import { nameClaims } from './name-claims.ts';
 import { refIndex } from './table.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
@@ -22,35 +22,13 @@ export const matcherPolicyKey = (uuid: string) => ({
   sk: 'MATCHER_POLICY',
 });
 
-// Hashed: a name may be longer than a comfortable key, and its bytes need no escaping.
-const nameClaimKey = (name: string) => ({
-  pk: `MATCHER_POLICY_NAME#${createHash('sha256').update(name).digest('base64url')}`,
-  sk: 'MATCHER_POLICY_NAME',
-});
+const claims = nameClaims('MATCHER_POLICY');
 
 const listKey = 'MATCHER_POLICIES';
 
 const stored = (item: Record<string, unknown>): StoredMatcherPolicy => ({
   ...(item.policy as MatcherPolicy),
   version: item.version as number,
-});
-
-const claimPut = (name: string, uuid: string) => ({
-  Put: {
-    TableName: tableName,
-    Item: { ...nameClaimKey(name), uuid },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
-
-const claimDelete = (name: string, uuid: string) => ({
-  Delete: {
-    TableName: tableName,
-    Key: nameClaimKey(name),
-    ConditionExpression: '#uuid = :uuid',
-    ExpressionAttributeNames: { '#uuid': 'uuid' },
-    ExpressionAttributeValues: { ':uuid': uuid },
-  },
 });
 
 export const matcherPolicyStore: MatcherPolicyStore = {
@@ -70,12 +48,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
   },
 
   /** The uuid of the policy holding this name, or null. */
-  async nameHolder(name: string): Promise<string | null> {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: tableName, Key: nameClaimKey(name), ConsistentRead: true }),
-    );
-    return Item ? (Item.uuid as string) : null;
-  },
+  nameHolder: (name: string) => claims.holder(name),
 
   /** Every policy, in name order (the index's sort key). */
   async all(): Promise<StoredMatcherPolicy[]> {
@@ -104,7 +77,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        claimPut(policy.name, policy.pk),
+        claims.put(policy.name, policy.pk),
         await eventPut(audit),
       ],
       (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the uuid exists')),
@@ -136,7 +109,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
             },
           },
         },
-        ...(renamed ? [claimPut(policy.name, policy.pk), claimDelete(previous.name, policy.pk)] : []),
+        ...(renamed ? [claims.put(policy.name, policy.pk), claims.remove(previous.name, policy.pk)] : []),
         await eventPut(audit),
       ],
       (index) =>
@@ -161,7 +134,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
             ExpressionAttributeValues: { ':version': previous.version, ':none': 0 },
           },
         },
-        claimDelete(previous.name, previous.pk),
+        claims.remove(previous.name, previous.pk),
         await eventPut(audit),
       ],
       () => new VersionConflict('the policy changed or was bound since it was read'),

@@ -2,7 +2,6 @@
 //   rule        pk RULE#<uuid>         sk RULE       rpk RULES  rsk <name>#<uuid>   + rule, version
 //   name claim  pk RULE_NAME#<sha256>  sk RULE_NAME  uuid
 // As matcher policies: the claim makes names unique atomically, in the transaction of the write.
-import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
@@ -12,37 +11,16 @@ import { documents, queryAll, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
+import { nameClaims } from './name-claims.ts';
 import { refIndex } from './table.ts';
 
 const ruleKey = (uuid: string) => ({ pk: `RULE#${uuid.toLowerCase()}`, sk: 'RULE' });
-// Hashed: a name may be longer than a comfortable key, and its bytes need no escaping.
-const nameClaimKey = (name: string) => ({
-  pk: `RULE_NAME#${createHash('sha256').update(name).digest('base64url')}`,
-  sk: 'RULE_NAME',
-});
+const claims = nameClaims('RULE');
 const listKey = 'RULES';
 
 const stored = (item: Record<string, unknown>): StoredDetectionRule => ({
   ...(item.rule as DetectionRule),
   version: item.version as number,
-});
-
-const claimPut = (name: string, uuid: string) => ({
-  Put: {
-    TableName: tableName,
-    Item: { ...nameClaimKey(name), uuid },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  },
-});
-
-const claimDelete = (name: string, uuid: string) => ({
-  Delete: {
-    TableName: tableName,
-    Key: nameClaimKey(name),
-    ConditionExpression: '#uuid = :uuid',
-    ExpressionAttributeNames: { '#uuid': 'uuid' },
-    ExpressionAttributeValues: { ':uuid': uuid },
-  },
 });
 
 export const ruleStore: RuleStore = {
@@ -53,12 +31,7 @@ export const ruleStore: RuleStore = {
     return Item ? stored(Item) : null;
   },
 
-  async nameHolder(name) {
-    const { Item } = await documents.send(
-      new GetCommand({ TableName: tableName, Key: nameClaimKey(name), ConsistentRead: true }),
-    );
-    return Item ? (Item.uuid as string) : null;
-  },
+  nameHolder: (name: string) => claims.holder(name),
 
   /** Every rule, in name order (the index's sort key). */
   async all() {
@@ -81,7 +54,7 @@ export const ruleStore: RuleStore = {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        claimPut(rule.name, rule.pk),
+        claims.put(rule.name, rule.pk),
         await eventPut(audit),
       ],
       (index) => (index === 1 ? new RuleNameTaken(rule.name) : new VersionConflict('the uuid exists')),
@@ -110,7 +83,7 @@ export const ruleStore: RuleStore = {
             },
           },
         },
-        ...(renamed ? [claimPut(rule.name, rule.pk), claimDelete(previous.name, rule.pk)] : []),
+        ...(renamed ? [claims.put(rule.name, rule.pk), claims.remove(previous.name, rule.pk)] : []),
         await eventPut(audit),
       ],
       (index) =>
@@ -132,7 +105,7 @@ export const ruleStore: RuleStore = {
             ExpressionAttributeValues: { ':version': previous.version },
           },
         },
-        claimDelete(previous.name, previous.pk),
+        claims.remove(previous.name, previous.pk),
         await eventPut(audit),
       ],
       () => new VersionConflict('the rule changed since it was read'),
