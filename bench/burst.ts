@@ -2,13 +2,16 @@
 // the service as operators run it (its seal and live seal timers at their defaults). A baseline
 // of 500 events; then, in a fresh table, 20 000 events posted by 8 clients as fast as the service
 // takes them, and the probes (burst-probes.ts) 0.5, 5, 30 and 120 s after the last 201: exact or
-// not, RCU, ms and both against the baseline; then 60 s of sustained ingest, the probes once more
-// and the live seal's lag. Capacity is the service's own per request (LOCAL_CAPACITY_HEADER=1).
+// not, RCU, ms and both against the baseline; then, once the minute seal has caught up, the same
+// probes on the settled log (what item 2 compares a read right after a burst with); then 60 s of
+// sustained ingest, the probes once more and the live seal's lag. Capacity is the service's own
+// per request (LOCAL_CAPACITY_HEADER=1).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Truth } from './burst-events.ts';
 import { type IngestRun, postEvents } from './burst-ingest.ts';
 import { countPath, type LagSample, secondsUntilCounted, watchLag } from './burst-lag.ts';
 import { burstProbes, type Measured, measure, type Probe } from './burst-probes.ts';
+import { untilSealed } from './burst-settled.ts';
 import { type Cell, formatNumber, median, printTable } from './report.ts';
 import { type BenchService, startBenchService } from './service.ts';
 
@@ -22,6 +25,8 @@ const tailSeconds = 10;
 const baselineRounds = 5;
 const exactWithinMs = 150_000;
 const countedWithinMs = 60_000;
+/** How long after the burst the settled round waits for the minute seal at most. */
+const sealedWithinMs = 300_000;
 
 interface Probed {
   probe: Probe;
@@ -53,6 +58,8 @@ async function withService<T>(endpoint: string, use: (service: BenchService) => 
 }
 
 type Baseline = Map<string, { ms: number; rcu: number }>;
+/** Each probe's RCU on the settled log, once the seal has caught up with the burst. */
+type Settled = Map<string, number>;
 
 /** 500 events, the probes polled until exact, then each probe's median of 5 runs. */
 async function baselineFigures(endpoint: string, runs: [string, IngestRun][]): Promise<Baseline> {
@@ -91,9 +98,11 @@ async function baselineFigures(endpoint: string, runs: [string, IngestRun][]): P
 }
 
 /** Probes sent after the last 201 at `lastCreatedAt`, against the baseline. */
-function printProbed(title: string, probed: Probed[], lastCreatedAt: number, baseline: Baseline) {
+function printProbed(title: string, probed: Probed[], lastCreatedAt: number, against: Against) {
+  const { baseline, settled } = against;
   const rows: Cell[][] = probed.map(({ probe, sentAt, measured }) => {
     const base = baseline.get(probe.key);
+    const sealed = settled?.get(probe.key);
     return [
       probe.path,
       (sentAt - lastCreatedAt) / 1000,
@@ -104,6 +113,7 @@ function printProbed(title: string, probed: Probed[], lastCreatedAt: number, bas
       measured.ms,
       base ? ratio(measured.rcu, base.rcu) : '–',
       base ? ratio(measured.ms, base.ms) : '–',
+      sealed === undefined ? '–' : ratio(measured.rcu, sealed),
       measured.estimated ?? '',
     ];
   });
@@ -119,10 +129,17 @@ function printProbed(title: string, probed: Probed[], lastCreatedAt: number, bas
       'ms',
       `RCU ×${baselineEvents}`,
       `ms ×${baselineEvents}`,
+      'RCU ×settled',
       'X-Count-Estimated',
     ],
     rows,
   );
+}
+
+/** What a round is compared with: the baseline's figures and, once measured, the settled log's RCU. */
+interface Against {
+  readonly baseline: Baseline;
+  readonly settled?: Settled;
 }
 
 /** The probes once, from `seconds` after `lastCreatedAt`. */
@@ -169,14 +186,29 @@ async function afterBurst(endpoint: string, baseline: Baseline, runs: [string, I
     console.log(
       '\nexact: the count holds every event acknowledged a second before the read and no more than were acknowledged (issue 20 item 1), and the pages agree with it',
     );
-    for (const seconds of checkpointSeconds) {
+    const rounds: [number, Probed[]][] = [];
+    for (const seconds of checkpointSeconds)
+      rounds.push([seconds, await probeAt(service, truth, burst.lastCreatedAt, seconds)]);
+    const sealed = await untilSealed(endpoint, service.tableName, burst.lastCreatedAt, sealedWithinMs);
+    const settledRound = sealed ? await probeAll(service, truth) : [];
+    const settled: Settled = new Map(settledRound.map(({ probe, measured }) => [probe.key, measured.rcu]));
+    for (const [seconds, probed] of rounds) {
       printProbed(
-        `Burst: ${formatNumber(truth.total)} events, probes from ${seconds} s after the last 201 (ratios to the baseline)`,
-        await probeAt(service, truth, burst.lastCreatedAt, seconds),
+        `Burst: ${formatNumber(truth.total)} events, probes from ${seconds} s after the last 201 (ratios to the baseline and to the settled log)`,
+        probed,
         burst.lastCreatedAt,
-        baseline,
+        { baseline, settled },
       );
     }
+    if (sealed) {
+      printProbed(
+        'Settled: the same events once the minute seal has caught up with the burst (no live minute left)',
+        settledRound,
+        burst.lastCreatedAt,
+        { baseline, settled },
+      );
+    } else
+      console.log(`\nthe seal did not catch up with the burst within ${sealedWithinMs / 1000} s: no settled round`);
 
     const posting = postEvents(service, truth, {
       clients,
@@ -191,7 +223,7 @@ async function afterBurst(endpoint: string, baseline: Baseline, runs: [string, I
       `After the sustained run: ${formatNumber(truth.total)} events, probes from ${sustained.probedAfterSeconds} s after the last 201`,
       await probeAt(service, truth, steady.lastCreatedAt, sustained.probedAfterSeconds),
       steady.lastCreatedAt,
-      baseline,
+      { baseline, settled },
     );
     printLag(lag);
 
