@@ -1,5 +1,6 @@
 // The bound of one request's work (issue 25 item 1): every request that turns a list of values
-// into index terms, at the bound (64 terms, 10 count steps, 64 expanded actions or applications)
+// into index terms, at the bound (128 index partitions: 8 actions, 8 count steps of one; 64
+// expanded actions, 16 applications)
 // and one past it, through the local gateway of the service as `npm start` runs it (child
 // process, LOCAL_CAPACITY_HEADER=1: each answer's own RCU). Three states of one table:
 //   empty    the service just started;
@@ -19,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bootstrapName } from '../infra/local/bootstrap.ts';
 import { type Cell, formatNumber, median, printTable } from './report.ts';
-import { appsAction, boundsActions, hotActor, hotPerson, loActions, loxAction } from './request-bounds-events.ts';
+import { appsAction, boundsActions, eightActions, hotActor, hotPerson, loActions } from './request-bounds-events.ts';
 import type { SeedFigures, SeedOptions } from './request-bounds-seed.ts';
 import { type BenchService, projectRoot, startBenchService } from './service.ts';
 
@@ -95,56 +96,52 @@ const repeated = (name: string, values: readonly string[]) =>
 const searchIn = (values: readonly string[]) =>
   `search=${encodeURIComponent(`action in (${values.map((value) => `"${value}"`).join(', ')})`)}`;
 
-const actions64 = loActions;
-const actions65 = [...loActions, loxAction];
-const steps10 = [
-  'minutes=1',
-  'hours=1',
-  'hours=6',
-  'days=1',
-  'days=7',
-  'days=14',
-  'days=30',
-  'days=45',
-  'days=60',
-  'weeks=52',
-];
-const steps11 = [...steps10, 'weeks=104'];
+/** 8 actions are 128 index partitions (16 shards each): the bound; 9 pass it. */
+const actions8 = loActions.slice(0, 8);
+const actions9 = loActions.slice(0, 9);
+const steps8 = ['minutes=1', 'hours=1', 'hours=6', 'days=1', 'days=7', 'days=14', 'days=30', 'days=60'];
+const steps9 = [...steps8, 'weeks=52'];
 
 function probes(hotEvents: number): Probe[] {
   const list = '/events/events/';
   return [
-    { label: 'list search=action in (64 actions)', path: `${list}?${searchIn(actions64)}` },
-    { label: 'list search=action in (65 actions)', path: `${list}?${searchIn(actions65)}` },
-    { label: 'list actions=×64', path: `${list}?${repeated('actions', actions64)}` },
-    { label: 'list actions=×65', path: `${list}?${repeated('actions', actions65)}` },
-    { label: 'list action=_lo_ (64 by substring)', path: `${list}?action=_lo_` },
-    { label: 'list action=_lo (65 by substring)', path: `${list}?action=_lo` },
+    { label: 'list search=action in (8 actions)', path: `${list}?${searchIn(actions8)}` },
+    { label: 'list search=action in (9 actions)', path: `${list}?${searchIn(actions9)}` },
+    { label: 'list actions=×8', path: `${list}?${repeated('actions', actions8)}` },
+    { label: 'list actions=×9', path: `${list}?${repeated('actions', actions9)}` },
+    { label: `list action=_eight_ (${eightActions.length} by substring)`, path: `${list}?action=_eight_` },
+    { label: 'list action=_eight (9 by substring)', path: `${list}?action=_eight` },
     { label: `list action=custom (${boundsActions.length} + custom_)`, path: `${list}?action=custom` },
     { label: 'volume/ history_days=60 (every action)', path: `${list}volume/?history_days=60` },
+    { label: 'volume/ history_days=7 (every action)', path: `${list}volume/` },
     {
-      label: 'volume/ history_days=60 actions=×64',
-      path: `${list}volume/?history_days=60&${repeated('actions', actions64)}`,
+      label: 'volume/ history_days=60 actions=×8',
+      path: `${list}volume/?history_days=60&${repeated('actions', actions8)}`,
     },
     {
-      label: 'volume/ history_days=60 actions=×65',
-      path: `${list}volume/?history_days=60&${repeated('actions', actions65)}`,
+      label: 'volume/ history_days=60 actions=×9',
+      path: `${list}volume/?history_days=60&${repeated('actions', actions9)}`,
     },
     {
-      label: 'stats/ count_steps=×10 actions=×64',
-      path: `${list}stats/?${repeated('count_steps', steps10)}&${repeated('actions', actions64)}`,
+      label: 'stats/ count_steps=×8 actions=×1',
+      path: `${list}stats/?${repeated('count_steps', steps8)}&actions=${actions8[0]}`,
     },
     {
-      label: 'stats/ count_steps=×11 actions=×64',
-      path: `${list}stats/?${repeated('count_steps', steps11)}&${repeated('actions', actions64)}`,
+      label: 'stats/ count_steps=×1 actions=×8',
+      path: `${list}stats/?count_steps=days=60&${repeated('actions', actions8)}`,
     },
     {
-      label: 'stats/ count_steps=×10 actions=×65',
-      path: `${list}stats/?${repeated('count_steps', steps10)}&${repeated('actions', actions65)}`,
+      label: 'stats/ count_steps=×9 actions=×1',
+      path: `${list}stats/?${repeated('count_steps', steps9)}&actions=${actions8[0]}`,
     },
-    { label: 'stats/ count_steps=×10 (every event)', path: `${list}stats/?${repeated('count_steps', steps10)}` },
-    { label: 'top_per_user/ action with 64 apps', path: `${list}top_per_user/?action=${appsAction[64]}` },
-    { label: 'top_per_user/ action with 65 apps', path: `${list}top_per_user/?action=${appsAction[65]}` },
+    {
+      label: 'stats/ count_steps=×2 actions=×8',
+      path: `${list}stats/?count_steps=days=1&count_steps=days=60&${repeated('actions', actions8)}`,
+    },
+    { label: 'stats/ count_steps=×8 (every event)', path: `${list}stats/?${repeated('count_steps', steps8)}` },
+    { label: 'stats/ count_steps=×9 (every event)', path: `${list}stats/?${repeated('count_steps', steps9)}` },
+    { label: 'top_per_user/ action with 16 apps', path: `${list}top_per_user/?action=${appsAction[16]}` },
+    { label: 'top_per_user/ action with 17 apps', path: `${list}top_per_user/?action=${appsAction[17]}` },
     {
       label: 'onegini actor limit=1000 offset=0',
       path: `/api/events?actor=${hotActor}&limit=1000&offset=0`,
@@ -300,7 +297,7 @@ export async function requestBoundFigures(endpoint: string) {
   const service = await startBenchService(endpoint, { LOCAL_CAPACITY_HEADER: '1', SEAL_INTERVAL_MS: '0' });
   try {
     console.log(
-      `bound: ${actions64.length} terms a request, ${steps10.length} count steps, 64 expanded actions or applications; ` +
+      'bound: 128 index partitions a request (8 actions of 16 shards; count steps × partitions), 64 expanded actions, 16 applications; ' +
         `runs: up to ${runs} in a row per request (fewer once a request's runs pass ${probeBudgetMs / 1000} s)`,
     );
     report('(a) empty table', await measureAll(service, probes(0)));

@@ -8,7 +8,7 @@ import { dayMs, minuteMs } from '../time-units.ts';
 import type { Event } from './event.ts';
 import { eventListQuery } from './event-list-query.ts';
 import type { EventLog, TimeRange } from './event-log.ts';
-import { type EventSelection, eventSelection, findSelected, maxTermsPerRequest } from './selection.ts';
+import { type EventSelection, eventSelection, findSelected, maxPartitionsPerRequest } from './selection.ts';
 import type { Term } from './terms.ts';
 import { timedeltaMs } from './timedelta.ts';
 import { UserSketch, userHash, userKey } from './user-sketch.ts';
@@ -17,6 +17,24 @@ import { UserSketch, userHash, userKey } from './user-sketch.ts';
 
 /** One thing the seal tallies: a term, or an action with one authorized application (by pk). */
 export type Tallied = Term | { readonly kind: 'action_app'; readonly action: string; readonly app: string };
+
+/** Actions one request expands from the range's months: each costs its rollups' two Queries (issue 25 item 2). */
+const maxExpandedActions = 64;
+/** Applications top_per_user/ expands: each is a pair counted and sketched from its rollups (~12 Queries). */
+const maxExpandedApps = 16;
+
+/** The index partitions counting these groups reads past the rollups (a pair is read through its action). */
+const partitionsOf = (log: EventLog, groups: readonly TallyGroup[]) =>
+  groups.reduce(
+    (sum, group) =>
+      sum +
+      log.partitionsOf(
+        group.of.map(
+          (tallied): Term => (tallied.kind === 'action_app' ? { kind: 'action', value: tallied.action } : tallied),
+        ),
+      ),
+    0,
+  );
 
 /**
  * The kinds whose users the seal sketches: the only groups `stats/` and `top_per_user/` read
@@ -226,7 +244,7 @@ const appPkOf = (event: Event): string | undefined => {
  * the range's months; null past the bound of one request (made-up actions: read the events instead).
  */
 async function actionGroups(deps: AnalyticsDeps, shape: TallyShape, range: TimeRange): Promise<TallyGroup[] | null> {
-  const actions = shape.actions ?? (await deps.tallies.actionsOf(range, maxTermsPerRequest));
+  const actions = shape.actions ?? (await deps.tallies.actionsOf(range, maxExpandedActions));
   if (actions === null) return null;
   return actions.map((action) => ({
     label: action,
@@ -268,24 +286,25 @@ async function countsPerStep(
   const { counts, estimated } = await deps.tallies.stepCounts(groups, inner, step, nowMs);
   let complete = true;
   const terms = groups.map((group) => group.of.filter((tallied): tallied is Term => tallied.kind !== 'action_app'));
-  const parts = outer.flatMap((edge) => splitAtSteps(edge, step));
-  // Each part × group is one count of the event log: past the bound of one request (a long unsealed
-  // stretch of many steps), the edges' events are read within the budget instead.
-  const countable = parts.length * groups.length <= maxTermsPerRequest;
-  if (countable && terms.every((of, i) => of.length === (groups[i] as TallyGroup).of.length)) {
+  if (terms.every((of, i) => of.length === (groups[i] as TallyGroup).of.length)) {
     // Groups of terms: the edges are counted by the event log (the live log keeps the unsealed minutes).
-    for (const part of parts) {
-      for (const [i, group] of groups.entries()) {
-        const found = await deps.log.count(terms[i] as Term[], part);
-        complete &&= !found.estimated;
-        if (found.count === 0) continue;
-        const perStep = counts.get(group.label) ?? new Map<number, number>();
-        counts.set(group.label, perStep);
-        perStep.set(step(part.from), (perStep.get(step(part.from)) ?? 0) + found.count);
+    const found = await edgeCounts(
+      deps.log,
+      groups.map((group, i) => ({ label: group.label, terms: terms[i] as Term[] })),
+      outer,
+      step,
+    );
+    if (found) {
+      for (const { label, at, count } of found.counts) {
+        const perStep = counts.get(label) ?? new Map<number, number>();
+        counts.set(label, perStep);
+        perStep.set(at, (perStep.get(at) ?? 0) + count);
       }
+      return { counts, estimated: estimated || found.estimated };
     }
-    return { counts, estimated: estimated || !complete };
   }
+  // Past the partitions one request reads (many groups, events over many steps of a long unsealed
+  // stretch), the edges' events are read within the budget.
   for (const part of outer) {
     const read = await readSelected(deps, selection, part);
     complete &&= read.complete;
@@ -298,7 +317,63 @@ async function countsPerStep(
       perStep.set(at, (perStep.get(at) ?? 0) + 1);
     }
   }
-  return { counts, estimated: estimated || !complete };
+  // `holes`: some edge was read only in part (volume/ refuses a series with holes).
+  return { counts, estimated: estimated || !complete, holes: !complete };
+}
+
+/** Partitions the edge counts of one request may read in all (their rounds run one after another). */
+const edgePartitions = 2 * maxPartitionsPerRequest;
+
+/**
+ * The edges' counts per group and step through the event log: each edge counted whole, then a
+ * stretch holding events over several steps peeled from its newest step (what is unsealed is
+ * recent): the newest step counted, the rest is the difference, until nothing is left. When the
+ * seal keeps up that is one or two counts per group and edge. Null past `edgePartitions`.
+ */
+async function edgeCounts(
+  log: EventLog,
+  groups: readonly { label: string; terms: readonly Term[] }[],
+  outer: readonly TimeRange[],
+  step: (ms: number) => number,
+) {
+  type Stretch = { readonly label: string; readonly terms: readonly Term[]; readonly range: TimeRange };
+  const counts: { label: string; at: number; count: number }[] = [];
+  let estimated = false;
+  let spent = 0;
+  /** Counts the stretches side by side, or null past the partitions of one request. */
+  const countAll = async (stretches: readonly Stretch[]) => {
+    spent += stretches.reduce((sum, stretch) => sum + log.partitionsOf(stretch.terms), 0);
+    if (spent > edgePartitions) return null;
+    const found = await Promise.all(stretches.map((stretch) => log.count(stretch.terms, stretch.range)));
+    estimated ||= found.some((one) => one.estimated);
+    return found.map((one) => one.count);
+  };
+  const edges = outer.flatMap((range) => groups.map((group) => ({ ...group, range })));
+  const whole = await countAll(edges);
+  if (!whole) return null;
+  let left = edges.map((stretch, i) => ({ ...stretch, count: whole[i] as number }));
+  while (left.length > 0) {
+    const peeled: { rest: Stretch; newest: Stretch; count: number }[] = [];
+    for (const stretch of left) {
+      if (stretch.count === 0) continue;
+      const parts = splitAtSteps(stretch.range, step);
+      const newest = parts.at(-1) as TimeRange;
+      if (parts.length === 1) counts.push({ label: stretch.label, at: step(newest.from), count: stretch.count });
+      else {
+        const rest = { ...stretch, range: { from: stretch.range.from, to: newest.from } };
+        peeled.push({ rest, newest: { ...stretch, range: newest }, count: stretch.count });
+      }
+    }
+    const newest = await countAll(peeled.map((one) => one.newest));
+    if (!newest) return null;
+    left = [];
+    for (const [i, one] of peeled.entries()) {
+      const count = newest[i] as number;
+      if (count > 0) counts.push({ label: one.newest.label, at: step(one.newest.range.from), count });
+      left.push({ ...one.rest, count: Math.max(0, one.count - count) });
+    }
+  }
+  return { counts, estimated };
 }
 
 /** A range cut where the step changes (steps grow with time), so that each part lies in one step. */
@@ -345,7 +420,10 @@ export async function eventVolume(deps: AnalyticsDeps, query: VolumeQuery, nowMs
     const wanted = new Set(groups.map((group) => group.label));
     const labelOf = (event: Event) => (shape.actions === null || wanted.has(event.action) ? event.action : undefined);
     const request = { deps, selection, nowMs };
-    ({ counts, estimated } = await countsPerStep(request, { groups, labelOf }, range, sixHours));
+    const found = await countsPerStep(request, { groups, labelOf }, range, sixHours);
+    if ('holes' in found && found.holes)
+      throw tooManyReads('history_days', 'narrow history_days or add a more selective filter');
+    ({ counts, estimated } = found);
   } else {
     // No rollup splits this selection by action (or too many actions would): its events are read, all of them or none.
     const read = await readSelected(deps, selection, range);
@@ -376,36 +454,43 @@ export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs =
   const shape = tallyShape(selection);
   const group = shape ? await selectionGroup(deps, shape) : null;
   // Every step counts every term: their product is what one request reads (issue 25 item 1).
-  const terms = (group?.of.length ?? 1) * query.count_steps.length;
-  if (terms > maxTermsPerRequest) {
-    const message = `${query.count_steps.length} steps × ${group?.of.length ?? 1} values are ${terms} counts; one request may make at most ${maxTermsPerRequest}: ask for fewer steps or values.`;
+  const partitions = group ? partitionsOf(deps.log, [group]) : selectionPartitions(deps.log, selection);
+  const work = partitions * query.count_steps.length;
+  if (work > maxPartitionsPerRequest) {
+    const message = `${query.count_steps.length} steps × ${partitions} index partitions are ${work} partition reads; one request may make at most ${maxPartitionsPerRequest}: ask for fewer steps or values.`;
     throw new DomainError('input.invalid', message, [{ field: 'count_steps', message }]);
   }
   const sketched = group?.of.every((tallied) => usersSketched.has(tallied.kind));
   const inGroup = () => '';
   let estimated = false;
-  const countStep: Record<string, number> = {};
-  for (const step of query.count_steps) {
-    const range = {
-      // Created to the millisecond: a step of a fraction of one starts at the next whole one.
-      from: Math.max(selection.range.from, Math.ceil(nowMs - (timedeltaMs(step) as number))),
-      to: selection.range.to,
-    };
-    let count: number;
-    if (group) {
+  // The steps are counted side by side: each reads apart, so one request's time is its longest step.
+  const counted = await Promise.all(
+    query.count_steps.map(async (step) => {
+      const range = {
+        // Created to the millisecond: a step of a fraction of one starts at the next whole one.
+        from: Math.max(selection.range.from, Math.ceil(nowMs - (timedeltaMs(step) as number))),
+        to: selection.range.to,
+      };
+      if (!group) return countSelected(deps, selection, range);
       const found = await countsPerStep(request, { groups: [group], labelOf: inGroup }, range, () => 0);
-      count = found.counts.get('')?.get(0) ?? 0;
-      estimated ||= found.estimated;
-    } else {
-      const found = await countSelected(deps, selection, range);
-      count = found.count;
-      estimated ||= found.estimated;
-    }
-    countStep[stepKey(step)] = count;
+      return { count: found.counts.get('')?.get(0) ?? 0, estimated: found.estimated };
+    }),
+  );
+  const countStep: Record<string, number> = {};
+  for (const [i, step] of query.count_steps.entries()) {
+    const found = counted[i] as { count: number; estimated: boolean };
+    countStep[stepKey(step)] = found.count;
+    estimated ||= found.estimated;
   }
   const users = await usersOf(request, { groups: group && sketched ? [group] : null, labelOf: inGroup });
   estimated ||= users.estimated;
   return { body: { unique_users: users.users.get('')?.count ?? 0, count_step: countStep }, estimated };
+}
+
+/** The partitions a count of the selection reads: each filter's (the list counts them all), or the timeline's. */
+function selectionPartitions(log: EventLog, selection: EventSelection) {
+  if (selection.filters.length === 0) return log.partitionsOf([{ kind: 'all', value: '' }]);
+  return selection.filters.reduce((sum, filter) => sum + log.partitionsOf(filter), 0);
 }
 
 /** A count as the list counts (its estimate past the budget). */
@@ -475,7 +560,7 @@ export async function topPerUser(deps: AnalyticsDeps, query: TopPerUserQuery, no
     return pk;
   };
   const tallied = shape && shape.other === null && (shape.actions ?? [action]).includes(action);
-  const seen = tallied ? await deps.tallies.appsOf(action, maxTermsPerRequest) : null;
+  const seen = tallied ? await deps.tallies.appsOf(action, maxExpandedApps) : null;
   if (shape && seen) {
     const request = { deps, selection, nowMs };
     const apps = shape.app === null ? seen : new Map([[shape.app, seen.get(shape.app) ?? { pk: shape.app }]]);

@@ -35,4 +35,6 @@ export interface EventLog {
   find(query: EventLogQuery): Promise<FoundEvents>;
   /** Every action of a sealed event (a custom action first used in the unsealed tail is not yet here). */
   actionsSeen(): Promise<string[]>;
+  /** The index partitions a count or page of these terms reads (each term on each of its shards). */
+  partitionsOf(terms: readonly Term[]): number;
 }

@@ -6,6 +6,7 @@ import type { Event } from '../events/event.ts';
 import type { EventLog, EventLogQuery, FoundEvents, TimeRange } from '../events/event-log.ts';
 import { actionsSeen } from './actions-seen.ts';
 import { decodeBody } from './codec.ts';
+import { termSources } from './event-keys.ts';
 import { countTo, expand, refine, type Segment, segmentsOf } from './log-segments.ts';
 import { eventsOf, isUnindexed, type Position, pagePlan, tooDeep } from './page-plans.ts';
 import {
@@ -143,5 +144,6 @@ export function eventLog(options: EventLogOptions): EventLog {
     },
     find: (query) => find(query, fresh),
     actionsSeen: () => actionsSeen(Math.floor(now() / 1000)),
+    partitionsOf: (terms) => terms.reduce((sum, term) => sum + termSources(term).length, 0),
   };
 }

@@ -276,17 +276,17 @@ async function severalTerms(
   { written, listedTo }: Pick<OpenMinute, 'written' | 'listedTo'>,
   nowMs: number,
 ): Promise<Segment> {
-  let count = 0;
-  let allLive = true;
-  for (const [i, term] of terms.entries()) {
-    const held = written[i];
-    const counted = held ? liveOf(held.expiries, minuteMs, nowMs) : { live: 0, allLive: true };
-    if (!counted) return { ...part, listedTo };
-    count += counted.live;
-    allLive &&= counted.allLive;
-    const rest = { from: Math.max(part.from, listedTo[i] ?? part.from), to: part.to };
-    count += await countUnwritten([term], rest, nowMs);
-  }
+  const held = written.map((item) => (item ? liveOf(item.expiries, minuteMs, nowMs) : { live: 0, allLive: true }));
+  if (held.includes(null)) return { ...part, listedTo };
+  // Each term's unwritten rest (≤ `trackedAbove` events) read side by side: the terms are bounded per request.
+  const unwritten = await Promise.all(
+    terms.map((term, i) =>
+      countUnwritten([term], { from: Math.max(part.from, listedTo[i] ?? part.from), to: part.to }, nowMs),
+    ),
+  );
+  const live = held as { live: number; allLive: boolean }[];
+  const count = live.reduce((sum, h) => sum + h.live, 0) + unwritten.reduce((sum, n) => sum + n, 0);
+  const allLive = live.every((h) => h.allLive);
   return { ...part, kind: 'minute', count, allLive, counted: true, listedTo };
 }
 

@@ -1,6 +1,7 @@
 // Issue 25 item 2 through real HTTP: made-up actions and applications do not make analytics
-// expand without bound. At most 64 are expanded from the months of the range; past that the
-// events are read within the budget (exact) or the request is refused with DRF's 400.
+// expand without bound. At most 64 actions (16 applications) are expanded from the months of the
+// range; past that the events are read within the budget (exact) or the request is refused with
+// DRF's 400.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../lib/events/event.ts';
 import { type Service, startService } from '../helpers/service.ts';
@@ -88,14 +89,21 @@ describe('made-up actions weigh on the months they were made in only', () => {
 });
 
 describe('stats/ counts every value at every step', () => {
-  it('refuses more than 64 counts in all (steps × values) with 400 naming count_steps, at once', async () => {
-    const steps = Array.from({ length: 10 }, (_, i) => `count_steps=${encodeURIComponent(`hours=${i + 1}`)}`).join('&');
+  it('refuses more than 128 partition reads in all (steps × values × shards) with 400 naming count_steps, at once', async () => {
+    const steps = (n: number) =>
+      Array.from({ length: n }, (_, i) => `count_steps=${encodeURIComponent(`hours=${i + 1}`)}`).join('&');
     const values = (n: number) => Array.from({ length: n }, (_, i) => `custom_made_up_${i}`).join(',');
-    const over = await service.call('GET', `/events/events/stats/?actions=${values(7)}&${steps}`);
+    // An action is read on its 16 shards: 2 actions × 5 steps are 160 reads, 2 × 4 are 128.
+    const over = await service.call('GET', `/events/events/stats/?actions=${values(2)}&${steps(5)}`);
     expect(over.status, over.text).toBe(400);
     expect(Object.keys(over.body)).toEqual(['count_steps']);
-    const within = await service.call('GET', `/events/events/stats/?actions=${values(6)}&${steps}`);
+    const within = await service.call('GET', `/events/events/stats/?actions=${values(2)}&${steps(4)}`);
     expect(within.status, within.text).toBe(200);
+    // Without a filter the timeline's 16 shards: 8 steps.
+    expect((await service.call('GET', `/events/events/stats/?${steps(9)}`)).status).toBe(400);
+    const eight = await service.call('GET', `/events/events/stats/?${steps(8)}`);
+    expect(eight.status, eight.text).toBe(200);
+    expect(Object.keys(eight.body.count_step)).toHaveLength(8);
   });
 });
 
