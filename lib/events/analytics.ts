@@ -453,11 +453,12 @@ export async function eventStats(deps: AnalyticsDeps, query: StatsQuery, nowMs =
   const request = { deps, selection, nowMs };
   const shape = tallyShape(selection);
   const group = shape ? await selectionGroup(deps, shape) : null;
-  // Every step counts every term: their product is what one request reads (issue 25 item 1).
+  // Every step counts every term, and unique_users reads them once more (the tail's users): their
+  // product is what one request reads (issue 25 item 1).
   const partitions = group ? partitionsOf(deps.log, [group]) : selectionPartitions(deps.log, selection);
-  const work = partitions * query.count_steps.length;
+  const work = partitions * (query.count_steps.length + 1);
   if (work > maxPartitionsPerRequest) {
-    const message = `${query.count_steps.length} steps × ${partitions} index partitions are ${work} partition reads; one request may make at most ${maxPartitionsPerRequest}: ask for fewer steps or values.`;
+    const message = `${query.count_steps.length} steps and the users × ${partitions} index partitions are ${work} partition reads; one request may make at most ${maxPartitionsPerRequest}: ask for fewer steps or values.`;
     throw new DomainError('input.invalid', message, [{ field: 'count_steps', message }]);
   }
   const sketched = group?.of.every((tallied) => usersSketched.has(tallied.kind));
