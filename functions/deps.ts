@@ -11,8 +11,10 @@ import { type DispatchConfig, readDispatchConfig } from '../lib/dispatch/config.
 import type { DeliveryStore } from '../lib/dispatch/delivery.ts';
 import type { DispatchDeps } from '../lib/dispatch/deps.ts';
 import { defaultMetricsNamespace, deliveryMetrics } from '../lib/dispatch/metrics.ts';
+import { dispatchPre } from '../lib/dispatch/pre.ts';
 import { shortLived } from '../lib/dispatch/short-lived.ts';
 import { retentionDays } from '../lib/events/audit.ts';
+import type { Event } from '../lib/events/event.ts';
 import type { EventStore } from '../lib/events/event-store.ts';
 import type { IngestOptions, IngestStore } from '../lib/events/ingest.ts';
 import type { CounterStore } from '../lib/handlers/counters.ts';
@@ -23,6 +25,8 @@ import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { webhookSettingsFrom } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
 import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
+import { recordFire } from '../lib/rules/fires.ts';
+import type { LiveRuleDeps } from '../lib/rules/live.ts';
 import type { RuleReplayDeps } from '../lib/rules/replay.ts';
 import type { RuleDeps } from '../lib/rules/rules.ts';
 import { adminStore } from '../lib/store/admins.ts';
@@ -35,6 +39,7 @@ import { eventLog } from '../lib/store/event-log.ts';
 import { eventStore } from '../lib/store/events.ts';
 import { ingestStore } from '../lib/store/ingest.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
+import { ruleStateStore } from '../lib/store/rule-states.ts';
 import { ruleStore } from '../lib/store/rules.ts';
 
 /** Who is calling (the authorizer). */
@@ -135,5 +140,25 @@ export function dispatchDeps(
     log,
     now: () => new Date(),
     random: Math.random,
+  };
+}
+
+/**
+ * Detection rules counted live by the dispatcher: the enabled rules (read again after
+ * RULE_CACHE_MS, 1 s, so a change applies within a second or two), the group states, and each
+ * fire recorded through the ingest every event takes, its pre bindings included.
+ */
+export function liveRuleDeps(dispatch: DispatchDeps, log: StructuredLog): LiveRuleDeps {
+  const enabled = shortLived(async () => (await ruleStore.all()).filter((rule) => rule.enabled), {
+    cacheMs: envInt('RULE_CACHE_MS', 1000),
+  });
+  const now = () => new Date();
+  const fires = { ingest: ingestStore, retentionDays, pre: (event: Event) => dispatchPre(dispatch, event), now };
+  return {
+    enabledRules: () => enabled('enabled'),
+    states: ruleStateStore,
+    recordFire: (fire) => recordFire(fires, fire),
+    log,
+    now,
   };
 }

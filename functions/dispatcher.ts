@@ -1,13 +1,27 @@
 // The dispatcher Lambda: the table's stream (event INSERTs, filtered by the event source
-// mapping) runs the post bindings. Locally the stream poller calls this same handler.
+// mapping) is counted by the enabled detection rules, batch by batch, then runs the post
+// bindings. Locally the stream poller calls this same handler.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchPost } from '../lib/dispatch/post.ts';
-import { eventOfImage, isEventInsert } from '../lib/store/event-stream.ts';
-import { dispatchDeps, postRunnerDeps } from './deps.ts';
+import { evaluateRulesLive, type StreamedEvent } from '../lib/rules/live.ts';
+import { eventOfImage, isEventInsert, streamedEventOf } from '../lib/store/event-stream.ts';
+import { dispatchDeps, liveRuleDeps, postRunnerDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
 const deps = dispatchDeps(postRunnerDeps(), logger);
+const rules = liveRuleDeps(deps, logger);
+
+/** The batch's stored events; one that cannot be read is left to its post dispatch, which reports it. */
+function streamedEvents(records: readonly DynamoDBRecord[]): StreamedEvent[] {
+  return records.filter(isEventInsert).flatMap((record) => {
+    try {
+      return [streamedEventOf(record)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** A record behind a failed one: not started, so the stream retries from the failure in order. */
 class NotStarted extends Error {
@@ -18,6 +32,14 @@ class NotStarted extends Error {
 // failure is reported too, not thrown: the mapping retries from the failed record either way.
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
   if (context) logger.addContext(context);
+  // The whole batch first, so a slow webhook delays no fire; a failure retries the batch (counted once).
+  try {
+    await evaluateRulesLive(rules, streamedEvents(event.Records));
+  } catch (error) {
+    logger.error('stream batch not counted by the detection rules', { error });
+    const first = event.Records[0]?.dynamodb?.SequenceNumber;
+    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+  }
   let failed = false;
   const dispatchRecord = async (record: DynamoDBRecord) => {
     if (failed) throw new NotStarted('a record before this one failed');

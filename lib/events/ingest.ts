@@ -8,12 +8,12 @@ import { type Event, type EventInput, maskedEvent, newEvent } from './event.ts';
 import type { IdempotencyClaim, IdempotentReply } from './idempotency.ts';
 
 /**
- * Who ingested an event, from where: the signed-in admin, or a connector attesting its platform's
- * record by native id. Set by the server as `context.provenance`, over anything a client or a pre
- * binding put there.
+ * Who ingested an event, from where: the signed-in admin, a connector attesting its platform's
+ * record by native id, or a detection rule that fired (lib/rules/fires.ts). Set by the server as
+ * `context.provenance`, over anything a client or a pre binding put there.
  */
 export interface Provenance {
-  ingested_by: { admin: string } | { connector: string; kind: string };
+  ingested_by: { admin: string } | { connector: string; kind: string } | { rule: string };
   native_id: string | null;
   attested: boolean;
 }

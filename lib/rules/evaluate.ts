@@ -1,5 +1,6 @@
-// When a detection rule fires: the one evaluation the test/ replay runs today and the live path
-// will run, fed one event at a time. Pure: no clock, no store; state per group.
+// When a detection rule fires: the one evaluation the test/ replay and the live path
+// (lib/rules/live.ts, a group's window saved between stream batches) run, fed one event at a
+// time. Pure: no clock, no store; state per group.
 //
 // The semantics, exactly:
 // - Counted: an event the rule's query matches, except those rules caused (action
@@ -41,11 +42,32 @@ export type RuleCounting = Pick<DetectionRule, 'query' | 'type' | 'field' | 'win
 export type RuleEvent = PathEvent & Pick<Event, 'pk' | 'created'>;
 
 /** A counted event as a group's window keeps it: when (ms), which, and its value (value_count). */
-interface Entry {
+export interface Entry {
   readonly at: number;
   readonly pk: string;
   readonly value: string;
 }
+
+/** What a group's window holds between batches (the live path stores it): oldest entry first. */
+export interface GroupWindowState {
+  readonly entries: readonly Entry[];
+  /** The group's clock (ms), or null before its first event. */
+  readonly newest: number | null;
+  readonly lastFire: number | null;
+}
+
+/** Settings of a group's window, in ms. */
+export interface WindowSettings {
+  readonly distinct: boolean;
+  readonly windowMs: number;
+  readonly threshold: number;
+  readonly suppressMs: number;
+}
+
+/** Entries a saved window keeps whatever the threshold (every counted event, up to this many). */
+export const keptEntries = 32;
+/** Entries a saved window keeps at most: a threshold above this never fires live. */
+export const maxLiveEntries = 4_000;
 
 /** What a group's fire says; the rule adds the group's values. */
 export interface GroupFire {
@@ -67,13 +89,48 @@ export class GroupWindow {
   private lastFire: number | null = null;
 
   constructor(
-    private readonly settings: {
-      readonly distinct: boolean;
-      readonly windowMs: number;
-      readonly threshold: number;
-      readonly suppressMs: number;
-    },
-  ) {}
+    private readonly settings: WindowSettings,
+    saved?: GroupWindowState,
+  ) {
+    if (!saved) return;
+    this.entries = [...saved.entries];
+    this.newest = saved.newest ?? Number.NEGATIVE_INFINITY;
+    this.lastFire = saved.lastFire;
+    if (this.settings.distinct)
+      for (const { value } of this.entries) this.values.set(value, (this.values.get(value) ?? 0) + 1);
+  }
+
+  /**
+   * What to save: the entries still in the window at the group's clock. While they are at most
+   * max(keptEntries, threshold), all of them (the next fire then reports what replay reports);
+   * past that, only what decides the next fire exactly: the newest `threshold` (value_count: each
+   * value's newest entry, the newest `threshold` values), at most maxLiveEntries. Only the count,
+   * first event and samples of a fire after such a cut can differ from replay's (lower, newer).
+   */
+  state(): GroupWindowState {
+    this.dropUpTo(this.newest - this.settings.windowMs);
+    let kept = this.entries.slice(this.head);
+    if (kept.length > Math.min(Math.max(keptEntries, this.settings.threshold), maxLiveEntries)) {
+      if (this.settings.distinct) {
+        // Each value's newest entry, oldest first.
+        const seen = new Set<string>();
+        const newestFirst: Entry[] = [];
+        for (let i = kept.length - 1; i >= 0; i--) {
+          const entry = kept[i] as Entry;
+          if (seen.has(entry.value)) continue;
+          seen.add(entry.value);
+          newestFirst.push(entry);
+        }
+        kept = newestFirst.reverse();
+      }
+      kept = kept.slice(-Math.min(this.settings.threshold, maxLiveEntries));
+    }
+    return {
+      entries: kept,
+      newest: Number.isFinite(this.newest) ? this.newest : null,
+      lastFire: this.lastFire,
+    };
+  }
 
   /** Counts one event (created at `at` ms; `value` the canonical value for value_count); a fire or null. */
   add(at: number, pk: string, value = ''): GroupFire | null {
@@ -143,45 +200,82 @@ const partsOf = (path: string): string[] => {
   return parsed.ok ? parsed.parts : path.split('.');
 };
 
+/** A counted event's group (its values, and their canonical JSON as the key) and its value. */
+export interface Counted {
+  readonly key: string;
+  readonly values: unknown[];
+  readonly value: string;
+}
+
+/** What a rule counts, compiled once: the window's settings, and each event's group or null. */
+export interface RuleCounter {
+  readonly settings: WindowSettings;
+  counted(event: RuleEvent): Counted | null;
+}
+
+export function ruleCounter(rule: RuleCounting): RuleCounter {
+  const predicate = queryPredicate(rule.query);
+  const groupPaths = rule.group_by.map(partsOf);
+  const fieldPath = rule.type === 'value_count' && rule.field !== null ? partsOf(rule.field) : null;
+  const settings: WindowSettings = {
+    distinct: rule.type === 'value_count',
+    windowMs: rule.window * 1000,
+    threshold: rule.threshold,
+    suppressMs: rule.suppress_for * 1000,
+  };
+  return {
+    settings,
+    counted(event) {
+      if (isRuleCaused(event) || predicate?.(event) !== true) return null;
+      let value = '';
+      if (settings.distinct) {
+        const found = fieldPath === null ? null : valueAtEventPath(event, fieldPath);
+        if (found === null) return null;
+        value = canonicalJson(found);
+      }
+      const values = groupPaths.map((parts) => valueAtEventPath(event, parts));
+      return { key: canonicalJson(values), values, value };
+    },
+  };
+}
+
+/** A group's fire as the rule reports it: the group's values by path, the window's times. */
+export function ruleFireOf(
+  rule: Pick<RuleCounting, 'group_by' | 'window'>,
+  values: readonly unknown[],
+  fire: GroupFire,
+): RuleFire {
+  return {
+    group: Object.fromEntries(rule.group_by.map((path, i) => [path, values[i] ?? null])),
+    count: fire.count,
+    window_start: new Date(fire.at - rule.window * 1000).toISOString(),
+    window_end: new Date(fire.at).toISOString(),
+    first_event: fire.first,
+    last_event: fire.last,
+    sample_events: fire.samples,
+  };
+}
+
 /** A rule's groups: takes events in order, one at a time, and says when the rule fires. */
 export class RuleEvaluator {
   private readonly groups = new Map<string, { values: unknown[]; window: GroupWindow }>();
-  private readonly matches: (event: RuleEvent) => boolean;
-  private readonly groupPaths: string[][];
-  private readonly fieldPath: string[] | null;
-  private readonly settings: ConstructorParameters<typeof GroupWindow>[0];
+  private readonly counter: RuleCounter;
 
   constructor(private readonly rule: RuleCounting) {
-    const predicate = queryPredicate(rule.query);
-    this.matches = (event) => predicate?.(event) === true;
-    this.groupPaths = rule.group_by.map(partsOf);
-    this.fieldPath = rule.type === 'value_count' && rule.field !== null ? partsOf(rule.field) : null;
-    this.settings = {
-      distinct: rule.type === 'value_count',
-      windowMs: rule.window * 1000,
-      threshold: rule.threshold,
-      suppressMs: rule.suppress_for * 1000,
-    };
+    this.counter = ruleCounter(rule);
   }
 
   /** Counts the event if the rule counts it; the fire it causes, or null. */
   add(event: RuleEvent): RuleFire | null {
-    if (isRuleCaused(event) || !this.matches(event)) return null;
-    let value = '';
-    if (this.settings.distinct) {
-      const found = this.fieldPath === null ? null : valueAtEventPath(event, this.fieldPath);
-      if (found === null) return null;
-      value = canonicalJson(found);
-    }
-    const values = this.groupPaths.map((parts) => valueAtEventPath(event, parts));
-    const key = canonicalJson(values);
-    let group = this.groups.get(key);
+    const counted = this.counter.counted(event);
+    if (counted === null) return null;
+    let group = this.groups.get(counted.key);
     if (!group) {
-      group = { values, window: new GroupWindow(this.settings) };
-      this.groups.set(key, group);
+      group = { values: counted.values, window: new GroupWindow(this.counter.settings) };
+      this.groups.set(counted.key, group);
     }
-    const fire = group.window.add(Date.parse(event.created), event.pk, value);
-    return fire && this.fireOf(group.values, fire);
+    const fire = group.window.add(Date.parse(event.created), event.pk, counted.value);
+    return fire && ruleFireOf(this.rule, group.values, fire);
   }
 
   /** Forgets the groups with nothing in a window ending at `nowMs` and no quiet left (bounds the memory). */
@@ -192,18 +286,6 @@ export class RuleEvaluator {
   /** Groups held now. */
   get size(): number {
     return this.groups.size;
-  }
-
-  private fireOf(values: readonly unknown[], fire: GroupFire): RuleFire {
-    return {
-      group: Object.fromEntries(this.rule.group_by.map((path, i) => [path, values[i] ?? null])),
-      count: fire.count,
-      window_start: new Date(fire.at - this.settings.windowMs).toISOString(),
-      window_end: new Date(fire.at).toISOString(),
-      first_event: fire.first,
-      last_event: fire.last,
-      sample_events: fire.samples,
-    };
   }
 }
 

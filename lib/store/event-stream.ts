@@ -32,6 +32,16 @@ export function eventOfImage(image: unknown): Event {
   return decodeBody<Event>(bytes);
 }
 
+/** The record's event with its shard (the item's partition key) and stream position (sequence number). */
+export function streamedEventOf(record: StreamRecord): { event: Event; shard: string; position: string | null } {
+  const keys = record.dynamodb?.Keys as { pk?: { S?: string } } | undefined;
+  return {
+    event: eventOfImage(record.dynamodb?.NewImage),
+    shard: keys?.pk?.S ?? '',
+    position: record.dynamodb?.SequenceNumber ?? null,
+  };
+}
+
 /**
  * Does the record pass a Lambda filter pattern? The subset the patterns here use: a list of
  * allowed values (strings, or `{prefix}`) at a leaf, nested objects otherwise.
