@@ -128,6 +128,21 @@ describe('the work of one request is bounded (issue 25 item 1)', () => {
   );
 });
 
+describe('the work of one request is bounded: an action substring', () => {
+  it('a substring matching more actions than 128 partitions hold is refused naming action; a narrower one is read', async () => {
+    // `o` is in more than 8 of authentik's own actions (login, logout, model_created, …): 16 shards each.
+    const wide = await service.call('GET', '/events/events/?action=o');
+    expect(wide.status, wide.text).toBe(400);
+    expect(Object.keys(wide.body)).toEqual(['action']);
+    expect(wide.body.action[0]).toContain('index partitions');
+    // The same with a username (8 shards) still counts every term.
+    const both = await service.call('GET', '/events/events/?action=o&username=nobody');
+    expect(both.status, both.text).toBe(400);
+    const narrow = await service.call('GET', '/events/events/?action=login');
+    expect(narrow.status, narrow.text).toBe(200);
+  });
+});
+
 describe('filters, each alone', () => {
   it('action is a case-insensitive substring, as authentik 2026.8 (icontains): login finds login_failed', async () => {
     const [login, failed, custom, logout] = await createInOrder([
