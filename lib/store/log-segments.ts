@@ -111,7 +111,8 @@ function minutes(level: Level, rollup: Rollup, part: TimeRange, nowMs: number): 
     const live = liveOf(rollup.minuteExpiries.get(child) ?? new Map(), minuteMs, nowMs);
     const minute = from / minuteMs;
     if (from < part.from || to > part.to) {
-      segments.push({ from: Math.max(from, part.from), to: Math.min(to, part.to), kind: 'read', count: 0 });
+      // A minute the range cuts: its listings name its events with their times (`liveListed`).
+      segments.push({ from: Math.max(from, part.from), to: Math.min(to, part.to), kind: 'read', count: 0, minute });
     } else if (!live) segments.push({ from, to, kind: 'read', count: 0, minute });
     else if (live.live > 0)
       segments.push({ from, to, kind: 'minute', count: live.live, allLive: live.allLive, minute });
@@ -319,8 +320,15 @@ async function provisional(terms: readonly Term[], span: TimeRange, live: LiveMa
     const found = perTerm.map((minutes) => minutes.get(minute));
     const via = pairActor?.has(minute) ? ('person' as const) : undefined;
     const read = (): Segment => ({ ...part, kind: 'read', count: 0, ...(via && { via }) });
-    if (!whole || live.dirtyMinutes.has(minute) || found.includes('unknown')) {
+    if (live.dirtyMinutes.has(minute) || found.includes('unknown')) {
       segments.push(read());
+      continue;
+    }
+    if (!whole) {
+      // A minute the range cuts: each term's listing up to what its item holds, named with their
+      // times, the rest (≤ `trackedAbove` events a term) read (`liveListed`).
+      const listedTo = found.map((p) => (p && p !== 'unknown' ? Math.min(p.s, part.to) : null));
+      segments.push({ ...read(), minute, open: true, listedTo });
       continue;
     }
     if (found.every((p) => p === undefined)) {
