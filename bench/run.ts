@@ -17,6 +17,7 @@ const sections = [
   'burst',
   'bounds',
   'connectors',
+  'rules',
 ] as const;
 type Section = (typeof sections)[number];
 
@@ -78,6 +79,7 @@ try {
     burst: async () => (await import('./burst.ts')).burstFigures(endpoint),
     bounds: async () => (await import('./request-bounds.ts')).requestBoundFigures(endpoint),
     connectors: async () => (await import('./connector-ingest.ts')).connectorIngestFigures(endpoint),
+    rules: async () => (await import('./rules.ts')).ruleFigures(endpoint),
   };
   let failed = false;
   for (const section of chosen) {
