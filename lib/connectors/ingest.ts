@@ -1,9 +1,10 @@
 // A connector's ingest: the request is opened by the connector's own secret, mapped into events
 // (lib/connectors/mapping.ts) and each event runs the ingest of POST /events/events/ (masking,
-// pre bindings, counters), claimed by its native id so that a redelivery stores nothing twice.
+// pre bindings, counters), claimed by its native id so that a redelivery stores nothing twice;
+// the request's events are written together, a few to a transaction (`ingestBatch`).
 import { DomainError } from '../errors.ts';
 import type { Event } from '../events/event.ts';
-import { type IngestOptions, type IngestStore, ingestEvent } from '../events/ingest.ts';
+import { type BatchIngest, type IngestOptions, type IngestStore, ingestBatch } from '../events/ingest.ts';
 import { normalUuid } from '../matchers/policy.ts';
 import type { Connector } from './connector.ts';
 import type { ConnectorStore } from './connectors.ts';
@@ -58,9 +59,6 @@ function tooBig(mapped: MappedEvent): string | null {
   return null;
 }
 
-/** Events of one request written at once (each its own transaction). */
-const concurrentWrites = 8;
-
 /** How long a native id is remembered: a redelivery within it stores nothing new. */
 export const nativeIdDays = 7;
 
@@ -95,13 +93,14 @@ export async function verifyConnector(
   return { verification: challenge };
 }
 
-async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped: MappedEvent) {
-  // Created when it is written, as POST /events/events/ does: an event created long before its write
-  // is a late write the live seal must be told of (lib/store/late-writes.ts).
-  const now = deps.now?.() ?? new Date();
-  try {
-    const answer = await ingestEvent(deps.ingest, mapped.input, {
-      now,
+/** The ingest of one mapped record: claimed by its native id, its provenance the connector's. */
+function batchIngest(deps: ConnectorIngestDeps, connector: Connector, mapped: MappedEvent): BatchIngest {
+  return {
+    input: mapped.input,
+    options: {
+      // Created as it is written, as POST /events/events/ does (a write long after its `created`
+      // is a late write the live seal is told of: lib/store/late-writes.ts).
+      now: deps.now?.() ?? new Date(),
       provenance: {
         ingested_by: { connector: connector.pk, kind: connector.kind },
         native_id: mapped.nativeId,
@@ -115,13 +114,8 @@ async function storeOne(deps: ConnectorIngestDeps, connector: Connector, mapped:
         ttlSeconds: nativeIdDays * 86_400,
         keeps: 'id',
       },
-    });
-    return { event: (answer.body as Event).pk, replayed: answer.replayed === true };
-  } catch (error) {
-    // The native id was stored before with another body (a vendor's redelivery may differ): stored once.
-    if (error instanceof DomainError && error.code === 'input.conflict') return { event: null, replayed: true };
-    throw error;
-  }
+    },
+  };
 }
 
 const skippedView = (record: SkippedRecord) => ({
@@ -154,19 +148,16 @@ export async function ingestFromConnector(
     if (problem !== null) reply.skipped.push({ position: event.position, native_id: event.nativeId, reason: problem });
     return problem === null;
   });
-  // A few at a time: a failure answers 5xx, and the platform's retry stores what is missing, nothing twice.
-  const stored = new Array<Awaited<ReturnType<typeof storeOne>>>(storable.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < storable.length; i = next++) {
-      stored[i] = await storeOne(deps, connector, storable[i] as MappedEvent);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrentWrites, storable.length) }, worker));
-  for (const one of stored) {
-    if (one.replayed) reply.duplicates++;
+  // In a few transactions; a failure answers 5xx, and the platform's retry stores what is missing, nothing twice.
+  const results = await ingestBatch(
+    deps.ingest,
+    storable.map((event) => batchIngest(deps, connector, event)),
+  );
+  for (const result of results) {
+    if (result.replayed) reply.duplicates++;
     else reply.stored++;
-    if (one.event) reply.events.push(one.event);
+    const pk = (result.body as Pick<Event, 'pk'> | undefined)?.pk;
+    if (pk) reply.events.push(pk);
   }
   reply.skipped.sort((a, b) => a.position - b.position);
   if (reply.stored > 0) await deps.connectors.noteReceived(connector.pk, reply.stored, new Date().toISOString());

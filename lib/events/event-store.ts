@@ -10,6 +10,10 @@ export interface EventStore {
   put(event: Event, claim?: IdempotencyClaim): Promise<IdempotentReply | null>;
   /** The reply stored under an unexpired Idempotency-Key, or null. */
   earlierReply(admin: string, key: string): Promise<IdempotentReply | null>;
+  /** The unexpired replies stored under these keys of one admin, by key. */
+  earlierReplies(admin: string, keys: readonly string[]): Promise<Map<string, IdempotentReply>>;
+  /** Events each with its claim, a few to a transaction; per write null (stored) or the reply of a key claimed first. */
+  putClaimed(writes: readonly { event: Event; claim: IdempotencyClaim }[]): Promise<(IdempotentReply | null)[]>;
   /** Stores events 25 to a request (BatchWriteItem): seeding, backfills. Nothing runs on them. */
   putMany(events: readonly Event[]): Promise<void>;
   /** Events by id: those live at `nowMs` (default: now) among these ids. */

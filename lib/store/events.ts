@@ -72,8 +72,15 @@ export async function claimedReply(claim: Pick<IdempotencyClaim, 'admin' | 'key'
 /** The Put of an event, for transactions that record an audit event with another change. */
 export const eventPut = (event: Event) => ({ Put: { TableName: tableName, Item: eventItem(event) } });
 
-/** The Idempotency-Key was claimed first by another request. */
-class ClaimTaken extends Error {}
+/** The Idempotency-Key was claimed first by another request (`index`: the transaction item). */
+class ClaimTaken extends Error {
+  constructor(readonly index = 0) {
+    super('the Idempotency-Key was claimed first');
+  }
+}
+
+/** Events (with their claims) one transaction writes: 50 of DynamoDB's 100 items, ≤ 64 KiB each. */
+const claimedPerTransaction = 25;
 
 export const eventStore: EventStore = {
   /**
@@ -95,6 +102,52 @@ export const eventStore: EventStore = {
     }
     await afterEventsWritten([event]);
     return null;
+  },
+
+  /** Events with their claims, 25 to a transaction (each event with its claim); a key claimed first answers its reply. */
+  async putClaimed(writes) {
+    const results = new Array<IdempotentReply | null>(writes.length).fill(null);
+    const chunks: number[][] = [];
+    for (let i = 0; i < writes.length; i += claimedPerTransaction)
+      chunks.push(Array.from({ length: Math.min(claimedPerTransaction, writes.length - i) }, (_, k) => i + k));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending = chunk;
+        while (pending.length > 0) {
+          const items = pending.flatMap((i) => {
+            const { event, claim } = writes[i] as (typeof writes)[number];
+            return [idempotencyClaimPut(claim), eventPut(event)];
+          });
+          try {
+            await retryConflicts(() => transactWrite(items, (index) => new ClaimTaken(index)));
+            return;
+          } catch (error) {
+            if (!(error instanceof ClaimTaken)) throw error;
+            // Claimed first by another delivery: nothing of this chunk was written; the rest again.
+            const taken = pending[Math.floor(error.index / 2)] as number;
+            results[taken] = await claimedReply((writes[taken] as (typeof writes)[number]).claim);
+            pending = pending.filter((i) => i !== taken);
+          }
+        }
+      }),
+    );
+    await afterEventsWritten(writes.filter((_, i) => results[i] === null).map(({ event }) => event));
+    return results;
+  },
+
+  /** The replies stored under unexpired Idempotency-Keys of one admin, by key (BatchGetItem, consistent). */
+  async earlierReplies(admin, keys) {
+    const byPk = new Map(keys.map((key) => [idempotencyKey(admin, key).pk, key]));
+    const found = new Map<string, IdempotentReply>();
+    const items = await getAll(
+      keys.map((key) => idempotencyKey(admin, key)),
+      { consistent: true },
+    );
+    for (const item of items) {
+      const key = byPk.get(item.pk as string);
+      if (key !== undefined && (item.ttl as number) >= nowSeconds()) found.set(key, replyOf(item));
+    }
+    return found;
   },
 
   /** The reply stored under an unexpired Idempotency-Key, or null. */

@@ -31,6 +31,13 @@ async function recordCustomAction(event: Event) {
 
 export const ingestStore: IngestStore = {
   earlierReply: (admin, key) => eventStore.earlierReply(admin, key),
+  earlierReplies: (admin, keys) => eventStore.earlierReplies(admin, keys),
+
+  async putClaimed(writes) {
+    const results = await eventStore.putClaimed(writes);
+    for (const [i, { event }] of writes.entries()) if (results[i] === null) await recordCustomAction(event);
+    return results;
+  },
 
   async put(event, claim, counters) {
     const earlier = await writeIngested(event, claim, counters);

@@ -173,6 +173,38 @@ describe('ingest', () => {
     expect(onegini.body.pagination.totalResults).toBeGreaterThanOrEqual(3);
   });
 
+  it('stores a large delivery a few to a transaction: a native id repeated in it, or sent at once by another delivery, once', async () => {
+    const connector = await create({ name: 'authentik big', kind: 'authentik' });
+    const id = (i: number) => `5a1c2d3e-0000-4000-8000-${String(100 + i).padStart(12, '0')}`;
+    // 60 records (three transactions' worth), the 7th sent twice; another delivery holds 10 of them.
+    const records = [
+      ...Array.from({ length: 60 }, (_, i) => authentikEvent(id(i), 'login')),
+      authentikEvent(id(7), 'login'),
+    ];
+    const overlap = Array.from({ length: 10 }, (_, i) => authentikEvent(id(20 + i * 3), 'login'));
+    const [big, small] = await Promise.all([
+      ingest(connector, connector.secret, records),
+      ingest(connector, connector.secret, overlap),
+    ]);
+    expect(big.status, big.text).toBe(200);
+    expect(small.status, small.text).toBe(200);
+    expect(big.body.stored + small.body.stored).toBe(60);
+    expect(big.body.duplicates + small.body.duplicates).toBe(11);
+    // Each record answers its event: a repeat the same as its first.
+    expect(big.body.events).toHaveLength(61);
+    expect(big.body.events[60]).toBe(big.body.events[7]);
+    const found = await service.call(
+      'GET',
+      `/events/events/?search=${encodeURIComponent(`context.provenance.ingested_by.connector = "${connector.pk}"`)}&page_size=100`,
+    );
+    expect(found.body.pagination.count).toBe(60);
+    expect(new Set(found.body.results.map((e: { pk: string }) => e.pk))).toEqual(new Set(big.body.events));
+    // Sent again whole: nothing new.
+    const again = await ingest(connector, connector.secret, records);
+    expect(again.body).toMatchObject({ stored: 0, duplicates: 61 });
+    expect(again.body.events).toEqual(big.body.events);
+  });
+
   it('skips an unmappable record and names it; refuses a malformed request whole with 400', async () => {
     const connector = await create({ name: 'authentik d', kind: 'authentik' });
     const mixed = [
