@@ -121,6 +121,21 @@ export interface BatchIngest {
 /** Events prepared side by side, at most this many at once (their pre bindings run). */
 const concurrentPrepares = 8;
 
+/** The events at these places of the batch prepared (pre bindings run), a few at a time, by place. */
+async function prepareAll(batch: readonly BatchIngest[], places: readonly number[]) {
+  const prepared = new Map<number, PreparedEvent>();
+  let next = 0;
+  const worker = async () => {
+    for (let at = next++; at < places.length; at = next++) {
+      const i = places[at] as number;
+      const { input, options } = batch[i] as BatchIngest;
+      prepared.set(i, await prepare(input, options));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrentPrepares, places.length) }, worker));
+  return prepared;
+}
+
 /**
  * Several events, each as `ingestEvent` with its Idempotency-Key (all of one admin), in a few
  * writes: the earlier replies read at once, a key repeated in the batch stored once, and the
@@ -147,16 +162,7 @@ export async function ingestBatch(store: IngestStore, batch: readonly BatchInges
       fresh.push(i);
     }
   }
-  const prepared = new Map<number, PreparedEvent>();
-  let next = 0;
-  const worker = async () => {
-    for (let at = next++; at < fresh.length; at = next++) {
-      const i = fresh[at] as number;
-      const { input, options } = batch[i] as BatchIngest;
-      prepared.set(i, await prepare(input, options));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrentPrepares, fresh.length) }, worker));
+  const prepared = await prepareAll(batch, fresh);
   const claimed = fresh.map((i) => ({
     i,
     ...claimOf(
