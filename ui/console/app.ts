@@ -11,6 +11,7 @@ const navigation: { view: View; label: string; action: string }[] = [
   { view: 'deliveries', label: 'Deliveries', action: 'eventhandling_read' },
   { view: 'counters', label: 'Counters', action: 'eventhandling_read' },
   { view: 'connectors', label: 'Connectors', action: 'auditlog_read' },
+  { view: 'rules', label: 'Detection rules', action: 'eventhandling_read' },
 ];
 
 export class ConsoleApp extends ConsoleElement {
@@ -117,6 +118,8 @@ export class ConsoleApp extends ConsoleElement {
         return html`<ieh-counters></ieh-counters>`;
       case 'connectors':
         return html`<ieh-connectors></ieh-connectors>`;
+      case 'rules':
+        return html`<ieh-rules></ieh-rules>`;
     }
   }
 

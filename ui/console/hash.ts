@@ -1,6 +1,6 @@
 // Deep links: the view and its filters live in the URL's hash (`#events?action=login&page=2`),
 // never the token.
-export const views = ['events', 'bindings', 'policies', 'deliveries', 'counters', 'connectors'] as const;
+export const views = ['events', 'bindings', 'policies', 'deliveries', 'counters', 'connectors', 'rules'] as const;
 export type View = (typeof views)[number];
 
 export function readHash(): { view: View; params: URLSearchParams } {

@@ -6,6 +6,7 @@ import { ConnectorsView } from './connectors-view.ts';
 import { CountersView, DeliveriesView } from './deliveries-view.ts';
 import { EventsView } from './events-view.ts';
 import { PoliciesView } from './policies-view.ts';
+import { RulesView } from './rules-view.ts';
 
 customElements.define('ieh-events', EventsView);
 customElements.define('ieh-bindings', BindingsView);
@@ -13,4 +14,5 @@ customElements.define('ieh-policies', PoliciesView);
 customElements.define('ieh-deliveries', DeliveriesView);
 customElements.define('ieh-counters', CountersView);
 customElements.define('ieh-connectors', ConnectorsView);
+customElements.define('ieh-rules', RulesView);
 customElements.define('ieh-console', ConsoleApp);
