@@ -29,6 +29,7 @@ import { recordFire } from '../lib/rules/fires.ts';
 import type { LiveRuleDeps } from '../lib/rules/live.ts';
 import type { RuleReplayDeps } from '../lib/rules/replay.ts';
 import type { RuleDeps } from '../lib/rules/rules.ts';
+import type { SigningKeyDeps } from '../lib/ssf/signing-keys.ts';
 import { adminStore } from '../lib/store/admins.ts';
 import { tallies } from '../lib/store/analytics.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
@@ -41,6 +42,7 @@ import { ingestStore } from '../lib/store/ingest.ts';
 import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { ruleStateStore } from '../lib/store/rule-states.ts';
 import { ruleStore } from '../lib/store/rules.ts';
+import { signingKeyStore } from '../lib/store/ssf-keys.ts';
 
 /** Who is calling (the authorizer). */
 export const admins: AdminStore = adminStore;
@@ -71,6 +73,9 @@ export const eventLogReader = /* @__PURE__ */ eventLog({ readBudget });
 
 /** What the analytics routes read: the event log, the seal's tallies and the budget. */
 export const analyticsDeps = { log: eventLogReader, tallies, readBudget };
+
+/** The Shared Signals transmitter's signing keys. */
+export const ssfKeyDeps: SigningKeyDeps = { keys: signingKeyStore, now: () => new Date() };
 
 /** The detection rule routes. */
 export const ruleDeps: RuleDeps = { rules: ruleStore };

@@ -9,6 +9,7 @@ import { authentikErrorShape } from '../lib/dialects/authentik.ts';
 import { oneginiErrorShape } from '../lib/dialects/onegini.ts';
 import { plainErrorShape } from '../lib/dialects/plain.ts';
 import { privacyIdeaErrorShape, privacyIdeaShape } from '../lib/dialects/privacyidea.ts';
+import { ssfErrorShape } from '../lib/dialects/ssf.ts';
 import { DomainError, type ErrorCode } from '../lib/errors.ts';
 import { serviceVersion } from '../lib/version.ts';
 import { gatewayAnswers } from './local/gateway.ts';
@@ -29,6 +30,7 @@ export const errorComponents: Record<Dialect, Record<string, z.ZodType>> = {
   onegini: { OneginiError: oneginiErrorShape },
   privacyidea: { PrivacyIdeaError: privacyIdeaErrorShape },
   plain: { Message: plainErrorShape },
+  ssf: { SsfError: ssfErrorShape },
 };
 const gatewayComponent = 'Message';
 
@@ -51,6 +53,7 @@ const dialectSuccess: Record<Dialect, z.ZodType> = {
   onegini: z.unknown(),
   privacyidea: privacyIdeaShape(z.unknown()),
   plain: z.unknown(),
+  ssf: z.unknown(),
 };
 
 /**
@@ -72,6 +75,7 @@ const dialectTags: Record<Dialect, string> = {
   onegini: 'Onegini: errors are `{"error_code", "error_message"}`.',
   privacyidea: 'privacyIDEA: every answer is the JSON-RPC-like envelope; errors carry `result.error.code`.',
   plain: 'The service itself: health, this document and its docs page. Errors are `{"message"}`.',
+  ssf: 'Shared Signals (OpenID SSF 1.0 transmitter): errors are `{"err", "description"}` (RFC 8935 §2.3).',
 };
 
 /** One sample of each domain error, for the examples; `satisfies` makes a new code need one. */

@@ -4,7 +4,7 @@
 
 import type { PolicyAction } from '../lib/admins/policy-actions.ts';
 
-export type Dialect = 'authentik' | 'onegini' | 'privacyidea' | 'plain';
+export type Dialect = 'authentik' | 'onegini' | 'privacyidea' | 'plain' | 'ssf';
 
 export type TableAccess = 'none' | 'read' | 'write';
 
@@ -321,6 +321,16 @@ export const routes = [
     dialect: 'authentik',
     access: 'read',
   },
+  // Shared Signals (issue 23): an SSF 1.0 transmitter; paths as lib/ssf/configuration.ts names them.
+  {
+    key: 'GET /.well-known/ssf-configuration',
+    fn: 'ssf-configuration',
+    action: null,
+    dialect: 'ssf',
+    access: 'none',
+  },
+  // Public like the configuration; the first read ever makes the signing key.
+  { key: 'GET /ssf/jwks.json', fn: 'ssf-jwks', action: null, dialect: 'ssf', access: 'write' },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = (typeof routes)[number]['key'];

@@ -12,6 +12,7 @@ import { onegini } from '../../lib/dialects/onegini.ts';
 import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
+import { refuseQueryToken, ssf } from '../../lib/dialects/ssf.ts';
 import { DomainError, type ErrorCode, type FieldIssue, invalidInput } from '../../lib/errors.ts';
 import { hasOwnKey } from '../../lib/own-keys.ts';
 import { logError, logger } from '../logger.ts';
@@ -26,7 +27,7 @@ export interface AuthorizerContext {
 
 export type GatewayEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
 
-export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, plain, privacyidea };
+export const dialects: Record<Dialect, DialectErrors> = { authentik, onegini, plain, privacyidea, ssf };
 
 /** Bodies above this many bytes are refused before parsing (functions/http/limits.ts). */
 export const maxBodyBytes = requestLimits.bodyBytes;
@@ -158,6 +159,7 @@ export function routeHandler<K extends RouteKey, P = undefined, Q = undefined, B
     })
     .use({
       before: async ({ event, context }) => {
+        if (route.dialect === 'ssf') refuseQueryToken(event.queryStringParameters);
         context.admin = adminFrom(event, route.action);
       },
     })

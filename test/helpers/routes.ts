@@ -8,6 +8,7 @@ import { authentikErrorShape } from '../../lib/dialects/authentik.ts';
 import { oneginiErrorShape } from '../../lib/dialects/onegini.ts';
 import { plainErrorShape } from '../../lib/dialects/plain.ts';
 import { privacyIdeaErrorShape } from '../../lib/dialects/privacyidea.ts';
+import { ssfErrorShape } from '../../lib/dialects/ssf.ts';
 import type { Answer } from './service.ts';
 
 export type { Route };
@@ -59,6 +60,7 @@ const errorShapes: Record<Dialect, z.ZodType> = {
   onegini: oneginiErrorShape,
   privacyidea: privacyIdeaErrorShape,
   plain: plainErrorShape,
+  ssf: ssfErrorShape,
 };
 
 /** The answer is an error of `status` (or any 4xx when omitted) in the route's dialect shape. */
@@ -90,6 +92,10 @@ export function expectForbidden(route: Route, answer: Answer) {
       break;
     case 'plain':
       expect(typeof answer.body.message, where).toBe('string');
+      break;
+    case 'ssf':
+      expect(answer.body.err, where).toBe('access_denied');
+      expect(answer.body.description, where).toContain(route.action as string);
   }
 }
 

@@ -9,6 +9,7 @@ import { authentikErrorShape } from '../../lib/dialects/authentik.ts';
 import { oneginiErrorShape } from '../../lib/dialects/onegini.ts';
 import { plainErrorShape } from '../../lib/dialects/plain.ts';
 import { privacyIdeaErrorShape } from '../../lib/dialects/privacyidea.ts';
+import { ssfErrorShape } from '../../lib/dialects/ssf.ts';
 import { definitionOf, fillPath } from '../helpers/routes.ts';
 import { type Service, startService } from '../helpers/service.ts';
 
@@ -20,6 +21,7 @@ const dialectShapes: Record<Dialect, z.ZodType> = {
   onegini: oneginiErrorShape,
   privacyidea: privacyIdeaErrorShape,
   plain: plainErrorShape,
+  ssf: ssfErrorShape,
 };
 const adminSecurity = [{ bearer: [] }, { privacyidea: [] }, { basic: [] }];
 
