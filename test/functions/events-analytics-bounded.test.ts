@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../lib/events/event.ts';
 import { type Service, startService } from '../helpers/service.ts';
+import { bruteVolume } from '../helpers/volume.ts';
 
 let service: Service;
 const events: Event[] = [];
 const dayMs = 86_400_000;
-const sixHours = 6 * 3_600_000;
 
 const at = (ms: number, action: string, context: Record<string, unknown> = {}, user = 'ana') =>
   newEvent({ action, app: 'authentik.events', user: { pk: user, username: user }, context }, new Date(ms), 365);
@@ -35,22 +35,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => service.close());
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-/** authentik: TruncHour(created) − (hour % 6) h, grouped by (time, action), ordered by both. */
-function bruteVolume(list: readonly Event[]) {
-  const counts = new Map<string, number>();
-  for (const event of list) {
-    const key = `${iso(Math.floor(Date.parse(event.created) / sixHours) * sixHours)}|${event.action}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([key, count]) => {
-      const [time, action] = key.split('|') as [string, string];
-      return { action, time, count };
-    })
-    .sort((a, b) => a.time.localeCompare(b.time) || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
-}
 const since = (days: number) => events.filter((event) => Date.parse(event.created) >= Date.now() - days * dayMs);
 
 describe('made-up actions weigh on the months they were made in only', () => {

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../lib/events/event.ts';
 import { type Service, startService } from '../helpers/service.ts';
+import { bruteVolume, sixHours } from '../helpers/volume.ts';
 
 let service: Service;
 const events: Event[] = [];
-const sixHours = 6 * 3_600_000;
 const actions = ['login', 'logout', 'login_failed'];
 const many = Array.from({ length: 17 }, (_, i) => `custom_spread_${i}`);
 
@@ -38,23 +38,6 @@ async function store(list: readonly Event[]) {
   await afterEventsWritten(list);
 }
 afterAll(() => service.close());
-
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-/** authentik: TruncHour(created) − (hour % 6) h, grouped by (time, action), ordered by both. */
-function bruteVolume(list: readonly Event[]) {
-  const counts = new Map<string, number>();
-  for (const event of list) {
-    const key = `${iso(Math.floor(Date.parse(event.created) / sixHours) * sixHours)}|${event.action}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([key, count]) => {
-      const [time, action] = key.split('|') as [string, string];
-      return { action, time, count };
-    })
-    .sort((a, b) => a.time.localeCompare(b.time) || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
-}
 
 describe('volume/ over an unsealed stretch of several steps', () => {
   it('counts each action per step exactly, though the events are more than the read budget', async () => {

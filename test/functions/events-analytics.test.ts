@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Event, newEvent } from '../../lib/events/event.ts';
 import { type Service, startService } from '../helpers/service.ts';
+import { bruteVolume } from '../helpers/volume.ts';
 
 let service: Service;
 const events: Event[] = [];
@@ -55,8 +56,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => service.close());
 
-const sixHours = 6 * 3_600_000;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const userOf = (event: Event) => (event.user as { pk?: unknown }).pk;
 const since = (ms: number) => events.filter((event) => Date.parse(event.created) >= Date.now() - ms);
 const distinctUsers = (list: Event[]) =>
@@ -66,21 +65,6 @@ const distinctUsers = (list: Event[]) =>
       .filter((pk) => pk !== undefined)
       .map(String),
   ).size;
-
-/** authentik: TruncHour(created) − (hour % 6) h, grouped by (time, action), ordered by both. */
-function bruteVolume(list: Event[]) {
-  const counts = new Map<string, number>();
-  for (const event of list) {
-    const key = `${iso(Math.floor(Date.parse(event.created) / sixHours) * sixHours)}|${event.action}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([key, count]) => {
-      const [time, action] = key.split('|') as [string, string];
-      return { action, time, count };
-    })
-    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.action < b.action ? -1 : 1));
-}
 
 /** authentik: action exact, authorized_application present, grouped by it, most events first. */
 function bruteTop(action: string, list = events) {
