@@ -40,6 +40,8 @@ describe('the Detection rules view in headless Chromium', () => {
 
         // A bad threshold and a query that does not parse: each refusal under its field, nothing stored.
         await page.getByRole('button', { name: 'New rule' }).click();
+        // The opened form has the focus, on its heading.
+        await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('rule-form-heading');
         await page.getByLabel('Name', { exact: true }).fill('many failed logins');
         await page.getByLabel('Query: the events counted').fill('action = ');
         expect(await page.getByLabel('Field counted distinct').count()).toBe(0);
@@ -159,6 +161,7 @@ describe('the Detection rules view in headless Chromium', () => {
         // The test panel: a reversed range refused beside its field, then the default range.
         await row.getByRole('button', { name: 'Test many failed logins' }).click();
         await page.getByRole('heading', { name: 'Test "many failed logins" on stored events' }).waitFor();
+        await expect.poll(() => page.evaluate('document.activeElement.id')).toBe('rule-test-heading');
         await page.getByLabel('From (created__gte)').fill('2026-12-01T12:00:00');
         await page.getByLabel('Before (created__lt)').fill('2026-12-01T11:00:00');
         await page.getByRole('button', { name: 'Run test' }).click();

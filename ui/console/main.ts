@@ -6,6 +6,8 @@ import { ConnectorsView } from './connectors-view.ts';
 import { CountersView, DeliveriesView } from './deliveries-view.ts';
 import { EventsView } from './events-view.ts';
 import { PoliciesView } from './policies-view.ts';
+import { RuleForm } from './rule-form.ts';
+import { RuleTestPanel } from './rule-test-panel.ts';
 import { RulesView } from './rules-view.ts';
 
 customElements.define('ieh-events', EventsView);
@@ -15,4 +17,6 @@ customElements.define('ieh-deliveries', DeliveriesView);
 customElements.define('ieh-counters', CountersView);
 customElements.define('ieh-connectors', ConnectorsView);
 customElements.define('ieh-rules', RulesView);
+customElements.define('ieh-rule-form', RuleForm);
+customElements.define('ieh-rule-test', RuleTestPanel);
 customElements.define('ieh-console', ConsoleApp);
