@@ -1,7 +1,7 @@
 // A connector: a named URL an identity platform pushes its events to, opened by its own secret.
 // This file holds its shape, its input schemas (Django REST framework messages) and its view.
 import * as z from 'zod';
-import { drf } from '../events/event.ts';
+import { drf, missingOr } from '../drf-fields.ts';
 import { pageSizeParam } from '../pagination.ts';
 import { type ConnectorKind, connectorKinds } from './mapping.ts';
 
@@ -30,9 +30,6 @@ export const messages = {
   nameTaken: 'Connector with this name already exists.',
   nameTooLong: `Ensure this field has no more than ${maxNameLength} characters.`,
 } as const;
-
-const missingOr = (message: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? drf.required : issue.input === null ? drf.null : message;
 
 const name = z
   .string({ error: missingOr(drf.string) })

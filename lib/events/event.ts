@@ -1,6 +1,7 @@
 // An event, stored once; the authentik view is its own shape, the Onegini view maps it.
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { drf, missingOr } from '../drf-fields.ts';
 import { ownKeysObject } from '../own-keys.ts';
 import { isEventAction } from './actions.ts';
 import { maskSecrets } from './secrets.ts';
@@ -12,22 +13,6 @@ export type JsonObject = Record<string, unknown>;
 /** A stored event, as authentik answers it: the type of its answer shape (lib/events/views.ts). */
 export type Event = z.output<typeof eventShape>;
 
-// Messages as Django REST framework writes them: authentik clients show them verbatim.
-export const drf = {
-  required: 'This field is required.',
-  null: 'This field may not be null.',
-  blank: 'This field may not be blank.',
-  string: 'Not a valid string.',
-  boolean: 'Must be a valid boolean.',
-  choice: (value: unknown) => `"${String(value)}" is not a valid choice.`,
-  ip: 'Enter a valid IPv4 or IPv6 address.',
-  dict: 'Value must be a dictionary, and not have any duplicate keys.',
-  datetime:
-    'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].',
-  unknown: 'Unknown field.',
-  invalidData: 'Invalid data. Expected a dictionary, but got another type.',
-} as const;
-
 const isoDatetime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function parseDrfDatetime(value: string): Date | null {
@@ -35,9 +20,6 @@ export function parseDrfDatetime(value: string): Date | null {
   const date = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
 }
-
-const missingOr = (message: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? drf.required : issue.input === null ? drf.null : message;
 
 // Kept as written: a `__proto__` key is data (the README says such keys are kept).
 const dict = ownKeysObject((_value): _value is unknown => true, { error: missingOr(drf.dict) });

@@ -1,8 +1,9 @@
 // An event matcher policy: a named, reusable predicate over events. This file holds its
 // shape, its input schemas (Django REST framework messages) and its authentik view.
 import * as z from 'zod';
+import { drf, emptyAsObject, missingOr, objectError, text } from '../drf-fields.ts';
 import { isEventAction } from '../events/actions.ts';
-import { drf, eventInput } from '../events/event.ts';
+import { eventInput } from '../events/event.ts';
 import { parseNetwork } from '../net/ip.ts';
 import { pageSizeParam } from '../pagination.ts';
 import { parseQuery } from '../query/akql.ts';
@@ -43,15 +44,6 @@ export const messages = {
   eventSource: 'Give either "event" or "event_uuid".',
 } as const;
 
-const missingOr = (message: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? drf.required : issue.input === null ? drf.null : message;
-
-const text = () =>
-  z
-    .string({ error: missingOr(drf.string) })
-    .trim()
-    .min(1, { error: drf.blank, abort: true });
-
 const name = text().max(maxNameLength, { error: messages.nameTooLong });
 // Strict: only JSON true/false, not DRF's "yes"/1 spellings.
 const executionLogging = z.boolean({ error: missingOr(drf.boolean) });
@@ -80,29 +72,6 @@ const readOnly = {
   meta_model_name: z.unknown().optional(),
   bound_to: z.unknown().optional(),
 };
-
-const typeName = (value: unknown) =>
-  value === null
-    ? 'NoneType'
-    : Array.isArray(value)
-      ? 'list'
-      : typeof value === 'string'
-        ? 'str'
-        : typeof value === 'boolean'
-          ? 'bool'
-          : typeof value === 'number'
-            ? Number.isInteger(value)
-              ? 'int'
-              : 'float'
-            : typeof value;
-
-const objectError = (issue: { code?: string; input?: unknown }) =>
-  issue.code === 'unrecognized_keys'
-    ? drf.unknown
-    : `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
-
-// No body at all reads as `{}`, as DRF's empty request.data does.
-const emptyAsObject = (value: unknown) => (value === undefined ? {} : value);
 
 // What a body may leave out: the flag and each criterion (null clears a criterion).
 const optionalFields = {

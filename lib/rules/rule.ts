@@ -3,7 +3,8 @@
 // alert suppression). This file holds its shape, its input schemas (Django REST framework
 // messages), its view and the shape of a fire; lib/rules/evaluate.ts says what it counts.
 import * as z from 'zod';
-import { drf, parseDrfDatetime } from '../events/event.ts';
+import { drf, emptyAsObject, missingOr, objectError, text } from '../drf-fields.ts';
+import { parseDrfDatetime } from '../events/event.ts';
 import { pageSizeParam } from '../pagination.ts';
 import { parseQuery } from '../query/akql.ts';
 import { parseEventPath } from './event-path.ts';
@@ -61,30 +62,6 @@ export const messages = {
   fieldGrouped: 'The field counted may not be one of group_by: its count per group would always be 1.',
 } as const;
 
-const missingOr = (message: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? drf.required : issue.input === null ? drf.null : message;
-
-const typeName = (value: unknown) =>
-  value === null
-    ? 'NoneType'
-    : Array.isArray(value)
-      ? 'list'
-      : typeof value === 'string'
-        ? 'str'
-        : typeof value === 'boolean'
-          ? 'bool'
-          : typeof value === 'number'
-            ? Number.isInteger(value)
-              ? 'int'
-              : 'float'
-            : 'dict';
-
-const text = () =>
-  z
-    .string({ error: missingOr(drf.string) })
-    .trim()
-    .min(1, { error: drf.blank, abort: true });
-
 const name = text().max(maxNameLength, { error: messages.nameTooLong });
 // Strict: only JSON true/false, not DRF's "yes"/1 spellings.
 const enabled = z.boolean({ error: missingOr(drf.boolean) });
@@ -138,14 +115,6 @@ const suppressFor = integer(
 
 // A client may send back what it read: the read-only field is accepted and ignored.
 const readOnly = { pk: z.unknown().optional() };
-
-const objectError = (issue: { code?: string; input?: unknown }) =>
-  issue.code === 'unrecognized_keys'
-    ? drf.unknown
-    : `Invalid data. Expected a dictionary, but got ${typeName(issue.input)}.`;
-
-// No body at all reads as `{}`, as DRF's empty request.data does.
-const emptyAsObject = (value: unknown) => (value === undefined ? {} : value);
 
 const optionalFields = {
   enabled: enabled.optional(),
