@@ -110,9 +110,12 @@ describe('the Detection rules view in headless Chromium', () => {
         await page.getByRole('button', { name: 'Previous' }).click();
         await page.getByText('21 rules, showing 1–20').waitFor();
 
-        // Edited: value_count asks for its field; every field saved.
+        // Edited: value_count asks for its field; the fields changed are saved, and only those: a
+        // window someone else changed meanwhile stays theirs.
         await row.getByRole('button', { name: 'Edit many failed logins' }).click();
         await expect.poll(() => page.getByLabel('Path 1').inputValue()).toBe('user.username');
+        const meanwhile = await service.call('PATCH', `/rules/${rule.pk}/`, { json: { window: 900 } });
+        expect(meanwhile.status, meanwhile.text).toBe(200);
         await page.getByLabel('Type', { exact: true }).selectOption('value_count');
         await page.getByLabel('Field counted distinct').fill('client_ip');
         await page.getByLabel('Suppress for (seconds)').fill('60');
@@ -128,18 +131,24 @@ describe('the Detection rules view in headless Chromium', () => {
             `action = "login_failed" and app = "${app}"`,
             'distinct client_ip',
             'user.username',
-            '600 s',
+            '900 s',
             '3',
             '60 s',
             'alert',
           ]);
         expect((await service.call('GET', `/rules/${rule.pk}/`)).body).toEqual({
           ...rule,
+          window: 900,
           type: 'value_count',
           field: 'client_ip',
           suppress_for: 60,
           severity: 'alert',
         });
+
+        // Saved without an edit: nothing written.
+        await row.getByRole('button', { name: 'Edit many failed logins' }).click();
+        await page.getByRole('button', { name: 'Save changes' }).click();
+        await page.getByText('Rule "many failed logins" unchanged: nothing was edited.').waitFor();
 
         // Events through the API: alice from 3 addresses crosses the threshold, bob from one does not.
         const created: string[] = [];
@@ -223,6 +232,12 @@ describe('the Detection rules view in headless Chromium', () => {
         await page.getByText('20 rules, showing 1–20').waitFor();
         expect(await row.count()).toBe(0);
         expect((await service.call('GET', `/rules/${rule.pk}/`)).status).toBe(404);
+        // Audited: created, their change and the console's edit, deleted; the save without an edit wrote nothing.
+        const audited = `/events/events/?search=${encodeURIComponent(`context.model.pk = "${rule.pk}"`)}`;
+        await eventually(async () => (await service.call('GET', audited)).body.pagination.count === 4);
+        expect(
+          (await service.call('GET', audited)).body.results.map((event: { action: string }) => event.action).sort(),
+        ).toEqual(['model_created', 'model_deleted', 'model_updated', 'model_updated']);
       });
     },
     flowTimeoutMs,

@@ -30,6 +30,20 @@ const ruleFields = [
   'severity',
 ];
 
+/**
+ * An edit's PATCH body: the fields the admin changed from the rule as the form opened it, so a
+ * field someone else changed meanwhile is kept (the API takes no If-Match for rules). A cleared
+ * field is sent as null, which the API refuses by name.
+ */
+function changesOf(rule: Rule, body: Record<string, unknown>): Record<string, unknown> {
+  const opened = new Map<string, unknown>(Object.entries(rule));
+  return Object.fromEntries(
+    Object.entries(body)
+      .map(([name, value]) => [name, value === undefined ? null : value] as const)
+      .filter(([name, value]) => JSON.stringify(value) !== JSON.stringify(opened.get(name) ?? null)),
+  );
+}
+
 type Control = (attributes: { describedBy: string | typeof nothing; invalid: 'true' | 'false' }) => unknown;
 
 export class RuleForm extends ConsoleElement {
@@ -93,10 +107,17 @@ export class RuleForm extends ConsoleElement {
     };
     this.error = null;
     this.fieldErrors = new Map();
+    const changes = rule ? changesOf(rule, body) : body;
+    if (rule && Object.keys(changes).length === 0) {
+      // Nothing to write (a PATCH of nothing would still be audited as a change).
+      const message = `Rule "${text(rule.name)}" unchanged: nothing was edited.`;
+      this.dispatchEvent(new CustomEvent('saved', { detail: { message, rule } }));
+      return;
+    }
     this.saving = true;
     try {
       const answer = rule
-        ? await api('PUT', `/rules/${encodeURIComponent(rule.pk)}/`, { json: body })
+        ? await api('PATCH', `/rules/${encodeURIComponent(rule.pk)}/`, { json: changes })
         : await api('POST', '/rules/', { json: body });
       const saved = answer.body as Rule;
       const message = `Rule "${text(saved?.name)}" ${rule ? 'saved' : 'created'}.`;
