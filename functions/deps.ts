@@ -25,11 +25,14 @@ import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { webhookSettingsFrom } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
 import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
+import { resolveDestination } from '../lib/net/destination.ts';
 import { recordFire } from '../lib/rules/fires.ts';
 import type { LiveRuleDeps } from '../lib/rules/live.ts';
 import type { RuleReplayDeps } from '../lib/rules/replay.ts';
 import type { RuleDeps } from '../lib/rules/rules.ts';
-import type { SigningKeyDeps } from '../lib/ssf/signing-keys.ts';
+import type { SetSigner } from '../lib/ssf/keys.ts';
+import { activeSigner, type SigningKeyDeps } from '../lib/ssf/signing-keys.ts';
+import type { StreamDeps } from '../lib/ssf/streams.ts';
 import { adminStore } from '../lib/store/admins.ts';
 import { tallies } from '../lib/store/analytics.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
@@ -43,6 +46,7 @@ import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { ruleStateStore } from '../lib/store/rule-states.ts';
 import { ruleStore } from '../lib/store/rules.ts';
 import { signingKeyStore } from '../lib/store/ssf-keys.ts';
+import { setQueueStore, ssfStreamStore } from '../lib/store/ssf-streams.ts';
 
 /** Who is calling (the authorizer). */
 export const admins: AdminStore = adminStore;
@@ -76,6 +80,27 @@ export const analyticsDeps = { log: eventLogReader, tallies, readBudget };
 
 /** The Shared Signals transmitter's signing keys. */
 export const ssfKeyDeps: SigningKeyDeps = { keys: signingKeyStore, now: () => new Date() };
+
+let signing: Promise<SetSigner> | undefined;
+/** The key that signs SETs, read (or made) once per container. */
+export function ssfSigner(): Promise<SetSigner> {
+  signing ??= activeSigner(ssfKeyDeps).catch((error: unknown) => {
+    signing = undefined;
+    throw error;
+  });
+  return signing;
+}
+
+/** The Shared Signals stream routes: streams, their queues, the signer and the webhook SSRF guard. */
+export const ssfStreamDeps: StreamDeps = {
+  streams: ssfStreamStore,
+  queue: setQueueStore,
+  checkPushEndpoint: async (url) => {
+    await resolveDestination(new URL(url).hostname, webhookSettingsFrom(process.env).allowPrivate);
+  },
+  signer: ssfSigner,
+  now: () => new Date(),
+};
 
 /** The detection rule routes. */
 export const ruleDeps: RuleDeps = { rules: ruleStore };

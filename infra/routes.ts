@@ -331,6 +331,41 @@ export const routes = [
   },
   // Public like the configuration; the first read ever makes the signing key.
   { key: 'GET /ssf/jwks.json', fn: 'ssf-jwks', action: null, dialect: 'ssf', access: 'write' },
+  { key: 'POST /ssf/stream', fn: 'ssf-streams-create', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
+  { key: 'GET /ssf/stream', fn: 'ssf-streams-read', action: 'eventhandling_read', dialect: 'ssf', access: 'read' },
+  {
+    key: 'PATCH /ssf/stream',
+    fn: 'ssf-streams-update',
+    action: 'eventhandling_write',
+    dialect: 'ssf',
+    access: 'write',
+  },
+  { key: 'PUT /ssf/stream', fn: 'ssf-streams-replace', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
+  {
+    key: 'DELETE /ssf/stream',
+    fn: 'ssf-streams-delete',
+    action: 'eventhandling_write',
+    dialect: 'ssf',
+    access: 'write',
+  },
+  { key: 'GET /ssf/status', fn: 'ssf-status-read', action: 'eventhandling_read', dialect: 'ssf', access: 'read' },
+  { key: 'POST /ssf/status', fn: 'ssf-status-update', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
+  {
+    key: 'POST /ssf/subjects/add',
+    fn: 'ssf-subjects-add',
+    action: 'eventhandling_write',
+    dialect: 'ssf',
+    access: 'write',
+  },
+  {
+    key: 'POST /ssf/subjects/remove',
+    fn: 'ssf-subjects-remove',
+    action: 'eventhandling_write',
+    dialect: 'ssf',
+    access: 'write',
+  },
+  // Queues a verification SET, signed with the key (made here if it is the first use).
+  { key: 'POST /ssf/verify', fn: 'ssf-verify', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = (typeof routes)[number]['key'];

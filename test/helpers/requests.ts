@@ -190,6 +190,42 @@ const onTheConnector =
     json: body ? body(value) : undefined,
   });
 
+/** Creates a Shared Signals stream of the root admin (poll): its stream_id. */
+export async function createSsfStream(service: Service): Promise<string> {
+  const answer = await service.call('POST', '/ssf/stream', { json: {} });
+  if (answer.status !== 201) throw new Error(`could not create a stream: ${answer.status} ${answer.text}`);
+  return answer.body.stream_id;
+}
+
+const ssfEventTypes = [
+  'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
+  'https://schemas.openid.net/secevent/caep/event-type/credential-change',
+  'https://schemas.openid.net/secevent/risc/event-type/account-disabled',
+  'urn:example:not-supported',
+];
+const ssfStreamFields = fc.record(
+  {
+    description: text(40),
+    events_requested: fc.subarray(ssfEventTypes, { minLength: 1 }),
+    delivery: fc.constantFrom(
+      { method: 'urn:ietf:rfc:8936' },
+      { method: 'urn:ietf:rfc:8935', endpoint_url: 'http://127.0.0.1:9/events', authorization_header: 'Bearer r' },
+    ),
+  },
+  { requiredKeys: [] },
+);
+const ssfSubject = fc.oneof(
+  fc.emailAddress().map((email) => ({ format: 'email', email })),
+  fc.record({ format: fc.constant('iss_sub'), iss: fc.constant('https://idp.example.com'), sub: text(20) }),
+  fc.record({ format: fc.constant('opaque'), id: text(20) }),
+);
+const onTheStream =
+  (path: string, part: 'query' | 'json', fields?: (value: any) => Record<string, unknown>) =>
+  async (service: Service, value: unknown): Promise<RouteRequest> => {
+    const named = { stream_id: await createSsfStream(service), ...fields?.(value) };
+    return part === 'query' ? { path, query: named as Record<string, string> } : { path, json: named };
+  };
+
 /** An authentik-kind ingest: events as authentik serializes them, each with its own pk (the native id). */
 const authentikRecords = fc.array(
   eventBody.map((event) => ({ ...event, pk: crypto.randomUUID(), created: new Date().toISOString() })),
@@ -348,6 +384,38 @@ export const validInputs: Record<string, ValidInputs<any>> = {
   'POST /connectors/{connector_uuid}/rotate/': {
     arbitrary: fc.constant(null),
     request: onTheConnector('POST /connectors/{connector_uuid}/rotate/'),
+  },
+  'POST /ssf/stream': {
+    arbitrary: ssfStreamFields,
+    request: async (_service, body) => ({ path: '/ssf/stream', json: body }),
+  },
+  'GET /ssf/stream': {
+    arbitrary: fc.boolean(),
+    request: async (service, one) =>
+      one ? { path: '/ssf/stream', query: { stream_id: await createSsfStream(service) } } : { path: '/ssf/stream' },
+  },
+  'PATCH /ssf/stream': { arbitrary: ssfStreamFields, request: onTheStream('/ssf/stream', 'json', (body) => body) },
+  'PUT /ssf/stream': { arbitrary: ssfStreamFields, request: onTheStream('/ssf/stream', 'json', (body) => body) },
+  'DELETE /ssf/stream': { arbitrary: fc.constant(null), request: onTheStream('/ssf/stream', 'query') },
+  'GET /ssf/status': { arbitrary: fc.constant(null), request: onTheStream('/ssf/status', 'query') },
+  'POST /ssf/status': {
+    arbitrary: fc.record(
+      { status: fc.constantFrom('enabled', 'paused', 'disabled'), reason: text(40) },
+      { requiredKeys: ['status'] },
+    ),
+    request: onTheStream('/ssf/status', 'json', (body) => body),
+  },
+  'POST /ssf/subjects/add': {
+    arbitrary: ssfSubject,
+    request: onTheStream('/ssf/subjects/add', 'json', (subject) => ({ subject })),
+  },
+  'POST /ssf/subjects/remove': {
+    arbitrary: ssfSubject,
+    request: onTheStream('/ssf/subjects/remove', 'json', (subject) => ({ subject })),
+  },
+  'POST /ssf/verify': {
+    arbitrary: fc.record({ state: text(40) }, { requiredKeys: [] }),
+    request: onTheStream('/ssf/verify', 'json', (body) => body),
   },
   'POST /ingest/{connector_uuid}': {
     arbitrary: authentikRecords,

@@ -1,0 +1,191 @@
+// Shared Signals streams, their removed subjects and their queued SETs. Key shapes:
+//   stream           pk SSFSTREAM#<id>  sk STREAM                rpk SSFSTREAMS  rsk <owner>#<id>  stream  version
+//   removed subject  pk SSFSTREAM#<id>  sk SUBJ#<sha256 of the subject as canonical JSON>  subject
+//   queued SET       pk SSFSTREAM#<id>  sk SET#<jti, a UUIDv7>   set  ttl
+// One partition per stream: a poll is one Query of its SET# items, oldest first.
+import { createHash } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { VersionConflict } from '../conflicts.ts';
+import type { QueuedSet, SetQueue } from '../ssf/set-queue.ts';
+import type { StoredStream, Stream, SubjectIdentifier } from '../ssf/stream.ts';
+import type { StreamStore } from '../ssf/streams.ts';
+import { documents, queryAll, tableName } from './client.ts';
+import { conditionFailed } from './conflicts.ts';
+import { refIndex } from './table.ts';
+
+const partition = (streamId: string) => `SSFSTREAM#${streamId}`;
+const streamKey = (streamId: string) => ({ pk: partition(streamId), sk: 'STREAM' });
+const listKey = 'SSFSTREAMS';
+
+/** A subject's key: its members in name order, so `{email, format}` and `{format, email}` are one. */
+export function subjectKey(subject: SubjectIdentifier): string {
+  const canonical = JSON.stringify(Object.entries(subject).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return `SUBJ#${createHash('sha256').update(canonical).digest('base64url')}`;
+}
+
+const stored = (item: Record<string, unknown>): StoredStream => ({
+  ...(item.stream as Stream),
+  version: item.version as number,
+});
+
+async function conditional(write: Promise<unknown>, conflict: string): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (conditionFailed(error)) throw new VersionConflict(conflict);
+    throw error;
+  }
+}
+
+export interface StreamListing {
+  /** Every stream of every admin (the dispatcher's fan-out). */
+  all(): Promise<StoredStream[]>;
+  /** Whether any of the subject's identifiers was removed from the stream. */
+  anyRemoved(streamId: string, subjects: readonly SubjectIdentifier[]): Promise<boolean>;
+}
+
+export const ssfStreamStore: StreamStore & StreamListing = {
+  async get(streamId) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: streamKey(streamId), ConsistentRead: true }),
+    );
+    return Item ? stored(Item) : null;
+  },
+
+  async ofOwner(owner) {
+    const items = await queryAll({
+      IndexName: refIndex,
+      KeyConditionExpression: 'rpk = :rpk AND begins_with(rsk, :owner)',
+      ExpressionAttributeValues: { ':rpk': listKey, ':owner': `${owner}#` },
+    });
+    return items.map(stored);
+  },
+
+  async all() {
+    const items = await queryAll({
+      IndexName: refIndex,
+      KeyConditionExpression: 'rpk = :rpk',
+      ExpressionAttributeValues: { ':rpk': listKey },
+    });
+    return items.map(stored);
+  },
+
+  async create(stream) {
+    await conditional(
+      documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...streamKey(stream.stream_id),
+            rpk: listKey,
+            rsk: `${stream.owner}#${stream.stream_id}`,
+            stream,
+            version: 1,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+      'the stream id exists',
+    );
+    return { ...stream, version: 1 };
+  },
+
+  async update(stream, previous) {
+    const version = previous.version + 1;
+    await conditional(
+      documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...streamKey(stream.stream_id),
+            rpk: listKey,
+            rsk: `${stream.owner}#${stream.stream_id}`,
+            stream,
+            version,
+          },
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
+        }),
+      ),
+      'the stream changed since it was read',
+    );
+    return { ...stream, version };
+  },
+
+  async remove(previous) {
+    await conditional(
+      documents.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: streamKey(previous.stream_id),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
+        }),
+      ),
+      'the stream changed since it was read',
+    );
+  },
+
+  async removeSubject(streamId, subject) {
+    await documents.send(
+      new PutCommand({ TableName: tableName, Item: { pk: partition(streamId), sk: subjectKey(subject), subject } }),
+    );
+  },
+
+  async addSubject(streamId, subject) {
+    await documents.send(
+      new DeleteCommand({ TableName: tableName, Key: { pk: partition(streamId), sk: subjectKey(subject) } }),
+    );
+  },
+
+  async anyRemoved(streamId, subjects) {
+    for (const subject of subjects) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: partition(streamId), sk: subjectKey(subject) } }),
+      );
+      if (Item) return true;
+    }
+    return false;
+  },
+};
+
+export const setQueueStore: SetQueue = {
+  async enqueue(streamId, queued, expires) {
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: partition(streamId),
+          sk: `SET#${queued.jti}`,
+          set: queued.set,
+          ttl: Math.floor(expires.getTime() / 1000),
+        },
+      }),
+    );
+  },
+
+  async oldest(streamId, limit) {
+    const now = Math.floor(Date.now() / 1000);
+    const items = await queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :set)',
+        // TTL deletes late: an expired SET is gone for the receiver at once.
+        FilterExpression: '#ttl > :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':pk': partition(streamId), ':set': 'SET#', ':now': now },
+        ConsistentRead: true,
+        Limit: limit,
+      },
+      limit,
+    );
+    return items.map((item): QueuedSet => ({ jti: (item.sk as string).slice('SET#'.length), set: item.set as string }));
+  },
+
+  async acknowledge(streamId, jtis) {
+    await Promise.all(
+      [...new Set(jtis)].map((jti) =>
+        documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: partition(streamId), sk: `SET#${jti}` } })),
+      ),
+    );
+  },
+};
