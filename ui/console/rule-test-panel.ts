@@ -129,8 +129,9 @@ export class RuleTestPanel extends ConsoleElement {
     return html`<section class="panel" aria-labelledby="rule-test-heading">
       <h2 id="rule-test-heading" tabindex="-1">Test "${text(rule.name)}" on stored events</h2>
       <p id="rule-test-range-hint" class="hint">
-        Replays the stored events of a range (at most 7 days; empty: the last ten windows) through the rule, from an empty
-        start, and shows the groups that would have fired. Nothing is recorded.
+        Replays the stored events of a range (in this browser's time zone; at most 7 days; empty: the last ten windows)
+        through the rule, from an empty start, and shows the groups that would have fired (times in UTC). Nothing is
+        recorded.
       </p>
       ${
         can(replay)
