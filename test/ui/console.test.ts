@@ -5,33 +5,12 @@
 // ingested with it and counted; axe-core on every page, screenshots at 375 and 1440 px into
 // test/artifacts/.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture, hasChromium, inBrowser, noChromium } from '../helpers/browser.ts';
 import { eventually, type Service, startService } from '../helpers/service.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const axeSource = readFileSync(
-  fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)),
-  'utf8',
-);
-const widths = [375, 1440] as const;
 /** 15–30 s on an idle machine; room for a CI machine running the rest of the suite beside it. */
 const flowTimeoutMs = 120_000;
 
@@ -62,46 +41,12 @@ afterAll(async () => {
   receiver?.close();
 });
 
-/** axe-core on the page as it stands: no serious or critical violation. */
-async function checkAccessibility(page: Page, name: string) {
-  // page.evaluate runs through DevTools, outside the page's CSP (which refuses inline script).
-  await page.evaluate(axeSource);
-  // Source text, not functions: this file is type-checked without the DOM library.
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
-    result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`)) as {
-    id: string;
-    impact: string;
-    nodes: string[];
-  }[];
-  const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe, `${name}: ${JSON.stringify(severe)}`).toEqual([]);
-}
-
-/** Screenshots at both widths; at 375 px nothing may be wider than the window (tables scroll in their own box). */
-async function capture(page: Page, name: string) {
-  for (const width of widths) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(artifacts, `ui-${name}-${width}.png`), fullPage: true });
-    const overflow = (await page.evaluate(`(() => {
-      const wide = [...document.querySelectorAll('body *')].filter(
-        (e) => !e.parentElement?.closest('.table-wrap, .json') && e.getBoundingClientRect().right > innerWidth + 1,
-      );
-      const scroll = document.documentElement.scrollWidth - innerWidth;
-      return [...wide.map((e) => e.tagName.toLowerCase() + '.' + e.className).slice(0, 5), ...(scroll > 0 ? ['page +' + scroll + ' px'] : [])];
-    })()`)) as string[];
-    expect(overflow, `${name} at ${width} px: wider than the window`).toEqual([]);
-  }
-  await checkAccessibility(page, name);
-}
-
 describe('the admin console in headless Chromium', () => {
   it(
     'signs in, binds a WebHook, finds an event, replays its delivery and tests a matcher policy',
     async (context) => {
-      if (!existsSync(chromiumPath)) {
-        context.skip(`Chromium is missing at ${chromiumPath}: apt-get install -y chromium (.ci/run installs it)`);
-      }
-      await inBrowser(async (page) => {
+      if (!hasChromium()) context.skip(noChromium);
+      await inBrowser(service.url, async (page) => {
         // Sign-in: /ui redirects to /ui/, which holds no data.
         const answer = await page.goto(`${service.url}/ui`);
         expect(answer?.status()).toBe(200);
@@ -303,15 +248,13 @@ describe('the admin console in headless Chromium', () => {
   it(
     'shows a missing policy action in words and disables its controls; draws volume/ when it answers',
     async (context) => {
-      if (!existsSync(chromiumPath)) {
-        context.skip(`Chromium is missing at ${chromiumPath}: apt-get install -y chromium (.ci/run installs it)`);
-      }
+      if (!hasChromium()) context.skip(noChromium);
       const created = await service.call('POST', '/event', {
         json: { name: 'read-only view', event: 'login', handlermodule: 'Logging', action: 'logging', position: 'post' },
       });
       expect(created.status).toBe(200);
       const token = await service.admin(`reader-${Date.now()}`, ['auditlog_read', 'eventhandling_read']);
-      await inBrowser(async (page) => {
+      await inBrowser(service.url, async (page) => {
         // volume/ is another issue's route: answered here by the test, so the chart can be seen.
         const volumeQueries: string[] = [];
         await page.route(`${service.url}/events/events/volume/**`, (route) => {
@@ -392,10 +335,8 @@ describe('the admin console in headless Chromium', () => {
   it(
     'makes a connector, shows its secret once with a copy button, counts what it received, disables, rotates and deletes it',
     async (context) => {
-      if (!existsSync(chromiumPath)) {
-        context.skip(`Chromium is missing at ${chromiumPath}: apt-get install -y chromium (.ci/run installs it)`);
-      }
-      await inBrowser(async (page) => {
+      if (!hasChromium()) context.skip(noChromium);
+      await inBrowser(service.url, async (page) => {
         await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
         await page.goto(`${service.url}/ui/#connectors`);
         await page.getByLabel('Admin token').fill(service.rootToken);
@@ -528,9 +469,7 @@ describe('the console and hostile values (issue 25 item 7)', () => {
   it(
     'shows any shape an event holds as text: a Lit template, objects, lists, numbers, markup',
     async (context) => {
-      if (!existsSync(chromiumPath)) {
-        context.skip(`Chromium is missing at ${chromiumPath}: apt-get install -y chromium (.ci/run installs it)`);
-      }
+      if (!hasChromium()) context.skip(noChromium);
       const app = `hostile-${Date.now()}`;
       const shapes: unknown[] = [
         { _$litType$: 1, strings: ['<b>', '</b>'], values: [] },
@@ -547,7 +486,7 @@ describe('the console and hostile values (issue 25 item 7)', () => {
         });
         expect(answer.status, answer.text).toBe(201);
       }
-      await inBrowser(async (page) => {
+      await inBrowser(service.url, async (page) => {
         await page.goto(`${service.url}/ui/#events?search=${encodeURIComponent(`app = "${app}"`)}`);
         await page.getByLabel('Admin token').fill(service.rootToken);
         await page.keyboard.press('Enter');
@@ -567,63 +506,3 @@ describe('the console and hostile values (issue 25 item 7)', () => {
     flowTimeoutMs,
   );
 });
-
-const profiles = new Map<BrowserContext, string>();
-
-/** Chromium with a fresh profile; anything not from the service is refused and recorded (the console works offline). */
-async function openBrowser() {
-  mkdirSync(artifacts, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'event-hub-console-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: chromiumFlags,
-    viewport: { width: 1440, height: 900 },
-  });
-  profiles.set(browser, profile);
-  const elsewhere: string[] = [];
-  const problems: string[] = [];
-  await browser.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${service.url}/`)) return route.continue();
-    elsewhere.push(url);
-    return route.abort();
-  });
-  return { browser, elsewhere, problems };
-}
-
-async function newPage(browser: BrowserContext, problems: string[]): Promise<Page> {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    // 4xx answers the console asked for on purpose (401, 403, 412, volume/ not there yet) are logged by Chromium.
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) {
-      problems.push(`console: ${message.text()}`);
-    }
-  });
-  return page;
-}
-
-async function closeBrowser(browser: BrowserContext) {
-  await browser.close();
-  rmSync(profiles.get(browser) as string, { recursive: true, force: true });
-}
-
-/**
- * Runs a flow on a fresh page; afterwards nothing may have left for another host and the page
- * may have logged no problem. A failure saves what the page showed.
- */
-async function inBrowser(flow: (page: Page) => Promise<void>) {
-  const { browser, elsewhere, problems } = await openBrowser();
-  try {
-    await flow(await newPage(browser, problems));
-    expect(elsewhere).toEqual([]);
-    expect(problems).toEqual([]);
-  } catch (error) {
-    await browser.pages()[0]?.screenshot({ path: join(artifacts, 'ui-failure.png'), fullPage: true });
-    throw error;
-  } finally {
-    await closeBrowser(browser);
-  }
-}
