@@ -31,8 +31,10 @@ import type { LiveRuleDeps } from '../lib/rules/live.ts';
 import type { RuleReplayDeps } from '../lib/rules/replay.ts';
 import type { RuleDeps } from '../lib/rules/rules.ts';
 import type { SetSigner } from '../lib/ssf/keys.ts';
+import type { PollDeps } from '../lib/ssf/poll.ts';
 import { activeSigner, type SigningKeyDeps } from '../lib/ssf/signing-keys.ts';
 import type { StreamDeps } from '../lib/ssf/streams.ts';
+import type { TransmitDeps } from '../lib/ssf/transmit.ts';
 import { adminStore } from '../lib/store/admins.ts';
 import { tallies } from '../lib/store/analytics.ts';
 import { bindingStore } from '../lib/store/bindings.ts';
@@ -101,6 +103,26 @@ export const ssfStreamDeps: StreamDeps = {
   signer: ssfSigner,
   now: () => new Date(),
 };
+
+/** The poll route: the stream, its queue, and the pause of a long poll. */
+export const ssfPollDeps: PollDeps = {
+  streams: ssfStreamStore,
+  queue: setQueueStore,
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The dispatcher's fan-out to streams: every stream (read again after SSF_STREAM_CACHE_MS, 1 s), queues, the signer. */
+export function ssfTransmitDeps(): TransmitDeps {
+  const streams = shortLived(() => ssfStreamStore.all(), { cacheMs: envInt('SSF_STREAM_CACHE_MS', 1000) });
+  return {
+    streams: () => streams('all'),
+    anyRemoved: (streamId, subjects) => ssfStreamStore.anyRemoved(streamId, subjects),
+    queue: setQueueStore,
+    signer: ssfSigner,
+    now: () => new Date(),
+  };
+}
 
 /** The detection rule routes. */
 export const ruleDeps: RuleDeps = { rules: ruleStore };

@@ -1,16 +1,18 @@
 // The dispatcher Lambda: the table's stream (event INSERTs, filtered by the event source
-// mapping) is counted by the enabled detection rules, batch by batch, then runs the post
-// bindings. Locally the stream poller calls this same handler.
+// mapping) is counted by the enabled detection rules, batch by batch, signalled to the Shared
+// Signals streams, then runs the post bindings. Locally the stream poller calls this same handler.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchPost } from '../lib/dispatch/post.ts';
 import { evaluateRulesLive, type StreamedEvent } from '../lib/rules/live.ts';
+import { transmitEvents } from '../lib/ssf/transmit.ts';
 import { eventOfImage, isEventInsert, streamedEventOf } from '../lib/store/event-stream.ts';
-import { dispatchDeps, liveRuleDeps, postRunnerDeps } from './deps.ts';
+import { dispatchDeps, liveRuleDeps, postRunnerDeps, ssfTransmitDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
 const deps = dispatchDeps(postRunnerDeps(), logger);
 const rules = liveRuleDeps(deps, logger);
+const signals = ssfTransmitDeps();
 
 /** The batch's stored events; one that cannot be read is left to its post dispatch, which reports it. */
 function streamedEvents(records: readonly DynamoDBRecord[]): StreamedEvent[] {
@@ -33,10 +35,22 @@ class NotStarted extends Error {
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
   if (context) logger.addContext(context);
   // The whole batch first, so a slow webhook delays no fire; a failure retries the batch (counted once).
+  const batch = streamedEvents(event.Records);
   try {
-    await evaluateRulesLive(rules, streamedEvents(event.Records));
+    await evaluateRulesLive(rules, batch);
   } catch (error) {
     logger.error('stream batch not counted by the detection rules', { error });
+    const first = event.Records[0]?.dynamodb?.SequenceNumber;
+    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+  }
+  // A failure retries the batch: rules count nothing twice, and a SET queued again keeps its jti.
+  try {
+    await transmitEvents(
+      signals,
+      batch.map((streamed) => streamed.event),
+    );
+  } catch (error) {
+    logger.error('stream batch not signalled to the Shared Signals streams', { error });
     const first = event.Records[0]?.dynamodb?.SequenceNumber;
     return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
   }

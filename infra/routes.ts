@@ -366,6 +366,14 @@ export const routes = [
   },
   // Queues a verification SET, signed with the key (made here if it is the first use).
   { key: 'POST /ssf/verify', fn: 'ssf-verify', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
+  // RFC 8936 poll: reading needs eventhandling_read; an acknowledgement deletes the SETs it names.
+  {
+    key: 'POST /ssf/poll/{stream_id}',
+    fn: 'ssf-poll',
+    action: 'eventhandling_read',
+    dialect: 'ssf',
+    access: 'write',
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteKey = (typeof routes)[number]['key'];

@@ -19,3 +19,6 @@ export interface SetQueue {
 
 /** How long an unacknowledged SET is kept. */
 export const setRetentionDays = 7;
+
+/** When a SET made at `now` leaves the queue unacknowledged. */
+export const setExpiry = (now: Date) => new Date(now.getTime() + setRetentionDays * 86_400_000);

@@ -1,5 +1,6 @@
 // A Security Event Token's claims (RFC 8417 as SSF 1.0 §4 profiles it): one event, `sub_id` at the
 // top level, `txn` the hub event it came from; no `sub`, no `exp`.
+import { createHash } from 'node:crypto';
 import { type Stream, type SubjectIdentifier, verificationEventType } from './stream.ts';
 
 export interface SetClaims {
@@ -41,4 +42,18 @@ export function verificationContent(stream: Pick<Stream, 'stream_id'>, state: st
     type: verificationEventType,
     payload: state === undefined ? {} : { state },
   };
+}
+
+/**
+ * The jti of the SET an event makes on a stream: a UUIDv7 of the event's time (queue order is
+ * event order) whose other bits are a hash of stream and event, so a redelivered event makes the
+ * same jti (the queue keeps one, a receiver drops a repeat).
+ */
+export function eventJti(streamId: string, eventPk: string, createdMs: number): string {
+  const bytes = createHash('sha256').update(`${streamId}:${eventPk}`).digest().subarray(0, 16);
+  bytes.writeUIntBE(createdMs, 0, 6);
+  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -8,7 +8,7 @@ import { uuid7 } from '../events/uuid7.ts';
 import { audienceOf, pollUrl } from './configuration.ts';
 import type { SetSigner } from './keys.ts';
 import { setClaims, verificationContent } from './set.ts';
-import { type SetQueue, setRetentionDays } from './set-queue.ts';
+import { type SetQueue, setExpiry } from './set-queue.ts';
 import {
   type Delivery,
   type DeliveryInput,
@@ -203,9 +203,6 @@ export async function removeSubject(deps: Pick<StreamDeps, 'streams'>, admin: st
   await owned(deps, admin, input.stream_id);
   await deps.streams.removeSubject(input.stream_id, input.subject);
 }
-
-/** The day a SET made now leaves the queue unacknowledged. */
-export const setExpiry = (now: Date) => new Date(now.getTime() + setRetentionDays * 86_400_000);
 
 /** Queues a verification SET for the stream (SSF 1.0 §8.1.4.2): its receiver polls it. */
 export async function requestVerification(deps: StreamDeps, admin: string, input: VerificationInput): Promise<void> {

@@ -417,6 +417,21 @@ export const validInputs: Record<string, ValidInputs<any>> = {
     arbitrary: fc.record({ state: text(40) }, { requiredKeys: [] }),
     request: onTheStream('/ssf/verify', 'json', (body) => body),
   },
+  'POST /ssf/poll/{stream_id}': {
+    arbitrary: fc.record(
+      {
+        maxEvents: fc.integer({ min: 0, max: 100 }),
+        ack: fc.array(fc.uuid(), { maxLength: 3 }),
+        setErrs: fc.dictionary(fc.uuid(), fc.record({ err: text(20), description: text(40) }), { maxKeys: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+    request: async (service, body) => ({
+      path: fillPath('POST /ssf/poll/{stream_id}', { stream_id: await createSsfStream(service) }),
+      // An empty queue is answered at once: a long poll would wait its 8 s for nothing.
+      json: { ...body, returnImmediately: true },
+    }),
+  },
   'POST /ingest/{connector_uuid}': {
     arbitrary: authentikRecords,
     request: async (service, records) => {

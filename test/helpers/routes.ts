@@ -32,6 +32,7 @@ export const pathParameters: Record<string, { plausible: string; invalid: string
     plausible: '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.1.post_webhook',
     invalid: ['not-a-delivery', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.1', '0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10.-1.x'],
   },
+  stream_id: { plausible: 'f'.repeat(32), invalid: ['nope', 'F'.repeat(32), '0'.repeat(31), '%00'] },
   name: { plausible: 'logins', invalid: ['with space', 'x'.repeat(129), '%2F'] },
   asset: { plausible: 'swagger-ui.css', invalid: ['nope.js', 'package.json', '..%2Fpackage.json'] },
   file: { plausible: 'console.js', invalid: ['main.ts', 'index.html', '..%2Fbuild.ts'] },
