@@ -37,7 +37,7 @@ describe('openid-ssf-transmitter-test-plan, mirrored', () => {
     }
     const jwks = await fetch(answer.body.jwks_uri);
     expect(jwks.status).toBe(200);
-    expect((await jwks.json()).keys.length).toBeGreaterThan(0);
+    expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
   });
 
   it('OIDSSFStreamControlNegativeTestReadStreamWithoutAccessToken', async () => {
