@@ -6,7 +6,7 @@
 //   custom_hi_00 … custom_hi_15   16 more, so the months hold more than 64 actions
 //   custom_eight_0 … _7           `action=_eight_` matches exactly these 8
 //   custom_eightx                 with them, 9: `action=_eight`
-// custom_lo_00 has events with 16 applications, custom_lo_01 with 17 (top_per_user/'s bound).
+// custom_lo_00 has events with 32 applications, custom_lo_01 with 33 (top_per_user/'s bound).
 // Every other event is the hot actor's (one person): Onegini's `limit=1000` has a full page.
 import type { EventInput } from '../lib/events/event.ts';
 
@@ -18,8 +18,8 @@ const hiActions = Array.from({ length: 16 }, (_, i) => `custom_hi_${two(i)}`);
 export const eightActions = Array.from({ length: 8 }, (_, i) => `custom_eight_${i}`);
 export const eightxAction = 'custom_eightx';
 export const boundsActions = [...loActions, loxAction, ...hiActions, ...eightActions, eightxAction];
-/** The action with events of exactly 16 applications, and the one with 17. */
-export const appsAction = { 16: loActions[0] as string, 17: loActions[1] as string };
+/** The action with events of exactly 32 applications, and the one with 33. */
+export const appsAction = { 32: loActions[0] as string, 33: loActions[1] as string };
 
 export const boundsApps = Array.from({ length: 80 }, (_, i) => ({
   pk: `0b0a0000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -31,13 +31,13 @@ export const hotActor = 'hot';
 export const hotPerson = 'p-hot';
 const users = 50;
 
-/** Event `n`: a quarter custom_lo_00 (16 apps), a quarter custom_lo_01 (17 apps), the rest cycling the actions. */
+/** Event `n`: a quarter custom_lo_00 (32 apps), a quarter custom_lo_01 (33 apps), the rest cycling the actions. */
 export function boundsEvent(n: number): EventInput {
   const k = Math.floor(n / 4);
   const kind = n % 4;
   const cycled = (2 * k + kind - 2) % boundsActions.length;
-  const action = kind === 0 ? appsAction[16] : kind === 1 ? appsAction[17] : (boundsActions[cycled] as string);
-  const app = boundsApps[kind === 0 ? k % 16 : kind === 1 ? k % 17 : cycled % boundsApps.length];
+  const action = kind === 0 ? appsAction[32] : kind === 1 ? appsAction[33] : (boundsActions[cycled] as string);
+  const app = boundsApps[kind === 0 ? k % 32 : kind === 1 ? k % 33 : cycled % boundsApps.length];
   const hot = n % 2 === 0;
   const user = hot ? { pk: 1, username: hotActor } : { pk: 100 + (k % users), username: `user-${k % users}` };
   return {

@@ -1,6 +1,6 @@
 // The bound of one request's work (issue 25 item 1): every request that turns a list of values
 // into index terms, at the bound (128 index partitions: 8 actions, 7 count steps of one; 64
-// expanded actions, 16 applications)
+// expanded actions, 32 applications)
 // and one past it, through the local gateway of the service as `npm start` runs it (child
 // process, LOCAL_CAPACITY_HEADER=1: each answer's own RCU). Three states of one table:
 //   empty    the service just started;
@@ -141,8 +141,8 @@ function probes(hotEvents: number): Probe[] {
     },
     { label: 'stats/ count_steps=×7 (every event)', path: `${list}stats/?${repeated('count_steps', steps7)}` },
     { label: 'stats/ count_steps=×8 (every event)', path: `${list}stats/?${repeated('count_steps', steps8)}` },
-    { label: 'top_per_user/ action with 16 apps', path: `${list}top_per_user/?action=${appsAction[16]}` },
-    { label: 'top_per_user/ action with 17 apps', path: `${list}top_per_user/?action=${appsAction[17]}` },
+    { label: 'top_per_user/ action with 32 apps', path: `${list}top_per_user/?action=${appsAction[32]}` },
+    { label: 'top_per_user/ action with 33 apps', path: `${list}top_per_user/?action=${appsAction[33]}` },
     {
       label: 'onegini actor limit=1000 offset=0',
       path: `/api/events?actor=${hotActor}&limit=1000&offset=0`,
@@ -298,7 +298,7 @@ export async function requestBoundFigures(endpoint: string) {
   const service = await startBenchService(endpoint, { LOCAL_CAPACITY_HEADER: '1', SEAL_INTERVAL_MS: '0' });
   try {
     console.log(
-      'bound: 128 index partitions a request (8 actions of 16 shards; stats/: (steps + 1) × partitions), 64 expanded actions, 16 applications; ' +
+      'bound: 128 index partitions a request (8 actions of 16 shards; stats/: (steps + 1) × partitions), 64 expanded actions, 32 applications; ' +
         `runs: up to ${runs} in a row per request (fewer once a request's runs pass ${probeBudgetMs / 1000} s)`,
     );
     report('(a) empty table', await measureAll(service, probes(0)));
