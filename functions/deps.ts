@@ -25,6 +25,7 @@ import { runnerDepsFromEnvironment } from '../lib/handlers/settings.ts';
 import { webhookSettingsFrom } from '../lib/handlers/webhook.ts';
 import type { StructuredLog } from '../lib/log.ts';
 import type { PolicyDeps, PolicyTestDeps } from '../lib/matchers/policies.ts';
+import { checkedPost } from '../lib/net/checked-post.ts';
 import { resolveDestination } from '../lib/net/destination.ts';
 import { recordFire } from '../lib/rules/fires.ts';
 import type { LiveRuleDeps } from '../lib/rules/live.ts';
@@ -32,6 +33,7 @@ import type { RuleReplayDeps } from '../lib/rules/replay.ts';
 import type { RuleDeps } from '../lib/rules/rules.ts';
 import type { SetSigner } from '../lib/ssf/keys.ts';
 import type { PollDeps } from '../lib/ssf/poll.ts';
+import { type PushDeps, retryPush, signalsModule } from '../lib/ssf/push.ts';
 import { activeSigner, type SigningKeyDeps } from '../lib/ssf/signing-keys.ts';
 import type { StreamDeps } from '../lib/ssf/streams.ts';
 import type { TransmitDeps } from '../lib/ssf/transmit.ts';
@@ -48,7 +50,8 @@ import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { ruleStateStore } from '../lib/store/rule-states.ts';
 import { ruleStore } from '../lib/store/rules.ts';
 import { signingKeyStore } from '../lib/store/ssf-keys.ts';
-import { setQueueStore, ssfStreamStore } from '../lib/store/ssf-streams.ts';
+import { pushedSetStore, setQueueStore, ssfStreamStore } from '../lib/store/ssf-streams.ts';
+import { logger } from './logger.ts';
 
 /** Who is calling (the authorizer). */
 export const admins: AdminStore = adminStore;
@@ -93,16 +96,28 @@ export function ssfSigner(): Promise<SetSigner> {
   return signing;
 }
 
-/** The Shared Signals stream routes: streams, their queues, the signer and the webhook SSRF guard. */
-export const ssfStreamDeps: StreamDeps = {
-  streams: ssfStreamStore,
-  queue: setQueueStore,
-  checkPushEndpoint: async (url) => {
-    await resolveDestination(new URL(url).hostname, webhookSettingsFrom(process.env).allowPrivate);
-  },
-  signer: ssfSigner,
-  now: () => new Date(),
-};
+/** Pushing SETs through the delivery ledger: the ledger's part of dispatch, the streams, the SETs kept, the checked POST. */
+export function ssfPushDeps(dispatch: PushDeps['dispatch']): PushDeps {
+  return {
+    dispatch,
+    streams: ssfStreamStore,
+    pushed: pushedSetStore,
+    send: (url, request) => checkedPost(url, request, webhookSettingsFrom(process.env)),
+  };
+}
+
+/** The ledger as a route that pushes (verification) needs it; its delivery metrics are not sent from a route. */
+function routeLedger(): PushDeps['dispatch'] {
+  const config = readDispatchConfig();
+  return {
+    config,
+    deliveries: deliveryLedger(config),
+    metrics: { count: () => undefined, flush: () => undefined },
+    log: logger,
+    now: () => new Date(),
+    random: Math.random,
+  };
+}
 
 /** The poll route: the stream, its queue, and the pause of a long poll. */
 export const ssfPollDeps: PollDeps = {
@@ -113,9 +128,10 @@ export const ssfPollDeps: PollDeps = {
 };
 
 /** The dispatcher's fan-out to streams: every stream (read again after SSF_STREAM_CACHE_MS, 1 s), queues, the signer. */
-export function ssfTransmitDeps(): TransmitDeps {
+export function ssfTransmitDeps(dispatch: DispatchDeps): TransmitDeps {
   const streams = shortLived(() => ssfStreamStore.all(), { cacheMs: envInt('SSF_STREAM_CACHE_MS', 1000) });
   return {
+    push: ssfPushDeps(dispatch),
     streams: () => streams('all'),
     anyRemoved: (streamId, subjects) => ssfStreamStore.anyRemoved(streamId, subjects),
     queue: setQueueStore,
@@ -173,7 +189,7 @@ export function dispatchDeps(
   log: StructuredLog,
   config: DispatchConfig = readDispatchConfig(),
 ): DispatchDeps {
-  return {
+  const dispatch: DispatchDeps = {
     config,
     bindings: bindingSource(bindingStore, { cacheMs: config.bindingCacheMs }),
     binding: (id) => bindingStore.get(id),
@@ -193,6 +209,9 @@ export function dispatchDeps(
     now: () => new Date(),
     random: Math.random,
   };
+  // A Shared Signals push has no binding: its retries and replays run here.
+  const push = ssfPushDeps(dispatch);
+  return { ...dispatch, unbound: { [signalsModule]: (delivery) => retryPush(push, delivery) } };
 }
 
 /**
@@ -214,3 +233,16 @@ export function liveRuleDeps(dispatch: DispatchDeps, log: StructuredLog): LiveRu
     now,
   };
 }
+
+// After deliveryLedger: this const is built when the module loads.
+/** The Shared Signals stream routes: streams, their queues and pushes, the signer and the webhook SSRF guard. */
+export const ssfStreamDeps: StreamDeps = {
+  streams: ssfStreamStore,
+  queue: setQueueStore,
+  push: /* @__PURE__ */ ssfPushDeps(routeLedger()),
+  checkPushEndpoint: async (url) => {
+    await resolveDestination(new URL(url).hostname, webhookSettingsFrom(process.env).allowPrivate);
+  },
+  signer: ssfSigner,
+  now: () => new Date(),
+};

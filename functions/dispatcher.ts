@@ -12,7 +12,7 @@ import { logger } from './logger.ts';
 
 const deps = dispatchDeps(postRunnerDeps(), logger);
 const rules = liveRuleDeps(deps, logger);
-const signals = ssfTransmitDeps();
+const signals = ssfTransmitDeps(deps);
 
 /** The batch's stored events; one that cannot be read is left to its post dispatch, which reports it. */
 function streamedEvents(records: readonly DynamoDBRecord[]): StreamedEvent[] {

@@ -59,6 +59,9 @@ export interface DeliveryStore {
   list(filter: DeliveryFilter): Promise<Delivery[]>;
 }
 
+/** The binding id of a delivery no binding made (a Shared Signals push): bindings are numbered from 1. */
+export const unboundBinding = 0;
+
 export const deliveryId = (eventUuid: string, bindingId: number, action: string) =>
   `${eventUuid}.${bindingId}.${action}`;
 

@@ -2,9 +2,9 @@
 // locally), leases each with a conditional write, and runs it again with the binding as it is
 // now. Replay makes one delivery due at once.
 import { DomainError, invalid } from '../errors.ts';
-import type { Delivery } from './delivery.ts';
+import { type Delivery, unboundBinding } from './delivery.ts';
 import type { DispatchDeps } from './deps.ts';
-import { attempt, report } from './run.ts';
+import { attempt, recordOutcome, report } from './run.ts';
 
 /** privacyIDEA's parameter error (905): the delivery cannot be replayed as it is. */
 const replayRefused = (message: string) => invalid('', message);
@@ -67,6 +67,12 @@ export async function retryDelivery(deps: DispatchDeps, due: Delivery): Promise<
     if (dead) report(deps, dead);
     return true;
   };
+  if (due.binding === unboundBinding) {
+    const run = deps.unbound?.[due.handlermodule];
+    if (!run) return gone(`${due.handlermodule} deliveries are not run here`);
+    await recordOutcome(deps, leased, await run(leased));
+    return true;
+  }
   const binding = await deps.binding(due.binding);
   if (!binding) return gone(`binding ${due.binding} no longer exists`);
   if (!binding.active) return gone(`binding ${due.binding} is disabled`);

@@ -69,7 +69,11 @@ export async function runAction(
 }
 
 /** The delivery after a post run: succeeded, failed with its next attempt, or dead. */
-export function settled(deps: DispatchDeps, delivery: Delivery, outcome: RunOutcome): Delivery {
+export function settled(
+  deps: Pick<DispatchDeps, 'config' | 'now' | 'random'>,
+  delivery: Delivery,
+  outcome: RunOutcome,
+): Delivery {
   const now = deps.now();
   const updated = now.toISOString();
   if (outcome.ok) {
@@ -84,7 +88,7 @@ export function settled(deps: DispatchDeps, delivery: Delivery, outcome: RunOutc
 }
 
 /** Counts and logs how a run ended. */
-export function report(deps: DispatchDeps, delivery: Delivery) {
+export function report(deps: Pick<DispatchDeps, 'metrics' | 'log'>, delivery: Delivery) {
   const module = delivery.handlermodule;
   if (delivery.status === 'succeeded') {
     deps.metrics.count(module, 'succeeded');
@@ -106,6 +110,15 @@ export function report(deps: DispatchDeps, delivery: Delivery) {
 /** Runs a claimed (leased) post delivery once and writes what it became. */
 export async function attempt(deps: DispatchDeps, leased: Delivery, binding: Binding, event: Event): Promise<Delivery> {
   const outcome = await runAction(deps, binding, event, { deliveryId: leased.id, record: deps.events.record });
+  return recordOutcome(deps, leased, outcome);
+}
+
+/** Writes what a leased delivery became after a run (succeeded, failed with its next attempt, dead) and reports it. */
+export async function recordOutcome(
+  deps: Pick<DispatchDeps, 'config' | 'deliveries' | 'metrics' | 'log' | 'now' | 'random'>,
+  leased: Delivery,
+  outcome: RunOutcome,
+): Promise<Delivery> {
   const next = settled(deps, leased, outcome);
   // null: the lease ran out and another runner took the delivery over; its write wins.
   const written = await deps.deliveries.replace(leased, next);

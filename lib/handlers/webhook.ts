@@ -1,10 +1,9 @@
 // WebHook post_webhook: JSON or form body, Standard Webhooks signatures, 10 s timeout, no
 // redirects followed, private destinations refused unless allowed.
 import { createHmac } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import type { LookupFunction } from 'node:net';
 import type { Event } from '../events/event.ts';
-import { DestinationRefused, type HostLookup, type Resolved, resolveDestination } from '../net/destination.ts';
+import { checkedPost, type PostAnswer } from '../net/checked-post.ts';
+import { DestinationRefused, type HostLookup } from '../net/destination.ts';
 import { PermanentFailure } from './failure.ts';
 import { fillJsonTags, fillTags, noteUnknownTags } from './tags.ts';
 
@@ -90,29 +89,6 @@ export function signatureHeaders(secret: string, id: string, timestampSeconds: n
   return { 'webhook-id': id, 'webhook-timestamp': String(timestampSeconds), 'webhook-signature': `v1,${signature}` };
 }
 
-/** A connection lookup that only ever hands out the addresses already checked. */
-function pinnedLookup(addresses: Resolved[]): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, addresses);
-    else callback(null, addresses[0]?.address, addresses[0]?.family);
-  }) as unknown as LookupFunction;
-}
-
-/** Reads at most `limit` bytes of the answer, then lets the rest go. */
-async function readSome(response: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= limit) {
-      response.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
-}
-
 export interface WebhookCall {
   /** Stable across retries: the delivery id. */
   id: string;
@@ -131,29 +107,6 @@ function webhookUrl(text: string): URL {
   return url;
 }
 
-/** Sends the request and reads the start of the answer; an abort or timeout rejects with `silent()`. */
-function exchange(
-  url: URL,
-  request: { options: RequestOptions; body: string },
-  silent: () => Error,
-): Promise<{ code: number; location?: string; text: string }> {
-  // node:https (and tls, ~5 ms) loads with the first https webhook, not with every bundle holding the module table.
-  const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest;
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error) =>
-      reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? silent() : error);
-    const sent = send(url, request.options, (response) => {
-      readSome(response, 2048).then(
-        (text) => resolve({ code: response.statusCode ?? 0, location: response.headers.location, text }),
-        fail,
-      );
-    });
-    sent.once('timeout', () => sent.destroy(silent()));
-    sent.once('error', fail);
-    sent.end(request.body);
-  });
-}
-
 /** Posts once; resolves with notes on a 2xx, throws otherwise (PermanentFailure when no retry can help). */
 export async function postWebhook(
   options: WebhookOptions,
@@ -163,39 +116,20 @@ export async function postWebhook(
 ): Promise<string[]> {
   const url = webhookUrl(options.URL);
   const { body, unknown } = webhookBody(options, event);
-  const silent = () => new Error(`no answer within ${settings.timeoutMs / 1000} s`);
-  // One deadline for the whole call, name resolution included.
-  const deadline = AbortSignal.timeout(settings.timeoutMs);
-  const expired = new Promise<never>((_resolve, reject) =>
-    deadline.addEventListener('abort', () => reject(silent()), { once: true }),
-  );
-  expired.catch(() => undefined);
-  let addresses: Resolved[];
-  try {
-    addresses = await Promise.race([resolveDestination(url.hostname, settings.allowPrivate, settings.lookup), expired]);
-  } catch (error) {
-    if (error instanceof DestinationRefused) throw new PermanentFailure(error.message);
-    throw error;
-  }
   const headers: Record<string, string> = {
     'content-type': options.content_type,
-    'content-length': String(Buffer.byteLength(body)),
     'user-agent': userAgent,
     ...(options.secret
       ? signatureHeaders(options.secret, call.id, Math.floor(call.now.getTime() / 1000), body)
       : { 'webhook-id': call.id }),
   };
-  const requestOptions: RequestOptions = {
-    method: 'POST',
-    headers,
-    // The connection goes to the checked addresses only: no second lookup a DNS rebinding could answer.
-    lookup: pinnedLookup(addresses),
-    // No connection reuse: every delivery connects (and so is checked) afresh.
-    agent: false,
-    timeout: settings.timeoutMs,
-    signal: deadline,
-  };
-  const status = await exchange(url, { options: requestOptions, body }, silent);
+  let status: PostAnswer;
+  try {
+    status = await checkedPost(url, { headers, body }, settings);
+  } catch (error) {
+    if (error instanceof DestinationRefused) throw new PermanentFailure(error.message);
+    throw error;
+  }
   // Redirects are never followed: the next hop would not have been checked.
   if (status.code >= 300 && status.code < 400) {
     throw new Error(`HTTP ${status.code}: redirect to ${status.location ?? '(no location)'} not followed`);

@@ -6,9 +6,9 @@ import { retryConflicts } from '../conflicts.ts';
 import { invalid, notFound } from '../errors.ts';
 import { uuid7 } from '../events/uuid7.ts';
 import { audienceOf, pollUrl } from './configuration.ts';
+import { type DeliverDeps, deliverSet } from './deliver.ts';
 import type { SetSigner } from './keys.ts';
 import { setClaims, verificationContent } from './set.ts';
-import { type SetQueue, setExpiry } from './set-queue.ts';
 import {
   type Delivery,
   type DeliveryInput,
@@ -44,9 +44,8 @@ export interface StreamStore {
   addSubject(streamId: string, subject: SubjectIdentifier): Promise<void>;
 }
 
-export interface StreamDeps {
+export interface StreamDeps extends DeliverDeps {
   streams: StreamStore;
-  queue: SetQueue;
   /** The webhook SSRF guard: throws a refusal (its message says why) for a push URL that may not be called. */
   checkPushEndpoint(url: string): Promise<void>;
   signer(): Promise<SetSigner>;
@@ -204,12 +203,12 @@ export async function removeSubject(deps: Pick<StreamDeps, 'streams'>, admin: st
   await deps.streams.removeSubject(input.stream_id, input.subject);
 }
 
-/** Queues a verification SET for the stream (SSF 1.0 §8.1.4.2): its receiver polls it. */
+/** Sends the stream a verification SET (SSF 1.0 §8.1.4.2): queued for poll, pushed for push. */
 export async function requestVerification(deps: StreamDeps, admin: string, input: VerificationInput): Promise<void> {
   const stream = await owned(deps, admin, input.stream_id);
   const now = deps.now();
   const jti = uuid7(now.getTime());
   const signer = await deps.signer();
   const set = await signer.sign({ ...setClaims(stream, verificationContent(stream, input.state), jti, now) });
-  await deps.queue.enqueue(stream.stream_id, { jti, set }, setExpiry(now));
+  await deliverSet(deps, stream, { jti, set }, jti);
 }

@@ -1,30 +1,26 @@
 // The fan-out of the stream dispatcher: each event a mapping row takes becomes one SET per stream
-// that delivers its type and has not removed its subject, queued for the stream's receiver. A
-// disabled stream drops it; a paused one holds it (queued, not answered until enabled).
+// that delivers its type and has not removed its subject, queued (poll) or pushed (push). A
+// disabled stream drops it; a paused poll stream holds it (queued, not answered until enabled), a
+// paused push stream's delivery waits on the ledger's schedule.
 import type { Event } from '../events/event.ts';
+import { type DeliverDeps, deliverSet } from './deliver.ts';
 import type { SetSigner } from './keys.ts';
 import { mappedActions, signalOf } from './mapping.ts';
 import { eventJti, setClaims } from './set.ts';
-import { type SetQueue, setExpiry } from './set-queue.ts';
-import { eventsDelivered, pollMethod, type StoredStream, type SubjectIdentifier } from './stream.ts';
+import { eventsDelivered, type StoredStream, type SubjectIdentifier } from './stream.ts';
 
-export interface TransmitDeps {
+export interface TransmitDeps extends DeliverDeps {
   /** Every stream (the store's listing, cached briefly by the caller). */
   streams(): Promise<StoredStream[]>;
   anyRemoved(streamId: string, subjects: readonly SubjectIdentifier[]): Promise<boolean>;
-  queue: SetQueue;
   signer(): Promise<SetSigner>;
-  now(): Date;
 }
 
 /** Queues the SETs of a batch's events, in the batch's order; a redelivered event queues the same jti again. */
 export async function transmitEvents(deps: TransmitDeps, events: readonly Event[]): Promise<number> {
   const mapped = events.filter((event) => mappedActions.has(event.action));
   if (mapped.length === 0) return 0;
-  const streams = (await deps.streams()).filter(
-    // Push delivery is not built yet: only poll streams are served.
-    (stream) => stream.status !== 'disabled' && stream.delivery.method === pollMethod,
-  );
+  const streams = (await deps.streams()).filter((stream) => stream.status !== 'disabled');
   let queued = 0;
   for (const event of mapped) {
     for (const stream of streams) {
@@ -34,7 +30,7 @@ export async function transmitEvents(deps: TransmitDeps, events: readonly Event[
       const now = deps.now();
       const jti = eventJti(stream.stream_id, event.pk, Date.parse(event.created));
       const set = await (await deps.signer()).sign({ ...setClaims(stream, signal, jti, now) });
-      await deps.queue.enqueue(stream.stream_id, { jti, set }, setExpiry(now));
+      await deliverSet(deps, stream, { jti, set }, event.pk);
       queued++;
     }
   }

@@ -2,6 +2,7 @@
 //   stream           pk SSFSTREAM#<id>  sk STREAM                rpk SSFSTREAMS  rsk <owner>#<id>  stream  version
 //   removed subject  pk SSFSTREAM#<id>  sk SUBJ#<sha256 of the subject as canonical JSON>  subject
 //   queued SET       pk SSFSTREAM#<id>  sk SET#<jti, a UUIDv7>   set  ttl
+//   pushed SET       pk SSFSTREAM#<id>  sk PUSH#<uuid the ledger's delivery names>  set  ttl (kept for retries)
 // One partition per stream: a poll is one Query of its SET# items, oldest first.
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -187,5 +188,28 @@ export const setQueueStore: SetQueue = {
         documents.send(new DeleteCommand({ TableName: tableName, Key: { pk: partition(streamId), sk: `SET#${jti}` } })),
       ),
     );
+  },
+};
+
+/** The SETs pushed to a stream, kept for the ledger's retries and replays. */
+export const pushedSetStore = {
+  async keep(streamId: string, uuid: string, set: string, expires: Date): Promise<void> {
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: partition(streamId), sk: `PUSH#${uuid}`, set, ttl: Math.floor(expires.getTime() / 1000) },
+      }),
+    );
+  },
+
+  async get(streamId: string, uuid: string): Promise<string | null> {
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: partition(streamId), sk: `PUSH#${uuid}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Item && (Item.ttl as number) > Math.floor(Date.now() / 1000) ? (Item.set as string) : null;
   },
 };
