@@ -65,7 +65,10 @@ export interface FireRecordDeps {
   now(): Date;
 }
 
-/** Records the fire's event once; true when this call stored it. */
+/**
+ * Records the fire's event once; true when this call stored it. A fire refused like any event
+ * (a pre binding with abort_on_error) is not stored, and not tried again.
+ */
 export async function recordFire(deps: FireRecordDeps, fire: PendingFire): Promise<boolean> {
   try {
     const answer = await ingestEvent(deps.ingest, fire.input, {
@@ -77,8 +80,8 @@ export async function recordFire(deps: FireRecordDeps, fire: PendingFire): Promi
     });
     return answer.replayed !== true;
   } catch (error) {
-    // Claimed before with another body: a pre binding's change, say. It was recorded then.
-    if (error instanceof DomainError && error.code === 'input.conflict') return false;
+    // Claimed before with another body (a pre binding's change, say): it was recorded then.
+    if (error instanceof DomainError) return false;
     throw error;
   }
 }
