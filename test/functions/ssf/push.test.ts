@@ -148,6 +148,25 @@ describe('push', () => {
     expect(at('/flaky')[0]?.body).toBe(at('/flaky')[1]?.body);
   });
 
+  it('a destination the SSRF guard refuses at send time is a dead letter at once', async () => {
+    const stream = await pushStream('/guarded');
+    const allowed = process.env.WEBHOOK_ALLOW_PRIVATE;
+    process.env.WEBHOOK_ALLOW_PRIVATE = '0';
+    try {
+      const event = await ingest(24, 'guarded@example.com');
+      const id = `${event.pk}.0.push_${stream.stream_id}`;
+      const dead = await eventually(async () => {
+        const found = await delivery(id);
+        return found?.status === 'dead' && found;
+      });
+      expect(dead.attempt).toBe(1);
+      expect(dead.last_error).toMatch(/refused/);
+      expect(at('/guarded')).toHaveLength(0);
+    } finally {
+      process.env.WEBHOOK_ALLOW_PRIVATE = allowed;
+    }
+  });
+
   it('pushes the verification SET with its state', async () => {
     const stream = await pushStream('/verify');
     const answer = await service.call('POST', '/ssf/verify', {
