@@ -1,6 +1,7 @@
 // The OpenID conformance suite's SSF transmitter plan (openid-ssf-transmitter-test-plan) needs
 // Docker, so its modules are mirrored here by name, one test each, against the real gateway.
-// Not mirrored: the push verification modules (push delivery is not built) and TLS checks.
+// Not mirrored here: the push verification modules (push.test.ts pushes a verification to a
+// receiver of its own) and the TLS checks (the local gateway is plain HTTP).
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, eventually, type Service, startService } from '../../helpers/service.ts';
