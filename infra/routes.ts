@@ -265,7 +265,7 @@ export const routes = [
     dialect: 'authentik',
     access: 'write',
   },
-  // Detection rules (issue 22): authentik conventions; the live evaluation is not built yet.
+  // Detection rules (issue 22): authentik conventions; the dispatcher evaluates them live (lib/rules/live.ts).
   { key: 'GET /rules/', fn: 'rules-list', action: 'eventhandling_read', dialect: 'authentik', access: 'read' },
   { key: 'POST /rules/', fn: 'rules-create', action: 'eventhandling_write', dialect: 'authentik', access: 'write' },
   {
