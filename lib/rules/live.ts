@@ -46,6 +46,8 @@ export interface GroupState {
 export interface RuleStateStore {
   /** The group's state (strongly consistent), or null. */
   get(rule: string, group: string): Promise<GroupState | null>;
+  /** The states of these groups that exist (strongly consistent, in batches), keyed `<rule>#<group>`. */
+  getMany(keys: readonly { rule: string; group: string }[]): Promise<Map<string, GroupState>>;
   /** Writes the state if the stored one is still at `previousVersion` (0: none); false if another writer came first. */
   put(state: GroupState, previousVersion: number): Promise<boolean>;
 }
@@ -65,8 +67,8 @@ export interface LiveResult {
   readonly fires: { rule: string; fire: RuleFire }[];
 }
 
-/** Groups of one batch written at once, at most. */
-const concurrentGroups = 8;
+/** Groups of one batch counted at once, at most: their states are read together first. */
+const concurrentGroups = 32;
 /** Days a state outlives its window and quiet: longer than a record can be redelivered (1 day). */
 const stateSlackDays = 2;
 
@@ -162,11 +164,12 @@ function startingPoint(work: GroupWork, stored: GroupState | null, signature: st
 }
 
 /** Counts one group's events of the batch into its state; the fires it caused. */
-async function countGroup(deps: LiveRuleDeps, work: GroupWork): Promise<RuleFire[]> {
+async function countGroup(deps: LiveRuleDeps, work: GroupWork, read: GroupState | null): Promise<RuleFire[]> {
   const signature = countingSignature(work.rule);
   const { settings } = work.counter;
-  for (;;) {
-    const stored = await deps.states.get(work.rule.pk, work.group);
+  for (let attempt = 0; ; attempt++) {
+    // The batch's read first; after a lost write, the group alone.
+    const stored = attempt === 0 ? read : await deps.states.get(work.rule.pk, work.group);
     const start = startingPoint(work, stored, signature, Math.floor(deps.now().getTime() / 1000));
     const window = new GroupWindow(settings, start.window);
     const positions = { ...start.positions };
@@ -215,7 +218,10 @@ export async function evaluateRulesLive(deps: LiveRuleDeps, batch: readonly Stre
   const fires: LiveResult['fires'] = [];
   for (let i = 0; i < work.length; i += concurrentGroups) {
     const chunk = work.slice(i, i + concurrentGroups);
-    const results = await Promise.all(chunk.map((group) => countGroup(deps, group)));
+    const read = await deps.states.getMany(chunk.map(({ rule, group }) => ({ rule: rule.pk, group })));
+    const results = await Promise.all(
+      chunk.map((group) => countGroup(deps, group, read.get(`${group.rule.pk}#${group.group}`) ?? null)),
+    );
     results.forEach((groupFires, j) => {
       for (const fire of groupFires) fires.push({ rule: (chunk[j] as GroupWork).rule.pk, fire });
     });

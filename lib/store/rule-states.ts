@@ -8,7 +8,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Entry, GroupWindowState } from '../rules/evaluate.ts';
 import type { PendingFire } from '../rules/fires.ts';
 import type { GroupState, RuleStateStore } from '../rules/live.ts';
-import { documents, tableName } from './client.ts';
+import { documents, getAll, tableName } from './client.ts';
 import { conditionFailed } from './conflicts.ts';
 
 const stateKey = (rule: string, group: string) => ({ pk: `RSTATE#${rule}#${group}`, sk: 'RSTATE' });
@@ -91,6 +91,19 @@ export const ruleStateStore: RuleStateStore = {
       new GetCommand({ TableName: tableName, Key: stateKey(rule, group), ConsistentRead: true }),
     );
     return Item ? stateOf(rule, group, Item) : null;
+  },
+
+  async getMany(keys) {
+    const items = await getAll(
+      keys.map(({ rule, group }) => stateKey(rule, group)),
+      { consistent: true },
+    );
+    const states = new Map<string, GroupState>();
+    for (const item of items) {
+      const [, rule = '', group = ''] = String(item.pk).split('#');
+      states.set(`${rule}#${group}`, stateOf(rule, group, item));
+    }
+    return states;
   },
 
   async put(state, previousVersion) {
