@@ -183,6 +183,44 @@ describe('a fire', () => {
   });
 });
 
+describe('value_count live (Sigma: distinct targets per source)', () => {
+  it('fires when one address has tried the threshold of distinct usernames; repeats of a username do not count twice', async () => {
+    const app = appOf();
+    const rule = await createRule({
+      query: `action = "login_failed" and app = "${app}"`,
+      type: 'value_count',
+      field: 'user.username',
+      group_by: ['client_ip'],
+      threshold: 4,
+      window: 600,
+    });
+    const failed = (username: string, client_ip: string) =>
+      ingest({ action: 'login_failed', app, user: { username }, client_ip });
+    // One address, one account tried many times: one distinct value, never a fire.
+    for (let i = 0; i < 5; i++) await failed('carol', '192.0.2.61');
+    // Another tries a, b, a, c, then d: the fourth distinct username crosses.
+    const sprayed = [];
+    for (const username of ['a', 'b', 'a', 'c', 'd']) sprayed.push(await failed(username, '192.0.2.60'));
+    const [fire, ...more] = await eventually(async () => {
+      const found = await firesOf(rule.pk);
+      return found.length > 0 && found;
+    });
+    expect(more).toEqual([]);
+    expect(fire).toMatchObject({
+      client_ip: '192.0.2.60',
+      context: {
+        group: { client_ip: '192.0.2.60' },
+        count: 4,
+        last_event: sprayed[4]?.pk,
+        window_end: sprayed[4]?.created,
+      },
+    });
+    // The single-account address has counted its one value five times and never fired.
+    await counted(rule.pk, ['192.0.2.61'], 5);
+    expect(await firesOf(rule.pk)).toHaveLength(1);
+  });
+});
+
 describe('16 clients at once', () => {
   it('fire exactly once per crossing: 64 events of one group, threshold 32, two fires of 32', async () => {
     const app = appOf();
