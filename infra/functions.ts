@@ -60,10 +60,12 @@ function httpFunctions(table: readonly Route[]): LambdaFunction[] {
     const access = served[0]?.access ?? 'none';
     if (served.some((route) => route.access !== access)) throw new Error(`routes of ${fn} differ in table access`);
     const files = routeFiles[fn];
+    const timeouts = new Set(served.map((route) => ('timeoutSeconds' in route ? route.timeoutSeconds : undefined)));
+    if (timeouts.size > 1) throw new Error(`routes of ${fn} differ in timeout`);
     return {
       fn,
       trigger: { kind: 'http', routes: served },
-      timeoutSeconds: routeTimeoutSeconds,
+      timeoutSeconds: [...timeouts][0] ?? routeTimeoutSeconds,
       memoryMb: functionMemoryMb,
       access,
       ...(files && { files }),

@@ -20,6 +20,8 @@ export interface Route {
   readonly dialect: Dialect;
   /** The function's table grant: none (it never reads the table), read-only, or read-write. */
   readonly access: TableAccess;
+  /** Its function's timeout, where the default (10 s) is too short: a long poll. */
+  readonly timeoutSeconds?: number;
 }
 
 export const routes = [
@@ -367,12 +369,14 @@ export const routes = [
   // Queues a verification SET, signed with the key (made here if it is the first use).
   { key: 'POST /ssf/verify', fn: 'ssf-verify', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
   // RFC 8936 poll: reading needs eventhandling_read; an acknowledgement deletes the SETs it names.
+  // Its long poll waits up to 10 s (issue 23 item 6), so the function has room beyond it.
   {
     key: 'POST /ssf/poll/{stream_id}',
     fn: 'ssf-poll',
     action: 'eventhandling_read',
     dialect: 'ssf',
     access: 'write',
+    timeoutSeconds: 15,
   },
 ] as const satisfies readonly Route[];
 

@@ -26,8 +26,8 @@ export type PollAnswer = z.output<typeof pollAnswerShape>;
 
 /** SETs answered when the receiver names no maxEvents. */
 export const defaultMaxEvents = 25;
-/** The longest a poll waits for a SET (RFC 8936 long polling), inside the function's 10 s timeout. */
-export const longPollMs = 8_000;
+/** The longest a poll waits for a SET (RFC 8936 long polling), inside its function's 15 s timeout (infra/routes.ts). */
+export const longPollMs = 10_000;
 const longPollStepMs = 250;
 
 export interface PollDeps {

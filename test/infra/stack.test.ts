@@ -76,6 +76,11 @@ describe('EventHubStack', () => {
     );
     const liveSealer = dispatchFunctionId('liveSealer');
     const tableless = deployed.filter((route) => route.access === 'none').map((route) => functionIdFor(route.key));
+    // A route that waits (a long poll) names its own timeout in the route table.
+    const timeoutOf = new Map(
+      deployed.map((route) => [functionIdFor(route.key), 'timeoutSeconds' in route ? route.timeoutSeconds : 10]),
+    );
+    expect([...timeoutOf.values()]).toContain(15);
     expect(tableless.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -84,7 +89,7 @@ describe('EventHubStack', () => {
         // The live seal holds the open minute's ids in memory.
         MemorySize: id === liveSealer ? 1024 : 512,
         // Routes answer within API Gateway's limits; dispatch calls slow peers (tested below).
-        ...(dispatchIds.includes(id) ? {} : { Timeout: 10 }),
+        ...(dispatchIds.includes(id) ? {} : { Timeout: timeoutOf.get(id) ?? 10 }),
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
       // Only functions that use the table are told its name.
