@@ -4,26 +4,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { dispatchPost } from '../lib/dispatch/post.ts';
-import { evaluateRulesLive, type StreamedEvent } from '../lib/rules/live.ts';
-import { transmitEvents } from '../lib/ssf/transmit.ts';
-import { eventOfImage, isEventInsert, streamedEventOf } from '../lib/store/event-stream.ts';
+import { countAndSignal } from '../lib/dispatch/stream-batch.ts';
+import { eventOfImage, isEventInsert, streamedEvents } from '../lib/store/event-stream.ts';
 import { dispatchDeps, liveRuleDeps, postRunnerDeps, ssfTransmitDeps } from './deps.ts';
 import { logger } from './logger.ts';
 
 const deps = dispatchDeps(postRunnerDeps(), logger);
-const rules = liveRuleDeps(deps, logger);
-const signals = ssfTransmitDeps(deps);
-
-/** The batch's stored events; one that cannot be read is left to its post dispatch, which reports it. */
-function streamedEvents(records: readonly DynamoDBRecord[]): StreamedEvent[] {
-  return records.filter(isEventInsert).flatMap((record) => {
-    try {
-      return [streamedEventOf(record)];
-    } catch {
-      return [];
-    }
-  });
-}
+const batchDeps = { rules: liveRuleDeps(deps, logger), signals: ssfTransmitDeps(deps), log: logger };
 
 /** A record behind a failed one: not started, so the stream retries from the failure in order. */
 class NotStarted extends Error {
@@ -34,23 +21,8 @@ class NotStarted extends Error {
 // failure is reported too, not thrown: the mapping retries from the failed record either way.
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
   if (context) logger.addContext(context);
-  // The whole batch first, so a slow webhook delays no fire; a failure retries the batch (counted once).
-  const batch = streamedEvents(event.Records);
-  try {
-    await evaluateRulesLive(rules, batch);
-  } catch (error) {
-    logger.error('stream batch not counted by the detection rules', { error });
-    const first = event.Records[0]?.dynamodb?.SequenceNumber;
-    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
-  }
-  // A failure retries the batch: rules count nothing twice, and a SET queued again keeps its jti.
-  try {
-    await transmitEvents(
-      signals,
-      batch.map((streamed) => streamed.event),
-    );
-  } catch (error) {
-    logger.error('stream batch not signalled to the Shared Signals streams', { error });
+  // The whole batch first, so a slow webhook delays no fire; a failure retries the batch from its first record.
+  if (!(await countAndSignal(batchDeps, streamedEvents(event.Records)))) {
     const first = event.Records[0]?.dynamodb?.SequenceNumber;
     return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
   }

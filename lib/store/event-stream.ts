@@ -42,6 +42,17 @@ export function streamedEventOf(record: StreamRecord): { event: Event; shard: st
   };
 }
 
+/** A batch's stored events in stream order; a record that cannot be read is left to its post dispatch, which reports it. */
+export function streamedEvents(records: readonly StreamRecord[]) {
+  return records.filter(isEventInsert).flatMap((record) => {
+    try {
+      return [streamedEventOf(record)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /**
  * Does the record pass a Lambda filter pattern? The subset the patterns here use: a list of
  * allowed values (strings, or `{prefix}`) at a leaf, nested objects otherwise.
