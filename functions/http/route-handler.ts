@@ -12,7 +12,7 @@ import { onegini } from '../../lib/dialects/onegini.ts';
 import { plain } from '../../lib/dialects/plain.ts';
 import { privacyidea } from '../../lib/dialects/privacyidea.ts';
 import type { DialectErrors, Reply } from '../../lib/dialects/reply.ts';
-import { refuseQueryToken, ssf } from '../../lib/dialects/ssf.ts';
+import { refuseOtherThanBearer, refuseQueryToken, ssf } from '../../lib/dialects/ssf.ts';
 import { DomainError, type ErrorCode, type FieldIssue, invalidInput } from '../../lib/errors.ts';
 import { hasOwnKey } from '../../lib/own-keys.ts';
 import { logError, logger } from '../logger.ts';
@@ -159,7 +159,10 @@ export function routeHandler<K extends RouteKey, P = undefined, Q = undefined, B
     })
     .use({
       before: async ({ event, context }) => {
-        if (route.dialect === 'ssf') refuseQueryToken(event.queryStringParameters);
+        if (route.dialect === 'ssf') {
+          refuseQueryToken(event.queryStringParameters);
+          if (route.action !== null) refuseOtherThanBearer(event.headers);
+        }
         context.admin = adminFrom(event, route.action);
       },
     })

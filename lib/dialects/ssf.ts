@@ -33,6 +33,13 @@ export const ssf: DialectErrors = {
 export const ssfErrorShape = z.object({ err: z.string(), description: z.string() });
 
 /** A bearer token in the query string is refused outright (401), whatever the headers hold. */
+/** SSF receivers authenticate with an admin token as a Bearer header (RFC 6750), not the hub's other forms. */
+export function refuseOtherThanBearer(headers: Record<string, string | undefined> | undefined): void {
+  if (!/^bearer\s+\S/i.test(headers?.authorization?.trim() ?? '')) {
+    throw new DomainError('auth.unauthenticated', 'Send the admin token as Authorization: Bearer <token>.');
+  }
+}
+
 export function refuseQueryToken(query: Record<string, string | undefined> | undefined): void {
   if (query && Object.hasOwn(query, 'access_token')) {
     throw new DomainError('auth.unauthenticated', 'Access tokens are accepted in the Authorization header only.');

@@ -102,7 +102,22 @@ describe.each(guarded.map((route) => [route.key, route] as const))('%s', (_key, 
       (_name: string, token: string) => ({ token: null, headers: { 'pi-authorization': token } }),
     ],
     ['Authorization: Basic <admin>:<token>', (name: string, token: string) => ({ authorization: basic(name, token) })],
-  ])('accepts %s', async (_form, credential) => {
+  ])('accepts %s', async (form, credential) => {
+    if (route.dialect === 'ssf' && !form.includes('Bearer')) {
+      // Shared Signals receivers send the admin token as a Bearer header only (RFC 6750): 401 otherwise.
+      for (const admin of ['only', 'all-but'] as const) {
+        const token = (admin === 'only' ? only : allBut).get(route.action) as string;
+        const answer = await send(
+          service,
+          route,
+          await validRequest(route),
+          credential(`${admin}-${route.action}`, token),
+        );
+        expect(answer.status, `${route.key} ${form}: ${answer.text}`).toBe(401);
+        expect(answer.body).toMatchObject({ err: expect.any(String) });
+      }
+      return;
+    }
     const allowed = await send(
       service,
       route,
