@@ -400,6 +400,9 @@ function report(
     console.log(
       `  seeded history (${n(s.count)} events over 300 days, ${n(s.eventMinutes)} non-empty minutes): seal ${formatNumber(s.sealUsage.writes / s.count)} WCU + ${formatNumber(s.sealUsage.reads / s.count)} RCU per event, ${formatNumber(s.sealSeconds)} s`,
     );
+    // Where a sparse history's seal writes go (issue 20 item 6): per item, WCU per event.
+    const byItem = Object.entries(s.sealUsage.byItem ?? {}).sort(([, a], [, b]) => b - a);
+    console.log(`    by item: ${byItem.map(([item, wcu]) => `${item} ${formatNumber(wcu / s.count)}`).join(', ')}`);
   }
 
   printTable(
