@@ -181,7 +181,7 @@ export const bindingStore: BindingStore = {
       ...stale.map((item) => ({ Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } })),
       // Counts the links on each policy and fails if a named policy was deleted meanwhile.
       ...policyLinkChanges(linkedPolicies(current), policyUuidsOf(binding.conditions)),
-      await eventPut(audit),
+      eventPut(audit),
     ]);
     await afterEventsWritten([audit]);
     return next;
@@ -207,7 +207,7 @@ export const bindingStore: BindingStore = {
           : { Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } },
       ),
       ...policyLinkChanges(linkedPolicies(current), []),
-      await eventPut(audit),
+      eventPut(audit),
     ]);
     await afterEventsWritten([audit]);
   },

@@ -62,7 +62,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
           },
         },
         claims.put(connector.name, connector.pk),
-        await eventPut(audit),
+        eventPut(audit),
       ],
       (index) => (index === 1 ? new ConnectorNameTaken(connector.name) : new VersionConflict('the uuid exists')),
     );
@@ -71,26 +71,13 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
   },
 
   async update(connector, previous, audit: Event) {
-    const renamed = connector.name !== previous.name;
     await transactWrite(
       [
-        {
-          Update: {
-            TableName: tableName,
-            Key: connectorKey(connector.pk),
-            UpdateExpression: 'SET #connector = :connector, rsk = :rsk, version = :next',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#connector': 'connector' },
-            ExpressionAttributeValues: {
-              ':connector': connector,
-              ':rsk': `${connector.name}#${connector.pk}`,
-              ':next': previous.version + 1,
-              ':version': previous.version,
-            },
-          },
-        },
-        ...(renamed ? [claims.put(connector.name, connector.pk), claims.remove(previous.name, connector.pk)] : []),
-        await eventPut(audit),
+        ...claims.replace(
+          { key: connectorKey(connector.pk), attribute: 'connector', record: connector, version: previous.version },
+          previous.name,
+        ),
+        eventPut(audit),
       ],
       (index) =>
         index === 1
@@ -113,7 +100,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
           },
         },
         claims.remove(previous.name, previous.pk),
-        await eventPut(audit),
+        eventPut(audit),
       ],
       () => new VersionConflict('the connector changed since it was read'),
     );

@@ -78,7 +78,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
           },
         },
         claims.put(policy.name, policy.pk),
-        await eventPut(audit),
+        eventPut(audit),
       ],
       (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the uuid exists')),
     );
@@ -91,26 +91,13 @@ export const matcherPolicyStore: MatcherPolicyStore = {
    * name changes; the link count (written by binding writes) is left alone.
    */
   async update(policy: MatcherPolicy, previous: StoredMatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
-    const renamed = policy.name !== previous.name;
     await transactWrite(
       [
-        {
-          Update: {
-            TableName: tableName,
-            Key: matcherPolicyKey(policy.pk),
-            UpdateExpression: 'SET #policy = :policy, rsk = :rsk, version = :next',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#policy': 'policy' },
-            ExpressionAttributeValues: {
-              ':policy': policy,
-              ':rsk': `${policy.name}#${policy.pk}`,
-              ':next': previous.version + 1,
-              ':version': previous.version,
-            },
-          },
-        },
-        ...(renamed ? [claims.put(policy.name, policy.pk), claims.remove(previous.name, policy.pk)] : []),
-        await eventPut(audit),
+        ...claims.replace(
+          { key: matcherPolicyKey(policy.pk), attribute: 'policy', record: policy, version: previous.version },
+          previous.name,
+        ),
+        eventPut(audit),
       ],
       (index) =>
         index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the policy changed since it was read'),
@@ -135,7 +122,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
           },
         },
         claims.remove(previous.name, previous.pk),
-        await eventPut(audit),
+        eventPut(audit),
       ],
       () => new VersionConflict('the policy changed or was bound since it was read'),
     );

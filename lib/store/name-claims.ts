@@ -5,6 +5,14 @@ import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from './client.ts';
 
+/** A named record replaced in place: its item's key, the attribute holding it, the record, the version it was read at. */
+export interface ReplacedRecord {
+  readonly key: Record<string, string>;
+  readonly attribute: string;
+  readonly record: { readonly name: string; readonly pk: string };
+  readonly version: number;
+}
+
 /** The claims of one kind of record (`MATCHER_POLICY`, `CONNECTOR`, `RULE`). */
 export function nameClaims(kind: string) {
   // Hashed: a name may be longer than a comfortable key, and its bytes need no escaping.
@@ -27,6 +35,33 @@ export function nameClaims(kind: string) {
         ExpressionAttributeValues: { ':uuid': uuid },
       },
     }),
+    /**
+     * The transaction items replacing a named record (held under `attribute` at `key`) if it is
+     * still at `version`, its list's sort key (`rsk`) following the name, and the claim moved
+     * when the name changed: the record's Update first, then the new name's claim.
+     */
+    replace(
+      { key: itemKey, attribute, record, version }: ReplacedRecord,
+      previousName: string,
+    ): Record<string, unknown>[] {
+      const update = {
+        Update: {
+          TableName: tableName,
+          Key: itemKey,
+          UpdateExpression: 'SET #record = :record, rsk = :rsk, version = :next',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: { '#record': attribute },
+          ExpressionAttributeValues: {
+            ':record': record,
+            ':rsk': `${record.name}#${record.pk}`,
+            ':next': version + 1,
+            ':version': version,
+          },
+        },
+      };
+      if (record.name === previousName) return [update];
+      return [update, this.put(record.name, record.pk), this.remove(previousName, record.pk)];
+    },
     /** The uuid of the record holding the name, or null. */
     async holder(name: string): Promise<string | null> {
       const { Item } = await documents.send(

@@ -55,7 +55,7 @@ export const ruleStore: RuleStore = {
           },
         },
         claims.put(rule.name, rule.pk),
-        await eventPut(audit),
+        eventPut(audit),
       ],
       (index) => (index === 1 ? new RuleNameTaken(rule.name) : new VersionConflict('the uuid exists')),
     );
@@ -65,26 +65,13 @@ export const ruleStore: RuleStore = {
 
   /** Replaces the rule if it is still at `previous.version`, moving the name claim when the name changes. */
   async update(rule, previous, audit: Event) {
-    const renamed = rule.name !== previous.name;
     await transactWrite(
       [
-        {
-          Update: {
-            TableName: tableName,
-            Key: ruleKey(rule.pk),
-            UpdateExpression: 'SET #rule = :rule, rsk = :rsk, version = :next',
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#rule': 'rule' },
-            ExpressionAttributeValues: {
-              ':rule': rule,
-              ':rsk': `${rule.name}#${rule.pk}`,
-              ':next': previous.version + 1,
-              ':version': previous.version,
-            },
-          },
-        },
-        ...(renamed ? [claims.put(rule.name, rule.pk), claims.remove(previous.name, rule.pk)] : []),
-        await eventPut(audit),
+        ...claims.replace(
+          { key: ruleKey(rule.pk), attribute: 'rule', record: rule, version: previous.version },
+          previous.name,
+        ),
+        eventPut(audit),
       ],
       (index) =>
         index === 1 ? new RuleNameTaken(rule.name) : new VersionConflict('the rule changed since it was read'),
@@ -106,7 +93,7 @@ export const ruleStore: RuleStore = {
           },
         },
         claims.remove(previous.name, previous.pk),
-        await eventPut(audit),
+        eventPut(audit),
       ],
       () => new VersionConflict('the rule changed since it was read'),
     );
