@@ -2,6 +2,7 @@
 // Every change is audited in the same write as the change itself.
 import { randomUUID } from 'node:crypto';
 import { retryConflicts } from '../conflicts.ts';
+import { searchTerms } from '../drf-list.ts';
 import { invalid, notFound } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import type { Event } from '../events/event.ts';
@@ -72,11 +73,8 @@ export async function listConnectors(
   query: ConnectorListQuery,
   baseUrl: BaseUrl,
 ): Promise<Page<ConnectorView>> {
-  // DRF's SearchFilter: every whitespace- or comma-separated term is in the name, ignoring case.
-  const terms = (query.search ?? '')
-    .toLowerCase()
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  // DRF's SearchFilter: every term is in the name, ignoring case.
+  const terms = searchTerms(query.search);
   const descending = query.ordering?.trim().startsWith('-') === true;
   const found = (await deps.connectors.all()).filter(
     (connector) =>

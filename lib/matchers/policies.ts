@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin } from '../admins/admins.ts';
 import { retryConflicts, VersionConflict } from '../conflicts.ts';
+import { drfOrdering, searchTerms } from '../drf-list.ts';
 import { DomainError, invalid, notFound } from '../errors.ts';
 import { modelEvent, retentionDays } from '../events/audit.ts';
 import { type Event, newEvent } from '../events/event.ts';
@@ -92,7 +93,7 @@ const orderable = ['name', 'execution_logging', 'action', 'client_ip', 'app', 'm
 type Orderable = (typeof orderable)[number];
 
 // Nulls last going up and first going down, as PostgreSQL orders them.
-function compareBy(field: Orderable, a: MatcherPolicy, b: MatcherPolicy): number {
+function compareBy(field: Orderable | 'name', a: MatcherPolicy, b: MatcherPolicy): number {
   const [x, y] = [a[field], b[field]];
   if (x === y) return 0;
   if (x === null) return 1;
@@ -100,29 +101,9 @@ function compareBy(field: Orderable, a: MatcherPolicy, b: MatcherPolicy): number
   return x < y ? -1 : 1;
 }
 
-/** DRF's `ordering`: comma-separated fields, `-` for descending, unknown ones ignored; then name, pk. */
-function ordering(text: string | undefined) {
-  const keys = (text ?? '')
-    .split(',')
-    .map((term) => term.trim())
-    .map((term) => ({ field: term.replace(/^-/, ''), down: term.startsWith('-') }))
-    .filter((key): key is { field: Orderable; down: boolean } => (orderable as readonly string[]).includes(key.field));
-  keys.push({ field: 'name', down: false });
-  return (a: MatcherPolicy, b: MatcherPolicy) => {
-    for (const { field, down } of keys) {
-      const order = compareBy(field, a, b);
-      if (order !== 0) return down ? -order : order;
-    }
-    return a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0;
-  };
-}
-
 export async function listPolicies(deps: PolicyDeps, query: PolicyListQuery): Promise<Page<PolicyView>> {
-  // DRF's SearchFilter: every whitespace- or comma-separated term is in the name, ignoring case.
-  const terms = (query.search ?? '')
-    .toLowerCase()
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  // DRF's SearchFilter: every term is in the name, ignoring case.
+  const terms = searchTerms(query.search);
   const exact = (['name', 'action', 'client_ip', 'app', 'model', 'query'] as const).filter(
     (key) => query[key] !== undefined,
   );
@@ -134,7 +115,7 @@ export async function listPolicies(deps: PolicyDeps, query: PolicyListQuery): Pr
         (query.execution_logging === undefined || policy.execution_logging === query.execution_logging) &&
         terms.every((term) => policy.name.toLowerCase().includes(term)),
     )
-    .sort(ordering(query.ordering));
+    .sort(drfOrdering<MatcherPolicy, Orderable>(query.ordering, orderable, compareBy));
   const page = paginate(found, query.page, query.page_size ?? defaultPageSize);
   return { ...page, results: await Promise.all(page.results.map((policy) => view(deps, policy))) };
 }

@@ -2,6 +2,7 @@
 // change is audited in the same write as the change itself.
 import { randomUUID } from 'node:crypto';
 import { retryConflicts } from '../conflicts.ts';
+import { drfOrdering, searchTerms } from '../drf-list.ts';
 import { invalid, notFound } from '../errors.ts';
 import { modelEvent } from '../events/audit.ts';
 import type { Event } from '../events/event.ts';
@@ -71,31 +72,9 @@ const named = async <T>(write: () => Promise<T>) => {
 };
 
 const orderable = ['name', 'enabled', 'type', 'severity', 'window', 'threshold', 'suppress_for'] as const;
-type Orderable = (typeof orderable)[number];
-
-/** DRF's `ordering`: comma-separated fields, `-` for descending, unknown ones ignored; then name, pk. */
-function ordering(text: string | undefined) {
-  const keys = (text ?? '')
-    .split(',')
-    .map((term) => term.trim())
-    .map((term) => ({ field: term.replace(/^-/, ''), down: term.startsWith('-') }))
-    .filter((key): key is { field: Orderable; down: boolean } => (orderable as readonly string[]).includes(key.field));
-  keys.push({ field: 'name', down: false });
-  return (a: DetectionRule, b: DetectionRule) => {
-    for (const { field, down } of keys) {
-      const order = a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : 0;
-      if (order !== 0) return down ? -order : order;
-    }
-    return a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0;
-  };
-}
-
 export async function listRules(deps: RuleDeps, query: RuleListQuery): Promise<Page<RuleView>> {
-  // DRF's SearchFilter: every whitespace- or comma-separated term is in the name or the query, ignoring case.
-  const terms = (query.search ?? '')
-    .toLowerCase()
-    .split(/[\s,]+/)
-    .filter(Boolean);
+  // DRF's SearchFilter: every term is in the name or the query, ignoring case.
+  const terms = searchTerms(query.search);
   const found = (await deps.rules.all())
     .filter(
       (rule) =>
@@ -105,7 +84,7 @@ export async function listRules(deps: RuleDeps, query: RuleListQuery): Promise<P
         (query.enabled === undefined || rule.enabled === query.enabled) &&
         terms.every((term) => rule.name.toLowerCase().includes(term) || rule.query.toLowerCase().includes(term)),
     )
-    .sort(ordering(query.ordering));
+    .sort(drfOrdering<DetectionRule, (typeof orderable)[number]>(query.ordering, orderable));
   const page = paginate(found, query.page, query.page_size ?? defaultPageSize);
   return { ...page, results: page.results.map(ruleView) };
 }
