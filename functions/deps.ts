@@ -3,7 +3,7 @@
 // function's bundle keeps only the ones it imports (esbuild drops the rest).
 import type { AdminStore } from '../lib/admins/admins.ts';
 import type { BindingDeps } from '../lib/bindings/bindings.ts';
-import { envInt } from '../lib/config.ts';
+import { envInt, envString } from '../lib/config.ts';
 import type { ConnectorDeps } from '../lib/connectors/connectors.ts';
 import type { ConnectorIngestDeps } from '../lib/connectors/ingest.ts';
 import { bindingSource } from '../lib/dispatch/bindings-source.ts';
@@ -31,10 +31,12 @@ import { recordFire } from '../lib/rules/fires.ts';
 import type { LiveRuleDeps } from '../lib/rules/live.ts';
 import type { RuleReplayDeps } from '../lib/rules/replay.ts';
 import type { RuleDeps } from '../lib/rules/rules.ts';
-import type { SetSigner } from '../lib/ssf/keys.ts';
+import { heldKey } from '../lib/ssf/held-keys.ts';
+import { cachedKeys } from '../lib/ssf/key-cache.ts';
+import { newLocalKey, type SetSigner } from '../lib/ssf/keys.ts';
 import type { PollDeps } from '../lib/ssf/poll.ts';
 import { type PushDeps, retryPush, signalsModule } from '../lib/ssf/push.ts';
-import { activeSigner, type SigningKeyDeps } from '../lib/ssf/signing-keys.ts';
+import { activeSigningKey, type SigningKeyDeps, signerFor } from '../lib/ssf/signing-keys.ts';
 import type { StreamDeps } from '../lib/ssf/streams.ts';
 import type { TransmitDeps } from '../lib/ssf/transmit.ts';
 import { adminStore } from '../lib/store/admins.ts';
@@ -50,6 +52,7 @@ import { matcherPolicyStore } from '../lib/store/matcher-policies.ts';
 import { ruleStateStore } from '../lib/store/rule-states.ts';
 import { ruleStore } from '../lib/store/rules.ts';
 import { signingKeyStore } from '../lib/store/ssf-keys.ts';
+import { kmsKeyHolder } from '../lib/store/ssf-kms.ts';
 import { pushedSetStore, setQueueStore, ssfStreamStore } from '../lib/store/ssf-streams.ts';
 import { logger } from './logger.ts';
 
@@ -83,17 +86,33 @@ export const eventLogReader = /* @__PURE__ */ eventLog({ readBudget });
 /** What the analytics routes read: the event log, the seal's tallies and the budget. */
 export const analyticsDeps = { log: eventLogReader, tallies, readBudget };
 
-/** The Shared Signals transmitter's signing keys. */
-export const ssfKeyDeps: SigningKeyDeps = { keys: signingKeyStore, now: () => new Date() };
+/**
+ * The Shared Signals transmitter's signing keys: a new local RSA pair, or in the stack the KMS key
+ * SSF_KMS_KEY_ID names (its client built with the first call), as the first key and as a
+ * rotation's; read again after SSF_KEY_CACHE_MS (60 s); a rotation's key is published
+ * SSF_KEY_ACTIVATION_MS (1 h) before it signs (docs/data-model.md, "Shared Signals").
+ */
+const ssfKmsKeyId = /* @__PURE__ */ envString('SSF_KMS_KEY_ID', '');
+const ssfKeyHolder = /* @__PURE__ */ kmsKeyHolder();
+export const ssfKeyDeps: SigningKeyDeps = {
+  keys: /* @__PURE__ */ cachedKeys(signingKeyStore, { cacheMs: envInt('SSF_KEY_CACHE_MS', 60_000) }),
+  newKey: () => (ssfKmsKeyId ? heldKey(ssfKeyHolder, ssfKmsKeyId) : newLocalKey()),
+  holder: ssfKeyHolder,
+  activationMs: /* @__PURE__ */ envInt('SSF_KEY_ACTIVATION_MS', 3_600_000),
+  now: () => new Date(),
+};
 
-let signing: Promise<SetSigner> | undefined;
-/** The key that signs SETs, read (or made) once per container. */
-export function ssfSigner(): Promise<SetSigner> {
-  signing ??= activeSigner(ssfKeyDeps).catch((error: unknown) => {
-    signing = undefined;
-    throw error;
-  });
-  return signing;
+const signers = new Map<string, Promise<SetSigner>>();
+/** The key that signs SETs now; each key's signer (a PKCS#8 import, or the KMS client) made once per container. */
+export async function ssfSigner(): Promise<SetSigner> {
+  const key = await activeSigningKey(ssfKeyDeps);
+  let signer = signers.get(key.kid);
+  if (!signer) {
+    signer = signerFor(key, ssfKeyDeps.holder);
+    signers.set(key.kid, signer);
+    signer.catch(() => signers.delete(key.kid));
+  }
+  return signer;
 }
 
 /** Pushing SETs through the delivery ledger: the ledger's part of dispatch, the streams, the SETs kept, the checked POST. */
