@@ -35,7 +35,8 @@ import { heldKey } from '../lib/ssf/held-keys.ts';
 import { cachedKeys } from '../lib/ssf/key-cache.ts';
 import { newLocalKey, type SetSigner } from '../lib/ssf/keys.ts';
 import type { PollDeps } from '../lib/ssf/poll.ts';
-import { type PushDeps, retryPush, signalsModule } from '../lib/ssf/push.ts';
+import { type PushDeps, signalsModule } from '../lib/ssf/push.ts';
+import { runPushDelivery } from '../lib/ssf/push-retry.ts';
 import { activeSigningKey, type SigningKeyDeps, signerFor } from '../lib/ssf/signing-keys.ts';
 import type { StreamDeps } from '../lib/ssf/streams.ts';
 import type { TransmitDeps } from '../lib/ssf/transmit.ts';
@@ -53,7 +54,7 @@ import { ruleStateStore } from '../lib/store/rule-states.ts';
 import { ruleStore } from '../lib/store/rules.ts';
 import { signingKeyStore } from '../lib/store/ssf-keys.ts';
 import { kmsKeyHolder } from '../lib/store/ssf-kms.ts';
-import { pushedSetStore, setQueueStore, ssfStreamStore } from '../lib/store/ssf-streams.ts';
+import { heldSetStore, pushedSetStore, setQueueStore, ssfStreamStore } from '../lib/store/ssf-streams.ts';
 import { logger } from './logger.ts';
 
 /** Who is calling (the authorizer). */
@@ -121,6 +122,7 @@ export function ssfPushDeps(dispatch: PushDeps['dispatch']): PushDeps {
     dispatch,
     streams: ssfStreamStore,
     pushed: pushedSetStore,
+    held: heldSetStore,
     send: (url, request) => checkedPost(url, request, webhookSettingsFrom(process.env)),
   };
 }
@@ -230,7 +232,7 @@ export function dispatchDeps(
   };
   // A Shared Signals push has no binding: its retries and replays run here.
   const push = ssfPushDeps(dispatch);
-  return { ...dispatch, unbound: { [signalsModule]: (delivery) => retryPush(push, delivery) } };
+  return { ...dispatch, unbound: { [signalsModule]: (leased) => runPushDelivery(push, leased) } };
 }
 
 /**

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { positions } from '../bindings/binding.ts';
 
-export const deliveryStatuses = ['pending', 'succeeded', 'failed', 'dead'] as const;
+export const deliveryStatuses = ['pending', 'succeeded', 'failed', 'dead', 'held'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** A delivery as GET /event/deliveries shows it. */
@@ -16,7 +16,10 @@ export const deliveryShape = z.object({
   handlermodule: z.string(),
   action: z.string(),
   position: z.enum(positions),
-  /** pending: claimed or due; failed: waiting for its next attempt (or a failed pre run); succeeded; dead: out of attempts. */
+  /**
+   * pending: claimed or due; failed: waiting for its next attempt (or a failed pre run); succeeded;
+   * dead: out of attempts; held: not attempted yet, waiting for its turn (a paused Shared Signals push stream).
+   */
   status: z.enum(deliveryStatuses),
   /** Runs started so far. */
   attempt: z.int(),

@@ -7,7 +7,7 @@ import type { StructuredLog } from '../log.ts';
 import type { MatcherPolicy } from '../matchers/policy.ts';
 import type { BindingSource } from './bindings-source.ts';
 import type { DispatchConfig } from './config.ts';
-import type { Delivery, DeliveryStore, RunOutcome } from './delivery.ts';
+import type { Delivery, DeliveryStore } from './delivery.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 
 export interface DispatchDeps {
@@ -24,8 +24,11 @@ export interface DispatchDeps {
   policies: { get(uuid: string): Promise<MatcherPolicy | null> };
   counters: { value(name: string): Promise<number> };
   runners: Record<string, Record<string, Runner>>;
-  /** Deliveries of no binding (binding 0, e.g. a Shared Signals push), run again by their module's own runner. */
-  unbound?: Readonly<Record<string, (delivery: Delivery) => Promise<RunOutcome>>>;
+  /**
+   * Deliveries of no binding (binding 0, e.g. a Shared Signals push), run again by their module's
+   * own runner: it takes the leased delivery and writes what it became (it may hold it again).
+   */
+  unbound?: Readonly<Record<string, (leased: Delivery) => Promise<unknown>>>;
   metrics: DeliveryMetrics;
   log: StructuredLog;
   now(): Date;

@@ -4,7 +4,7 @@
 import { DomainError, invalid } from '../errors.ts';
 import { type Delivery, unboundBinding } from './delivery.ts';
 import type { DispatchDeps } from './deps.ts';
-import { attempt, recordOutcome, report } from './run.ts';
+import { attempt, report } from './run.ts';
 
 /** privacyIDEA's parameter error (905): the delivery cannot be replayed as it is. */
 const replayRefused = (message: string) => invalid('', message);
@@ -70,7 +70,7 @@ export async function retryDelivery(deps: DispatchDeps, due: Delivery): Promise<
   if (due.binding === unboundBinding) {
     const run = deps.unbound?.[due.handlermodule];
     if (!run) return gone(`${due.handlermodule} deliveries are not run here`);
-    await recordOutcome(deps, leased, await run(leased));
+    await run(leased);
     return true;
   }
   const binding = await deps.binding(due.binding);
@@ -94,6 +94,8 @@ export async function replayDelivery(deps: DispatchDeps, id: string): Promise<De
   }
   if (found.status === 'succeeded') throw replayRefused(`delivery ${id} has succeeded; there is nothing to replay`);
   if (found.status === 'pending') throw replayRefused(`delivery ${id} is running or due already`);
+  // A held delivery is sent in its turn (its stream's order); a replay would jump the queue.
+  if (found.status === 'held') throw replayRefused(`delivery ${id} is held and is sent in its turn`);
   const now = deps.now().toISOString();
   const replayed = await deps.deliveries.replace(found, {
     ...found,

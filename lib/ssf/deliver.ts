@@ -18,5 +18,5 @@ export async function deliverSet(
   uuid: string,
 ): Promise<void> {
   if (stream.delivery.method === pollMethod) await deps.queue.enqueue(stream.stream_id, queued, setExpiry(deps.now()));
-  else await pushSet(deps.push, stream, uuid, queued.set);
+  else await pushSet(deps.push, stream, queued, uuid);
 }

@@ -46,10 +46,16 @@ export interface Stream {
   status: StreamStatus;
   reason?: string;
   created: string;
+  /** Set when the stream is disabled: SETs held with a smaller jti are dropped, not released (lib/ssf/release.ts). */
+  drop_held_before?: string;
 }
 
 export interface StoredStream extends Stream {
   version: number;
+  /** Held SETs may be left (a push stream enabled or disabled after a pause): new SETs join them (lib/ssf/hold.ts). */
+  holding: boolean;
+  /** How many SETs were ever held: the release ends `holding` only if none was held since it looked. */
+  holds: number;
 }
 
 const streamIdPattern = /^[0-9a-f]{32}$/;

@@ -8,6 +8,7 @@ import { uuid7 } from '../events/uuid7.ts';
 import { audienceOf, pollUrl } from './configuration.ts';
 import { type DeliverDeps, deliverSet } from './deliver.ts';
 import type { SetSigner } from './keys.ts';
+import { releaseHeld, requestBudget } from './release.ts';
 import { setClaims, verificationContent } from './set.ts';
 import {
   type Delivery,
@@ -171,25 +172,44 @@ export async function updateStream(
   return streamConfiguration(saved);
 }
 
-export async function deleteStream(deps: Pick<StreamDeps, 'streams'>, admin: string, streamId: string) {
-  await retryConflicts(async () => deps.streams.remove(await owned(deps, admin, streamId)));
+export async function deleteStream(deps: Pick<StreamDeps, 'streams' | 'push'>, admin: string, streamId: string) {
+  const removed = await retryConflicts(async () => {
+    const stream = await owned(deps, admin, streamId);
+    await deps.streams.remove(stream);
+    return stream;
+  });
+  // Its held SETs are dropped, head first, by the ledger's retry runner.
+  if (removed.delivery.method === pushMethod) await releaseHeld(deps.push, streamId, requestBudget);
 }
 
 export async function readStatus(deps: Pick<StreamDeps, 'streams'>, admin: string, streamId: string) {
   return streamStatusOf(await owned(deps, admin, streamId));
 }
 
-export async function updateStatus(deps: Pick<StreamDeps, 'streams'>, admin: string, input: StatusInput) {
-  const saved = await retryConflicts(async () => {
+/**
+ * Sets the status. A push stream leaving a pause (or disabled) has its held SETs worked off: they
+ * keep new SETs behind them (`holding`) while the ledger's retry runner releases them in order
+ * (enabled) or drops them (disabled, and a later enable does not bring them back); the request
+ * itself only hands the queue's head to the ledger, whatever the queue's length.
+ */
+export async function updateStatus(deps: Pick<StreamDeps, 'streams' | 'push'>, admin: string, input: StatusInput) {
+  const { saved, previous } = await retryConflicts(async () => {
     const previous = await owned(deps, admin, input.stream_id);
-    const { version: _version, reason: _reason, ...current } = previous;
+    const { version: _version, reason: _reason, drop_held_before: dropBefore, ...current } = previous;
+    const dropHeldBefore = input.status === 'disabled' ? uuid7(deps.push.dispatch.now().getTime()) : dropBefore;
     const next: Stream = {
       ...current,
       status: input.status,
       ...(input.reason !== undefined && { reason: input.reason }),
+      ...(dropHeldBefore !== undefined && { drop_held_before: dropHeldBefore }),
     };
-    return deps.streams.update(next, previous);
+    return { saved: await deps.streams.update(next, previous), previous };
   });
+  const leavesHold = input.status !== 'paused' && (previous.status !== input.status || previous.holding);
+  if (saved.delivery.method === pushMethod && leavesHold) {
+    await deps.push.held.startHolding(saved.stream_id);
+    await releaseHeld(deps.push, saved.stream_id, requestBudget);
+  }
   return streamStatusOf(saved);
 }
 

@@ -1,7 +1,7 @@
 // The fan-out of the stream dispatcher: each event a mapping row takes becomes one SET per stream
 // that delivers its type and has not removed its subject, queued (poll) or pushed (push). A
 // disabled stream drops it; a paused poll stream holds it (queued, not answered until enabled), a
-// paused push stream's delivery waits on the ledger's schedule.
+// paused push stream holds it in its held queue (lib/ssf/hold.ts) until enabled.
 import type { Event } from '../events/event.ts';
 import { type DeliverDeps, deliverSet } from './deliver.ts';
 import type { SetSigner } from './keys.ts';

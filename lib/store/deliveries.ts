@@ -1,7 +1,7 @@
 // Delivery records: the ledger of every action run. Key shapes:
 //   delivery   pk DELIVERY#<event uuid>  sk D#<binding id:10>#<action>
 //              while pending or failed (waiting for a run):  rpk DELIVERY_DUE        rsk <next attempt ISO>#<id>
-//              once succeeded, dead, or a failed pre run:    rpk DELIVERY#<status>   rsk <updated ISO>#<id>
+//              once succeeded, dead, held, or a failed pre run: rpk DELIVERY#<status>   rsk <updated ISO>#<id>
 //              ttl <updated + retention>; the body is the Delivery (lib/dispatch/delivery.ts)
 // The id `<event uuid>.<binding id>.<action>` maps onto (pk, sk), so a claim is a conditional
 // Put on that key: a redelivered stream record finds it and runs nothing. Every later change
@@ -152,7 +152,7 @@ async function listDeliveries(filter: DeliveryFilter): Promise<Delivery[]> {
         };
   const { values, ...filterInput } = bindingFilter;
   const partitions =
-    filter.status === undefined ? [dueIndex, 'succeeded', 'failed', 'dead'] : partitionsOf(filter.status);
+    filter.status === undefined ? [dueIndex, 'succeeded', 'failed', 'dead', 'held'] : partitionsOf(filter.status);
   const lists = await Promise.all(
     partitions.map((partition) =>
       query(

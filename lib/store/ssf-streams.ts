@@ -1,12 +1,15 @@
 // Shared Signals streams, their removed subjects and their queued SETs. Key shapes:
 //   stream           pk SSFSTREAM#<id>  sk STREAM                rpk SSFSTREAMS  rsk <owner>#<id>  stream  version
+//                    holds (SETs ever held), holding (held SETs may be left): outside `stream`, kept by its updates
 //   removed subject  pk SSFSTREAM#<id>  sk SUBJ#<sha256 of the subject as canonical JSON>  subject
 //   queued SET       pk SSFSTREAM#<id>  sk SET#<jti, a UUIDv7>   set  ttl
 //   pushed SET       pk SSFSTREAM#<id>  sk PUSH#<uuid the ledger's delivery names>  set  ttl (kept for retries)
+//   held SET         pk SSFSTREAM#<id>  sk HELD#<jti>            uuid  ttl (a paused push stream's queue)
 // One partition per stream: a poll is one Query of its SET# items, oldest first.
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { VersionConflict } from '../conflicts.ts';
+import type { HeldSet, HeldSets } from '../ssf/hold.ts';
 import type { QueuedSet, SetQueue } from '../ssf/set-queue.ts';
 import type { StoredStream, Stream, SubjectIdentifier } from '../ssf/stream.ts';
 import type { StreamStore } from '../ssf/streams.ts';
@@ -27,7 +30,15 @@ export function subjectKey(subject: SubjectIdentifier): string {
 const stored = (item: Record<string, unknown>): StoredStream => ({
   ...(item.stream as Stream),
   version: item.version as number,
+  holding: item.holding === true,
+  holds: (item.holds as number | undefined) ?? 0,
 });
+
+/** The configuration alone: the store's own fields never go into `stream`. */
+function configurationOf(stream: Stream): Stream {
+  const { version: _version, holding: _holding, holds: _holds, ...configuration } = stream as StoredStream;
+  return configuration;
+}
 
 async function conditional(write: Promise<unknown>, conflict: string): Promise<void> {
   try {
@@ -71,7 +82,8 @@ export const ssfStreamStore: StreamStore & StreamListing = {
     return items.map(stored);
   },
 
-  async create(stream) {
+  async create(input) {
+    const stream = configurationOf(input);
     await conditional(
       documents.send(
         new PutCommand({
@@ -88,29 +100,27 @@ export const ssfStreamStore: StreamStore & StreamListing = {
       ),
       'the stream id exists',
     );
-    return { ...stream, version: 1 };
+    return { ...stream, version: 1, holding: false, holds: 0 };
   },
 
-  async update(stream, previous) {
+  // An UpdateItem of `stream` and `version` only: the held queue's `holds` and `holding` stay.
+  async update(input, previous) {
+    const stream = configurationOf(input);
     const version = previous.version + 1;
     await conditional(
       documents.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: tableName,
-          Item: {
-            ...streamKey(stream.stream_id),
-            rpk: listKey,
-            rsk: `${stream.owner}#${stream.stream_id}`,
-            stream,
-            version,
-          },
+          Key: streamKey(stream.stream_id),
+          UpdateExpression: 'SET #stream = :stream, version = :next',
           ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': previous.version },
+          ExpressionAttributeNames: { '#stream': 'stream' },
+          ExpressionAttributeValues: { ':stream': stream, ':next': version, ':version': previous.version },
         }),
       ),
       'the stream changed since it was read',
     );
-    return { ...stream, version };
+    return { ...stream, version, holding: previous.holding, holds: previous.holds };
   },
 
   async remove(previous) {
@@ -211,5 +221,97 @@ export const pushedSetStore = {
       }),
     );
     return Item && (Item.ttl as number) > Math.floor(Date.now() / 1000) ? (Item.set as string) : null;
+  },
+};
+
+const heldKey = (streamId: string, jti: string) => ({ pk: partition(streamId), sk: `HELD#${jti}` });
+
+/** A paused push stream's held queue and the stream's `holds` and `holding` (lib/ssf/hold.ts). */
+export const heldSetStore: HeldSets = {
+  async add(streamId, held) {
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...heldKey(streamId, held.jti), uuid: held.uuid, ttl: Math.floor(held.expires.getTime() / 1000) },
+      }),
+    );
+  },
+
+  async counted(streamId) {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: streamKey(streamId),
+          UpdateExpression: 'ADD holds :one',
+          ConditionExpression: '#s.#status = :paused OR (#s.#status = :enabled AND holding = :yes)',
+          ExpressionAttributeNames: { '#s': 'stream', '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':paused': 'paused', ':enabled': 'enabled', ':yes': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  },
+
+  async oldest(streamId, limit) {
+    const items = await queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :held)',
+        ExpressionAttributeValues: { ':pk': partition(streamId), ':held': 'HELD#' },
+        ConsistentRead: true,
+        Limit: limit,
+      },
+      limit,
+    );
+    return items.map(
+      (item): HeldSet => ({
+        jti: (item.sk as string).slice('HELD#'.length),
+        uuid: item.uuid as string,
+        expires: new Date((item.ttl as number) * 1000),
+      }),
+    );
+  },
+
+  async remove(streamId, jti) {
+    await documents.send(new DeleteCommand({ TableName: tableName, Key: heldKey(streamId, jti) }));
+  },
+
+  async startHolding(streamId) {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: streamKey(streamId),
+          UpdateExpression: 'SET holding = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+    } catch (error) {
+      // Deleted meanwhile: its held SETs are dropped by the release.
+      if (!conditionFailed(error)) throw error;
+    }
+  },
+
+  async endHolding(streamId, holds) {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: streamKey(streamId),
+          UpdateExpression: 'REMOVE holding',
+          // Never on a deleted stream: an UpdateItem would make a bare item of its key.
+          ConditionExpression: `attribute_exists(pk) AND ${holds === 0 ? 'attribute_not_exists(holds)' : 'holds = :holds'}`,
+          ...(holds !== 0 && { ExpressionAttributeValues: { ':holds': holds } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
   },
 };

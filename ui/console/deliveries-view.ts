@@ -20,7 +20,7 @@ interface Delivery {
   updated: string;
 }
 
-const statuses = ['pending', 'succeeded', 'failed', 'dead'];
+const statuses = ['pending', 'succeeded', 'failed', 'dead', 'held'];
 
 export class DeliveriesView extends HashView {
   static override properties = {
