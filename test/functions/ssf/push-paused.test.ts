@@ -62,7 +62,11 @@ let user = 100;
 async function ingest(action: 'logout' | 'password_set'): Promise<string> {
   user++;
   const answer = await service.call('POST', '/events/events/', {
-    json: { action, app: 'authentik.events.signals', user: { pk: user, username: `u${user}`, email: `u${user}@example.com` } },
+    json: {
+      action,
+      app: 'authentik.events.signals',
+      user: { pk: user, username: `u${user}`, email: `u${user}@example.com` },
+    },
   });
   expect(answer.status, answer.text).toBe(201);
   return answer.body.pk as string;
