@@ -4,7 +4,7 @@
 // the local runner reads it too.
 import { bundledDocsFiles } from '../functions/http/docs.ts';
 import { bundledConsoleFiles } from '../ui/build.ts';
-import { type Route, routes, type TableAccess } from './routes.ts';
+import { type Route, routes, type SigningKeyUse, type TableAccess } from './routes.ts';
 
 /** A route function's timeout; the ingest route's pre bindings budget (PRE_BINDINGS_BUDGET_MS) stays well inside it. */
 export const routeTimeoutSeconds = 10;
@@ -44,6 +44,8 @@ export interface LambdaFunction {
   readonly sendsMail?: boolean;
   /** Files the function reads at run time, copied into its bundle: place inside the bundle → source path. */
   readonly files?: () => Record<string, string>;
+  /** Uses the SSF signing key: SSF_KMS_KEY_ID and the KMS grant for it (infra/ssf-signing-keys.ts). */
+  readonly signingKey?: SigningKeyUse;
 }
 
 /** Files bundled per HTTP function. */
@@ -62,6 +64,9 @@ function httpFunctions(table: readonly Route[]): LambdaFunction[] {
     const files = routeFiles[fn];
     const timeouts = new Set(served.map((route) => ('timeoutSeconds' in route ? route.timeoutSeconds : undefined)));
     if (timeouts.size > 1) throw new Error(`routes of ${fn} differ in timeout`);
+    const keyUses = new Set(served.map((route) => ('signingKey' in route ? route.signingKey : undefined)));
+    if (keyUses.size > 1) throw new Error(`routes of ${fn} differ in signing key use`);
+    const signingKey = [...keyUses][0];
     return {
       fn,
       trigger: { kind: 'http', routes: served },
@@ -69,6 +74,7 @@ function httpFunctions(table: readonly Route[]): LambdaFunction[] {
       memoryMb: functionMemoryMb,
       access,
       ...(files && { files }),
+      ...(signingKey && { signingKey }),
     };
   });
 }
@@ -92,6 +98,8 @@ export const lambdaFunctions: readonly LambdaFunction[] = [
     access: 'write',
     metrics: true,
     sendsMail: true,
+    // It signs the SETs of Shared Signals streams.
+    signingKey: 'sign',
   },
   // Overlapping runs are safe: each delivery is leased with a conditional write.
   {
@@ -189,6 +197,7 @@ export function environmentNames(entry: LambdaFunction): string[] {
     ...(entry.access !== 'none' ? ['TABLE_NAME'] : []),
     ...(entry.metrics ? ['METRICS_NAMESPACE'] : []),
     ...(entry.sendsMail ? ['EMAIL_TRANSPORT', 'EMAIL_FROM'] : []),
+    ...(entry.signingKey ? ['SSF_KMS_KEY_ID'] : []),
   ];
 }
 

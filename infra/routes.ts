@@ -22,7 +22,12 @@ export interface Route {
   readonly access: TableAccess;
   /** Its function's timeout, where the default (10 s) is too short: a long poll. */
   readonly timeoutSeconds?: number;
+  /** The SSF signing key it uses (infra/ssf-signing-keys.ts): `publish` its public part, or `sign` with it too. */
+  readonly signingKey?: SigningKeyUse;
 }
+
+/** `publish`: kms:GetPublicKey (a first start reads it); `sign`: kms:Sign as well. */
+export type SigningKeyUse = 'publish' | 'sign';
 
 export const routes = [
   { key: 'GET /health', fn: 'health', action: null, dialect: 'plain', access: 'none' },
@@ -332,7 +337,14 @@ export const routes = [
     access: 'none',
   },
   // Public like the configuration; the first read ever makes the signing key.
-  { key: 'GET /ssf/jwks.json', fn: 'ssf-jwks', action: null, dialect: 'ssf', access: 'write' },
+  {
+    key: 'GET /ssf/jwks.json',
+    fn: 'ssf-jwks',
+    action: null,
+    dialect: 'ssf',
+    access: 'write',
+    signingKey: 'publish',
+  },
   { key: 'POST /ssf/stream', fn: 'ssf-streams-create', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
   { key: 'GET /ssf/stream', fn: 'ssf-streams-read', action: 'eventhandling_read', dialect: 'ssf', access: 'read' },
   {
@@ -367,7 +379,14 @@ export const routes = [
     access: 'write',
   },
   // Queues a verification SET, signed with the key (made here if it is the first use).
-  { key: 'POST /ssf/verify', fn: 'ssf-verify', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },
+  {
+    key: 'POST /ssf/verify',
+    fn: 'ssf-verify',
+    action: 'eventhandling_write',
+    dialect: 'ssf',
+    access: 'write',
+    signingKey: 'sign',
+  },
   // RFC 8936 poll: reading needs eventhandling_read; an acknowledgement deletes the SETs it names.
   // Its long poll waits up to 10 s (issue 23 item 6), so the function has room beyond it.
   {

@@ -27,10 +27,13 @@ import { tableDefinition } from '../lib/store/table.ts';
 import { Dispatch } from './dispatch.ts';
 import { constructIdFor, functionNamed, lambdaFunctions, onlyFunctionTriggeredBy } from './functions.ts';
 import { RouteFunction, routeFunctionProps } from './route-function.ts';
-import { type Route, routes, splitRouteKey } from './routes.ts';
+import { type Route, routeByKey, routes, splitRouteKey } from './routes.ts';
+import type { SsfSigningKeys } from './ssf-signing-keys.ts';
 
 export interface EventHubStackProps extends StackProps {
   readonly envName: string;
+  /** The SSF signing keys' stack (infra/ssf-signing-keys.ts). */
+  readonly signingKeys: SsfSigningKeys;
 }
 
 export { constructIdFor };
@@ -109,6 +112,7 @@ export class EventHubStack extends Stack {
   readonly authorizerFunction: RouteFunction;
   readonly routeFunctions = new Map<string, RouteFunction>();
   readonly dispatch: Dispatch;
+  readonly signingKeys: SsfSigningKeys;
 
   constructor(scope: Construct, id: string, props: EventHubStackProps) {
     super(scope, id, props);
@@ -190,6 +194,17 @@ export class EventHubStack extends Stack {
       envName: this.envName,
       emailFrom: this.node.tryGetContext('emailFrom'),
     });
+
+    // The SSF signing keys (issue 23 item 7), granted to the functions infra/functions.ts marks.
+    this.signingKeys = props.signingKeys;
+    const users = [
+      ...[...this.routeFunctions].map(([key, routeFunction]) => ({ fn: routeByKey(key).fn, routeFunction })),
+      { fn: onlyFunctionTriggeredBy('stream').fn, routeFunction: this.dispatch.dispatcher },
+    ];
+    for (const { fn, routeFunction } of users) {
+      const use = functionNamed(fn).signingKey;
+      if (use) this.signingKeys.grantTo(routeFunction.function, use);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     this.acknowledgeFindings(publicRoutes);
