@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { jwks, jwksMaxAgeSeconds } from '../lib/ssf/signing-keys.ts';
+import { jwks } from '../lib/ssf/signing-keys.ts';
 import { ssfKeyDeps } from './deps.ts';
 import { routeHandler } from './http/route-handler.ts';
 
@@ -22,14 +22,9 @@ export const handler = routeHandler(
         ),
       }),
       description: 'The JWK Set: public parts only.',
-      headers: {
-        'cache-control': `public, max-age=${jwksMaxAgeSeconds}: a new key is published an hour before it signs`,
-      },
     },
   },
-  async () => ({
-    status: 200,
-    headers: { 'cache-control': `public, max-age=${jwksMaxAgeSeconds}` },
-    body: await jwks(ssfKeyDeps),
-  }),
+  // no-store like every answer: receivers that cache keys anyway (jose: 10 min) are covered by
+  // SSF_KEY_ACTIVATION_MS (1 h), the time a new key is published before it signs.
+  async () => ({ status: 200, body: await jwks(ssfKeyDeps) }),
 );

@@ -1,15 +1,22 @@
 // The kept keys, read once per container for `cacheMs` (the JWKS and the signer share the read):
 // a rotation is in every JWKS answer within that time, long before its key signs (key-states.ts).
 // An empty read is not kept, so the first key is found at once after it is made.
-import type { SigningKeyStore } from './signing-keys.ts';
+import type { SigningKeyRecord } from './keys.ts';
 
-export function cachedKeys(store: SigningKeyStore, options: { cacheMs: number; now?: () => number }): SigningKeyStore {
+/** The key store's shape (the port is KeyStore in signing-keys.ts, a use case this rule may not import). */
+interface KeyStore {
+  all(): Promise<SigningKeyRecord[]>;
+  add(key: SigningKeyRecord): Promise<boolean>;
+  remove(generation: number): Promise<void>;
+}
+
+export function cachedKeys(store: KeyStore, options: { cacheMs: number; now?: () => number }): KeyStore {
   const now = options.now ?? Date.now;
-  let kept: { at: number; keys: ReturnType<SigningKeyStore['all']> } | undefined;
+  let kept: { at: number; keys: ReturnType<KeyStore['all']> } | undefined;
   const forget = () => {
     kept = undefined;
   };
-  const forgetRead = (keys: ReturnType<SigningKeyStore['all']>) => () => {
+  const forgetRead = (keys: ReturnType<KeyStore['all']>) => () => {
     if (kept?.keys === keys) forget();
   };
   return {

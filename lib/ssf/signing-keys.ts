@@ -58,9 +58,6 @@ export async function activeSigner(deps: SigningKeyDeps): Promise<SetSigner> {
   return signerFor(await activeSigningKey(deps), deps.holder);
 }
 
-/** How long a receiver may keep a JWKS answer (its Cache-Control); SSF_KEY_ACTIVATION_MS must exceed it and the key cache. */
-export const jwksMaxAgeSeconds = 300;
-
 /** The JWKS: the public part of every key that is next, active or retired (a key joins before it signs, and stays after). */
 export async function jwks(deps: SigningKeyDeps): Promise<{ keys: JWK[] }> {
   return { keys: publishedKeys(await keptKeys(deps), deps.now()).map(publicJwk) };
@@ -71,11 +68,12 @@ export class RotationRefused extends Error {
   override readonly name = 'RotationRefused';
 }
 
+/** What a rotation did, in public facts only: kids, generation and times, never a key's private part. */
 export interface Rotation {
   /** The key that joined the JWKS: it signs from `signsFrom`. */
-  next: SigningKeyRecord;
+  next: Pick<SigningKeyRecord, 'kid' | 'generation' | 'signsFrom'>;
   /** The key that signs until then, retired at that time. */
-  retiring: SigningKeyRecord;
+  retiring: Pick<SigningKeyRecord, 'kid'>;
   /** kids of keys already out of the JWKS, deleted now. */
   deleted: string[];
 }
@@ -100,5 +98,9 @@ export async function rotateSigningKey(deps: SigningKeyDeps): Promise<Rotation> 
   if (!(await deps.keys.add(next))) throw new RotationRefused('another rotation added a key at the same time');
   const dropped = states.filter((entry) => entry.state === 'dropped').map((entry) => entry.key);
   for (const key of dropped) await deps.keys.remove(key.generation);
-  return { next, retiring, deleted: dropped.map((key) => key.kid) };
+  return {
+    next: { kid: next.kid, generation: next.generation, signsFrom: next.signsFrom },
+    retiring: { kid: retiring.kid },
+    deleted: dropped.map((key) => key.kid),
+  };
 }

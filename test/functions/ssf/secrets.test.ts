@@ -1,6 +1,7 @@
-// Shared Signals secrets (issue 23 item 7, and the project's rule): the signing key's private part,
-// a push stream's authorization header and the admin tokens are never answered and never logged,
-// through a flow of every SSF route, the dispatcher's fan-out and refusals included.
+// Shared Signals secrets (issue 23 item 7, and the project's rule): the signing keys' private parts
+// (the first key's and a rotated one's), a push stream's authorization header and the admin tokens
+// are never answered and never logged, through a flow of every SSF route, the dispatcher's fan-out,
+// a key rotation and refusals included.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, eventually, type Service, startService } from '../../helpers/service.ts';
 
@@ -41,6 +42,9 @@ const call = async (...args: Parameters<Service['call']>) => {
 beforeAll(async () => {
   capture();
   process.env.SSF_STREAM_CACHE_MS = '0';
+  // A rotated key signs at once, so SETs of both keys pass through the flow.
+  process.env.SSF_KEY_CACHE_MS = '0';
+  process.env.SSF_KEY_ACTIVATION_MS = '0';
   service = await startService({ dispatch: true });
 });
 afterAll(async () => {
@@ -81,12 +85,19 @@ describe('a Shared Signals flow', () => {
     await call('POST', '/ssf/subjects/remove', { json: { stream_id: id, subject: { format: 'opaque', id: 'x' } } });
     await call('POST', '/ssf/subjects/add', { json: { stream_id: id, subject: { format: 'opaque', id: 'x' } } });
     await call('POST', '/ssf/verify', { json: { stream_id: id, state: 's' } });
+    // Rotate as the operator's command does (the service's own key deps, in this process).
+    const { ssfKeyDeps } = await import('../../../functions/deps.ts');
+    const { rotateSigningKey } = await import('../../../lib/ssf/signing-keys.ts');
+    const rotation = await rotateSigningKey(ssfKeyDeps);
+    expect(JSON.stringify(rotation)).not.toContain('PRIVATE KEY');
+    await call('GET', '/ssf/jwks.json', { token: null });
+    await call('POST', '/ssf/verify', { json: { stream_id: id, state: 'after rotation' } });
     await call('POST', '/events/events/', {
       json: { action: 'logout', app: 'a', user: { pk: 1, email: 'a@example.com' } },
     });
     await eventually(async () => {
       const answer = await call('POST', `/ssf/poll/${id}`, { json: { returnImmediately: true } });
-      return Object.keys(answer.body.sets).length >= 2;
+      return Object.keys(answer.body.sets).length >= 3;
     });
     // Refusals: a token in the query, bad input, unknown stream, no credential.
     await call('GET', `/ssf/stream?access_token=${service.rootToken}`);
@@ -96,10 +107,16 @@ describe('a Shared Signals flow', () => {
     await call('POST', '/ssf/verify', { token: null, json: { stream_id: id } });
 
     const { signingKeyStore } = await import('../../../lib/store/ssf-keys.ts');
-    const [key] = await signingKeyStore.all();
-    const privateBody = (key?.pkcs8 ?? '').replace(/-----[^-]+-----|\s/g, '');
-    expect(privateBody.length).toBeGreaterThan(1000);
-    const secrets = [pushHeader, pushHeader.slice('Bearer '.length), service.rootToken, privateBody.slice(100, 160)];
+    const kept = await signingKeyStore.all();
+    expect(kept).toHaveLength(2);
+    const privateBodies = kept.map((key) => (key.pkcs8 ?? '').replace(/-----[^-]+-----|\s/g, ''));
+    for (const body of privateBodies) expect(body.length).toBeGreaterThan(1000);
+    const secrets = [
+      pushHeader,
+      pushHeader.slice('Bearer '.length),
+      service.rootToken,
+      ...privateBodies.flatMap((body) => [body.slice(100, 160), body.slice(-160, -100)]),
+    ];
     // At INFO the flow writes nothing; whatever it writes (an error's line included) is searched.
     const log = captured.join('\n');
     for (const secret of secrets) {
