@@ -9,6 +9,9 @@ export default defineConfig({
     // `npx vitest run --silent=false` shows every test's lines.
     silent: 'passed-only',
     setupFiles: ['test/helpers/output-per-test.ts'],
+    // DynamoDB Local reads are consistent: a fresh seal is read at once (the rule for AWS's
+    // eventually consistent reads is tested in test/lib/store/rollups.test.ts).
+    env: { ROLLUP_READ_LAG_MS: '0' },
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

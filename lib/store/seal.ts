@@ -5,6 +5,7 @@
 //   seal    pk SEAL  sk SEAL  through (last sealed minute), at, stable, lease, holder
 import { randomUUID } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { envInt } from '../config.ts';
 import { minuteMs } from '../time-units.ts';
 import { documents, getAll, putAll, tableName } from './client.ts';
 import { conditionFailed, ignoreFailedCondition } from './conflicts.ts';
@@ -22,7 +23,8 @@ export async function sealedThrough(): Promise<number | null> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: sealKey }));
   if (!Item || typeof Item.through !== 'number') return null;
   // Rollups written in the last seconds may not yet show in eventually consistent reads.
-  return Date.now() - (Item.at as number) >= 5_000 ? Item.through : (Item.stable as number);
+  const lagMs = envInt('ROLLUP_READ_LAG_MS', 5_000);
+  return Date.now() - (Item.at as number) >= lagMs ? Item.through : (Item.stable as number);
 }
 
 export interface SealOptions {

@@ -31,7 +31,6 @@ beforeAll(async () => {
   );
   await eventStore.putMany(events);
   await sealMinutes({ nowMs: Date.now(), delayMs: 90_000 });
-  await new Promise((resolve) => setTimeout(resolve, 5_100)); // readers trust a seal after 5 s
 }, 240_000);
 afterAll(() => service.close());
 

@@ -39,7 +39,6 @@ beforeAll(async () => {
   }
   await eventStore.putMany(events);
   await sealMinutes({ nowMs: Date.now(), delayMs: 90_000 });
-  await new Promise((resolve) => setTimeout(resolve, 5_100)); // readers trust a seal after 5 s
   // The unsealed tail: through the API, created now.
   for (const [i, action] of ['login', 'authorize_application', 'login'].entries()) {
     const body = {

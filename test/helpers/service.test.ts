@@ -1,7 +1,16 @@
 // The test service's Scan guard really fires: every "no Scan on a request path" claim of the
-// other tests rests on it.
+// other tests rests on it. Its write count counts every completed write: the fuzzer's "a
+// refusal writes nothing" rests on that.
 import { ExecuteStatementCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ScanCommand as DocumentScanCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  ScanCommand as DocumentScanCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Service, startService } from './service.ts';
 
@@ -64,5 +73,34 @@ describe('the Scan guard', () => {
       (eventStore as { get: unknown }).get = get;
     }
     expect((await service.call('GET', '/events/events/0190b6d2-6c4e-7a3b-9f1e-2d5c8a7b4e10/')).status).toBe(404);
+  });
+});
+
+describe('the write count', () => {
+  it('counts each completed write of the document client, of any kind, and not a refused one', async () => {
+    const { documents } = await import('../../lib/store/client.ts');
+    const TableName = service.tableName;
+    const Key = { pk: 'WRITE-COUNT', sk: 'x' };
+    const before = service.completedWrites();
+    await documents.send(new PutCommand({ TableName, Item: { ...Key, n: 1 } }));
+    await documents.send(
+      new UpdateCommand({ TableName, Key, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': 2 } }),
+    );
+    await documents.send(
+      new BatchWriteCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { ...Key, sk: 'y' } } }] } }),
+    );
+    await documents.send(
+      new TransactWriteCommand({ TransactItems: [{ Delete: { TableName, Key: { ...Key, sk: 'y' } } }] }),
+    );
+    expect(service.completedWrites()).toBe(before + 4);
+    await expect(
+      documents.send(
+        new DeleteCommand({ TableName, Key, ConditionExpression: 'n = :n', ExpressionAttributeValues: { ':n': 9 } }),
+      ),
+    ).rejects.toThrow();
+    expect(service.completedWrites()).toBe(before + 4);
+    // A completed write through a route counts too.
+    await service.call('POST', '/events/events/', { json: { action: 'login', app: 'a' } });
+    expect(service.completedWrites()).toBeGreaterThan(before + 4);
   });
 });

@@ -49,14 +49,17 @@ export async function startService(options: ServiceOptions = {}) {
   // whose SELECT without a key is a Scan in disguise.
   const { dynamo } = await import('../../lib/store/client.ts');
   const commands: string[] = [];
+  // The service's only client: a write it completed is a change of the table.
+  const writes = { completed: 0 };
   dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      commands.push(context.commandName as string);
-      if (context.commandName === 'ScanCommand') throw new Error('Scan on a request path');
-      if (/ExecuteStatement|ExecuteTransaction/.test(context.commandName as string)) {
-        throw new Error('PartiQL on a request path');
-      }
-      return next(args);
+      const command = context.commandName as string;
+      commands.push(command);
+      if (command === 'ScanCommand') throw new Error('Scan on a request path');
+      if (/ExecuteStatement|ExecuteTransaction/.test(command)) throw new Error('PartiQL on a request path');
+      const result = await next(args);
+      if (writeCommand.test(command)) writes.completed++;
+      return result;
     },
     { step: 'initialize', name: 'scanGuard' },
   );
@@ -105,6 +108,8 @@ export async function startService(options: ServiceOptions = {}) {
     rootToken,
     /** Names of the DynamoDB commands the service has sent so far. */
     commands,
+    /** How many writes (put, update, delete, batch, transaction) the service has completed so far. */
+    completedWrites: () => writes.completed,
     call,
     admin: (name: string, actions: PolicyAction[]) => createAdmin(adminStore, name, actions),
     revoke: (name: string) => revokeAdmin(adminStore, name),
@@ -129,6 +134,9 @@ export async function startService(options: ServiceOptions = {}) {
     },
   };
 }
+
+const writeCommand =
+  /^(Put|PutItem|Update|UpdateItem|Delete|DeleteItem|BatchWrite|BatchWriteItem|TransactWrite|TransactWriteItems)Command$/;
 
 function canonical(value: unknown): string {
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));

@@ -32,7 +32,6 @@ const delayMs = 90_000;
 /** Seals every minute before `throughMs`, then waits the 5 s readers give a fresh seal. */
 async function sealBefore(throughMs: number) {
   await sealMinutes({ nowMs: throughMs + delayMs, delayMs, maxMinutes: 10_000_000 });
-  await new Promise((resolve) => setTimeout(resolve, 5_100));
 }
 
 const month = () =>

@@ -50,12 +50,34 @@ describe('the seal', () => {
       }),
     );
     expect(await seal.sealMinutes({ nowMs: Date.now(), delayMs: 90_000 })).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 5_100));
     const log = makeLog({ readBudget: 0 });
     const range = { from: start, to: start + 20 * 60_000 };
     expect(await log.count([{ kind: 'all', value: '' }], range)).toEqual({ count: 30, estimated: false });
     expect(await log.count([{ kind: 'actor', value: 'u-1' }], range)).toEqual({ count: 10, estimated: false });
   }, 60_000);
+
+  it('is read as of one run earlier for ROLLUP_READ_LAG_MS after a run (eventually consistent rollup reads)', async () => {
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const through = (await sealMark())?.through as number;
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: 'SEAL', sk: 'SEAL' },
+        UpdateExpression: 'SET #at = :at, stable = :stable',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': Date.now() - 2_000, ':stable': through - 7 },
+      }),
+    );
+    const lag = process.env.ROLLUP_READ_LAG_MS;
+    try {
+      process.env.ROLLUP_READ_LAG_MS = '5000';
+      expect(await seal.sealedThrough()).toBe(through - 7);
+      process.env.ROLLUP_READ_LAG_MS = '1000';
+      expect(await seal.sealedThrough()).toBe(through);
+    } finally {
+      process.env.ROLLUP_READ_LAG_MS = lag;
+    }
+  });
 
   it('a sealer finds the lease of another and seals nothing, though minutes wait', async () => {
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
