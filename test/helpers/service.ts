@@ -2,9 +2,9 @@
 // local gateway on a free port, and admins made through the same code as the CLI.
 import { createHash, randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
 import { engineClient, ensureTable } from '../../infra/local/engine.ts';
 import type { PolicyAction } from '../../lib/admins/policy-actions.ts';
+import { engineEndpoint } from './engine-endpoint.ts';
 
 export interface CallOptions {
   token?: string | null;
@@ -31,7 +31,7 @@ export interface ServiceOptions {
 }
 
 export async function startService(options: ServiceOptions = {}) {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = engineEndpoint();
   const tableName = `test-${randomUUID()}`;
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.TABLE_NAME = tableName;
