@@ -36,6 +36,17 @@ export const conditionFailed = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
   (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
+/** Awaits a conditional write: true when written, false when its condition refused it. */
+export async function writtenUnlessRefused(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 /** Awaits a conditional write whose refusal means it is done already (a rerun) or not this writer's to do. */
 export async function ignoreFailedCondition(write: Promise<unknown>): Promise<void> {
   try {

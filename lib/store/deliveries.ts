@@ -15,7 +15,7 @@ import {
   parseDeliveryId,
 } from '../dispatch/delivery.ts';
 import { documents, type QueryInput, queryAll, tableName } from './client.ts';
-import { conditionFailed } from './conflicts.ts';
+import { conditionFailed, writtenUnlessRefused } from './conflicts.ts';
 import { numberKey } from './number-keys.ts';
 import { refIndex } from './table.ts';
 
@@ -61,19 +61,15 @@ export function deliveryStore(options: { retentionDays: number }): DeliveryStore
   const { retentionDays } = options;
   return {
     async claim(delivery: Delivery): Promise<boolean> {
-      try {
-        await documents.send(
+      return writtenUnlessRefused(
+        documents.send(
           new PutCommand({
             TableName: tableName,
             Item: item(delivery, retentionDays),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (conditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async replace(expected: Delivery, next: Delivery): Promise<Delivery | null> {

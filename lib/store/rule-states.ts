@@ -9,7 +9,7 @@ import type { Entry, GroupWindowState } from '../rules/evaluate.ts';
 import type { PendingFire } from '../rules/fires.ts';
 import type { GroupState, RuleStateStore } from '../rules/live.ts';
 import { documents, getAll, tableName } from './client.ts';
-import { conditionFailed } from './conflicts.ts';
+import { writtenUnlessRefused } from './conflicts.ts';
 
 const stateKey = (rule: string, group: string) => ({ pk: `RSTATE#${rule}#${group}`, sk: 'RSTATE' });
 
@@ -107,8 +107,8 @@ export const ruleStateStore: RuleStateStore = {
   },
 
   async put(state, previousVersion) {
-    try {
-      await documents.send(
+    return writtenUnlessRefused(
+      documents.send(
         new PutCommand({
           TableName: tableName,
           Item: itemOf(state),
@@ -116,11 +116,7 @@ export const ruleStateStore: RuleStateStore = {
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': previousVersion } }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
 };

@@ -6,7 +6,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SigningKeyRecord } from '../ssf/keys.ts';
 import type { SigningKeyStore } from '../ssf/signing-keys.ts';
 import { documents, queryAll, tableName } from './client.ts';
-import { conditionFailed } from './conflicts.ts';
+import { writtenUnlessRefused } from './conflicts.ts';
 
 const partition = 'SSFKEY';
 const generationKey = (generation: number) => `KEY#${String(generation).padStart(6, '0')}`;
@@ -37,19 +37,15 @@ export const signingKeyStore: SigningKeyStore = {
 
   async add(key) {
     const { generation, ...kept } = key;
-    try {
-      await documents.send(
+    return writtenUnlessRefused(
+      documents.send(
         new PutCommand({
           TableName: tableName,
           Item: { pk: partition, sk: generationKey(generation), ...kept },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
 
   async remove(generation) {

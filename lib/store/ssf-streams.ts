@@ -14,7 +14,7 @@ import type { QueuedSet, SetQueue } from '../ssf/set-queue.ts';
 import type { StoredStream, Stream, SubjectIdentifier } from '../ssf/stream.ts';
 import type { StreamStore } from '../ssf/streams.ts';
 import { documents, queryAll, tableName } from './client.ts';
-import { conditionFailed } from './conflicts.ts';
+import { conditionFailed, ignoreFailedCondition, writtenUnlessRefused } from './conflicts.ts';
 import { refIndex } from './table.ts';
 
 const partition = (streamId: string) => `SSFSTREAM#${streamId}`;
@@ -238,8 +238,8 @@ export const heldSetStore: HeldSets = {
   },
 
   async counted(streamId) {
-    try {
-      await documents.send(
+    return writtenUnlessRefused(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: streamKey(streamId),
@@ -248,12 +248,8 @@ export const heldSetStore: HeldSets = {
           ExpressionAttributeNames: { '#s': 'stream', '#status': 'status' },
           ExpressionAttributeValues: { ':one': 1, ':paused': 'paused', ':enabled': 'enabled', ':yes': true },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
 
   async oldest(streamId, limit) {
@@ -280,8 +276,9 @@ export const heldSetStore: HeldSets = {
   },
 
   async startHolding(streamId) {
-    try {
-      await documents.send(
+    // Deleted meanwhile (refused): its held SETs are dropped by the release.
+    await ignoreFailedCondition(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: streamKey(streamId),
@@ -289,16 +286,13 @@ export const heldSetStore: HeldSets = {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':yes': true },
         }),
-      );
-    } catch (error) {
-      // Deleted meanwhile: its held SETs are dropped by the release.
-      if (!conditionFailed(error)) throw error;
-    }
+      ),
+    );
   },
 
   async endHolding(streamId, holds) {
-    try {
-      await documents.send(
+    return writtenUnlessRefused(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: streamKey(streamId),
@@ -307,11 +301,7 @@ export const heldSetStore: HeldSets = {
           ConditionExpression: `attribute_exists(pk) AND ${holds === 0 ? 'attribute_not_exists(holds)' : 'holds = :holds'}`,
           ...(holds !== 0 && { ExpressionAttributeValues: { ':holds': holds } }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   },
 };
