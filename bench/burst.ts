@@ -1,8 +1,8 @@
 // Counts and pages right after a burst (the live log, docs/data-model.md), through the gateway of
 // the service as operators run it (its seal and live seal timers at their defaults). A baseline
 // of 500 events; then, in a fresh table, 20 000 events posted by 8 clients as fast as the service
-// takes them, and the probes (burst-probes.ts) 0.5, 5, 30 and 120 s after the last 201: exact or
-// not, RCU, ms and both against the baseline; then, once the minute seal has caught up, the same
+// takes them, and the probes (burst-probes.ts) 0.5, 5, 30 and 120 s after the last 201, each read
+// 3 times in a row: exact or not (every read), RCU and ms (medians), and both against the baseline; then, once the minute seal has caught up, the same
 // probes on the settled log (what item 2 compares a read right after a burst with); then 60 s of
 // sustained ingest, the probes once more and the live seal's lag. Capacity is the service's own
 // per request (LOCAL_CAPACITY_HEADER=1).
@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Truth } from './burst-events.ts';
 import { type IngestRun, postEvents } from './burst-ingest.ts';
 import { countPath, type LagSample, secondsUntilCounted, watchLag } from './burst-lag.ts';
-import { burstProbes, type Measured, measure, type Probe } from './burst-probes.ts';
+import { burstProbes, type Measured, measureRepeated, type Probe } from './burst-probes.ts';
 import { untilSealed } from './burst-settled.ts';
 import { type Cell, formatNumber, median, printTable } from './report.ts';
 import { type BenchService, startBenchService } from './service.ts';
@@ -23,6 +23,8 @@ const sustained = { seconds: 60, perSecond: 1_000, probedAfterSeconds: 0.5 };
 /** The run after which the count is polled until it holds every event. */
 const tailSeconds = 10;
 const baselineRounds = 5;
+/** Reads of each probe in a round, back to back: each checked, the median timed. */
+const readsPerProbe = 3;
 const exactWithinMs = 150_000;
 const countedWithinMs = 60_000;
 /** How long after the burst the settled round waits for the minute seal at most. */
@@ -35,11 +37,11 @@ interface Probed {
   measured: Measured;
 }
 
-/** Each probe once, in order. */
+/** Each probe in order, read `readsPerProbe` times in a row (measureRepeated). */
 async function probeAll(service: BenchService, truth: Truth): Promise<Probed[]> {
   const probed: Probed[] = [];
   for (const probe of burstProbes(truth))
-    probed.push({ probe, sentAt: Date.now(), measured: await measure(service, probe) });
+    probed.push({ probe, sentAt: Date.now(), measured: await measureRepeated(service, probe, readsPerProbe) });
   return probed;
 }
 
