@@ -4,7 +4,8 @@
 
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminRecord, AdminStore } from '../admins/admins.ts';
-import { documents, queryAll, tableName } from './client.ts';
+import { documents, tableName } from './client.ts';
+import { itemsListed } from './ref-lists.ts';
 import { refIndex } from './table.ts';
 
 const adminKey = (tokenHash: string) => ({ pk: `ADMIN#${tokenHash}`, sk: 'ADMIN' });
@@ -37,11 +38,7 @@ export const adminStore: AdminStore = {
   },
 
   async all(): Promise<AdminRecord[]> {
-    const items = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': 'ADMINS' },
-    });
+    const items = await itemsListed('ADMINS');
     return items.map(toAdmin);
   },
 

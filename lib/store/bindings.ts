@@ -15,6 +15,7 @@ import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { policyLinkChanges } from './matcher-policies.ts';
 import { numberKey } from './number-keys.ts';
+import { itemsListed } from './ref-lists.ts';
 import { refIndex } from './table.ts';
 
 const collection = (id: number) => `BINDING#${id}`;
@@ -125,32 +126,18 @@ export const bindingStore: BindingStore = {
   },
 
   async all(): Promise<StoredBinding[]> {
-    return (
-      await queryAll({
-        IndexName: refIndex,
-        KeyConditionExpression: 'rpk = :rpk',
-        ExpressionAttributeValues: { ':rpk': 'BINDINGS' },
-      })
-    ).map(stored);
+    return (await itemsListed('BINDINGS')).map(stored);
   },
 
   /** Active bindings for one event name and position, in ordering then id order. */
   async forEvent(position: Position, eventName: string): Promise<Binding[]> {
-    const found = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': `ON#${position}#${eventName}` },
-    });
+    const found = await itemsListed(`ON#${position}#${eventName}`);
     return found.map((item) => item.binding as Binding);
   },
 
   /** The bindings whose matcher_policy condition names this policy. */
   async usingPolicy(policyUuid: string): Promise<{ id: number; name: string }[]> {
-    const found = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': `POLICY#${policyUuid.toLowerCase()}` },
-    });
+    const found = await itemsListed(`POLICY#${policyUuid.toLowerCase()}`);
     return found.map((item) => ({ id: item.id as number, name: item.name as string }));
   },
 

@@ -9,12 +9,12 @@ import type { Connector, StoredConnector } from '../connectors/connector.ts';
 import { ConnectorNameTaken, type ConnectorStore } from '../connectors/connectors.ts';
 import type { ReceivedCounter } from '../connectors/ingest.ts';
 import type { Event } from '../events/event.ts';
-import { documents, queryAll, tableName } from './client.ts';
+import { documents, tableName } from './client.ts';
 import { ignoreFailedCondition, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { nameClaims } from './name-claims.ts';
-import { refIndex } from './table.ts';
+import { itemsListed } from './ref-lists.ts';
 
 const connectorKey = (uuid: string) => ({ pk: `CONNECTOR#${uuid.toLowerCase()}`, sk: 'CONNECTOR' });
 const claims = nameClaims('CONNECTOR');
@@ -36,11 +36,7 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
   },
 
   async all() {
-    const items = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': listKey },
-    });
+    const items = await itemsListed(listKey);
     return items.map(stored);
   },
 

@@ -7,9 +7,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { applyCounterOps, type CounterChange } from '../dispatch/pre-counters.ts';
 import type { Counter, CounterStore } from '../handlers/counters.ts';
-import { documents, queryAll, tableName } from './client.ts';
+import { documents, tableName } from './client.ts';
 import { conditionFailed } from './conflicts.ts';
-import { refIndex } from './table.ts';
+import { itemsListed } from './ref-lists.ts';
 
 const keyOf = (name: string) => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' });
 
@@ -61,11 +61,7 @@ export const counterStore: CounterStore = {
   },
 
   async all(): Promise<Counter[]> {
-    const items = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': 'COUNTERS' },
-    });
+    const items = await itemsListed('COUNTERS');
     return items.map((item) => ({
       counter_name: item.name as string,
       counter_value: item.value as number,

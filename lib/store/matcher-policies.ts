@@ -10,12 +10,12 @@ import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
 import type { MatcherPolicyStore } from '../matchers/policies.ts';
 import { type MatcherPolicy, PolicyNameTaken, type StoredMatcherPolicy } from '../matchers/policy.ts';
-import { documents, queryAll, tableName } from './client.ts';
+import { documents, tableName } from './client.ts';
 import { type TransactItems, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { nameClaims } from './name-claims.ts';
-import { refIndex } from './table.ts';
+import { itemsListed } from './ref-lists.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
   pk: `MATCHER_POLICY#${uuid.toLowerCase()}`,
@@ -52,11 +52,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
 
   /** Every policy, in name order (the index's sort key). */
   async all(): Promise<StoredMatcherPolicy[]> {
-    const items = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': listKey },
-    });
+    const items = await itemsListed(listKey);
     return items.map(stored);
   },
 

@@ -7,12 +7,12 @@ import { VersionConflict } from '../conflicts.ts';
 import type { Event } from '../events/event.ts';
 import { type DetectionRule, RuleNameTaken, type StoredDetectionRule } from '../rules/rule.ts';
 import type { RuleStore } from '../rules/rules.ts';
-import { documents, queryAll, tableName } from './client.ts';
+import { documents, tableName } from './client.ts';
 import { transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
 import { nameClaims } from './name-claims.ts';
-import { refIndex } from './table.ts';
+import { itemsListed } from './ref-lists.ts';
 
 const ruleKey = (uuid: string) => ({ pk: `RULE#${uuid.toLowerCase()}`, sk: 'RULE' });
 const claims = nameClaims('RULE');
@@ -35,11 +35,7 @@ export const ruleStore: RuleStore = {
 
   /** Every rule, in name order (the index's sort key). */
   async all() {
-    const items = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': listKey },
-    });
+    const items = await itemsListed(listKey);
     return items.map(stored);
   },
 

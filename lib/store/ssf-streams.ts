@@ -15,6 +15,7 @@ import type { StoredStream, Stream, SubjectIdentifier } from '../ssf/stream.ts';
 import type { StreamStore } from '../ssf/streams.ts';
 import { documents, queryAll, tableName } from './client.ts';
 import { conditionFailed, ignoreFailedCondition, writtenUnlessRefused } from './conflicts.ts';
+import { itemsListed } from './ref-lists.ts';
 import { refIndex } from './table.ts';
 
 const partition = (streamId: string) => `SSFSTREAM#${streamId}`;
@@ -74,11 +75,7 @@ export const ssfStreamStore: StreamStore & StreamListing = {
   },
 
   async all() {
-    const items = await queryAll({
-      IndexName: refIndex,
-      KeyConditionExpression: 'rpk = :rpk',
-      ExpressionAttributeValues: { ':rpk': listKey },
-    });
+    const items = await itemsListed(listKey);
     return items.map(stored);
   },
 
