@@ -4,21 +4,26 @@
 //   name claim  pk CONNECTOR_NAME#<sha256>  sk CONNECTOR_NAME  uuid
 // As matcher policies: the claim makes names unique atomically, in the transaction of the write.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { VersionConflict } from '../conflicts.ts';
 import type { Connector, StoredConnector } from '../connectors/connector.ts';
 import { ConnectorNameTaken, type ConnectorStore } from '../connectors/connectors.ts';
 import type { ReceivedCounter } from '../connectors/ingest.ts';
 import type { Event } from '../events/event.ts';
 import { documents, tableName } from './client.ts';
-import { ignoreFailedCondition, transactWrite } from './conflicts.ts';
-import { eventPut } from './events.ts';
-import { afterEventsWritten } from './events-written.ts';
-import { nameClaims } from './name-claims.ts';
+import { ignoreFailedCondition } from './conflicts.ts';
+import { namedRecords } from './named-records.ts';
 import { itemsListed } from './ref-lists.ts';
 
 const connectorKey = (uuid: string) => ({ pk: `CONNECTOR#${uuid.toLowerCase()}`, sk: 'CONNECTOR' });
-const claims = nameClaims('CONNECTOR');
 const listKey = 'CONNECTORS';
+const connectors = namedRecords({
+  key: connectorKey,
+  claimKind: 'CONNECTOR',
+  listKey,
+  attribute: 'connector',
+  noun: 'connector',
+  nameTaken: (name) => new ConnectorNameTaken(name),
+  initial: { received: 0 },
+});
 
 const stored = (item: Record<string, unknown>): StoredConnector => ({
   ...(item.connector as Connector),
@@ -41,67 +46,16 @@ export const connectorStore: ConnectorStore & ReceivedCounter = {
   },
 
   async create(connector, audit: Event) {
-    await transactWrite(
-      [
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...connectorKey(connector.pk),
-              rpk: listKey,
-              rsk: `${connector.name}#${connector.pk}`,
-              connector,
-              version: 1,
-              received: 0,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        claims.put(connector.name, connector.pk),
-        eventPut(audit),
-      ],
-      (index) => (index === 1 ? new ConnectorNameTaken(connector.name) : new VersionConflict('the uuid exists')),
-    );
-    await afterEventsWritten([audit]);
+    await connectors.create(connector, audit);
     return { ...connector, version: 1, received: 0, last_received: null };
   },
 
   async update(connector, previous, audit: Event) {
-    await transactWrite(
-      [
-        ...claims.replace(
-          { key: connectorKey(connector.pk), attribute: 'connector', record: connector, version: previous.version },
-          previous.name,
-        ),
-        eventPut(audit),
-      ],
-      (index) =>
-        index === 1
-          ? new ConnectorNameTaken(connector.name)
-          : new VersionConflict('the connector changed since it was read'),
-    );
-    await afterEventsWritten([audit]);
+    await connectors.update(connector, previous, audit);
     return { ...previous, ...connector, version: previous.version + 1 };
   },
 
-  async remove(previous, audit: Event) {
-    await transactWrite(
-      [
-        {
-          Delete: {
-            TableName: tableName,
-            Key: connectorKey(previous.pk),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': previous.version },
-          },
-        },
-        claims.remove(previous.name, previous.pk),
-        eventPut(audit),
-      ],
-      () => new VersionConflict('the connector changed since it was read'),
-    );
-    await afterEventsWritten([audit]);
-  },
+  remove: (previous, audit: Event) => connectors.remove(previous, audit),
 
   /** Counts what a request stored; a connector deleted meanwhile is left deleted. */
   async noteReceived(uuid, stored, at) {

@@ -14,7 +14,7 @@ import { documents, tableName } from './client.ts';
 import { type TransactItems, transactWrite } from './conflicts.ts';
 import { eventPut } from './events.ts';
 import { afterEventsWritten } from './events-written.ts';
-import { nameClaims } from './name-claims.ts';
+import { namedRecords } from './named-records.ts';
 import { itemsListed } from './ref-lists.ts';
 
 export const matcherPolicyKey = (uuid: string) => ({
@@ -22,9 +22,16 @@ export const matcherPolicyKey = (uuid: string) => ({
   sk: 'MATCHER_POLICY',
 });
 
-const claims = nameClaims('MATCHER_POLICY');
-
 const listKey = 'MATCHER_POLICIES';
+const policies = namedRecords({
+  key: matcherPolicyKey,
+  claimKind: 'MATCHER_POLICY',
+  listKey,
+  attribute: 'policy',
+  noun: 'policy',
+  nameTaken: (name) => new PolicyNameTaken(name),
+});
+const { claims } = policies;
 
 const stored = (item: Record<string, unknown>): StoredMatcherPolicy => ({
   ...(item.policy as MatcherPolicy),
@@ -58,27 +65,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
 
   /** Creates the policy (version 1), its name claim and the audit event, in one transaction. */
   async create(policy: MatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
-    await transactWrite(
-      [
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...matcherPolicyKey(policy.pk),
-              rpk: listKey,
-              rsk: `${policy.name}#${policy.pk}`,
-              policy,
-              version: 1,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        claims.put(policy.name, policy.pk),
-        eventPut(audit),
-      ],
-      (index) => (index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the uuid exists')),
-    );
-    await afterEventsWritten([audit]);
+    await policies.create(policy, audit);
     return { ...policy, version: 1 };
   },
 
@@ -87,18 +74,7 @@ export const matcherPolicyStore: MatcherPolicyStore = {
    * name changes; the link count (written by binding writes) is left alone.
    */
   async update(policy: MatcherPolicy, previous: StoredMatcherPolicy, audit: Event): Promise<StoredMatcherPolicy> {
-    await transactWrite(
-      [
-        ...claims.replace(
-          { key: matcherPolicyKey(policy.pk), attribute: 'policy', record: policy, version: previous.version },
-          previous.name,
-        ),
-        eventPut(audit),
-      ],
-      (index) =>
-        index === 1 ? new PolicyNameTaken(policy.name) : new VersionConflict('the policy changed since it was read'),
-    );
-    await afterEventsWritten([audit]);
+    await policies.update(policy, previous, audit);
     return { ...policy, version: previous.version + 1 };
   },
 
