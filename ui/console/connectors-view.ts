@@ -4,6 +4,7 @@
 import { html, nothing } from 'lit';
 import { api, can } from './api.ts';
 import { confirmStep, errorBox, formatTime, LoadedView, lacking, notice, text } from './base.ts';
+import { changeRow } from './row-change.ts';
 
 interface Connector {
   pk: string;
@@ -153,19 +154,8 @@ export class ConnectorsView extends LoadedView {
     }
   }
 
-  /** One row change at a time; its failure is shown above the list. */
-  private async change(step: () => Promise<void>) {
-    this.message = '';
-    this.error = null;
-    this.changing = true;
-    try {
-      await step();
-      await this.load();
-    } catch (error) {
-      this.error = error;
-    } finally {
-      this.changing = false;
-    }
+  private change(step: () => Promise<void>) {
+    return changeRow(this, step, () => this.load());
   }
 
   private toggle(connector: Connector) {

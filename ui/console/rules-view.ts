@@ -7,6 +7,7 @@ import { ApiError, api, can } from './api.ts';
 import { confirmStep, errorBox, HashView, lacking, notice, text } from './base.ts';
 import { allFiresSearch, firesSearch, type Rule } from './detection-rule.ts';
 import { hashFor, writeHash } from './hash.ts';
+import { changeRow } from './row-change.ts';
 
 interface Pagination {
   count: number;
@@ -104,19 +105,8 @@ export class RulesView extends HashView {
     this.testing = rule;
   }
 
-  /** One row change at a time; its failure is shown above the list. */
-  private async change(step: () => Promise<void>) {
-    this.message = '';
-    this.error = null;
-    this.changing = true;
-    try {
-      await step();
-      await this.load();
-    } catch (error) {
-      this.error = error;
-    } finally {
-      this.changing = false;
-    }
+  private change(step: () => Promise<void>) {
+    return changeRow(this, step, () => this.load());
   }
 
   private toggle(rule: Rule) {
