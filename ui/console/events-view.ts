@@ -4,6 +4,7 @@ import { html, nothing, svg } from 'lit';
 import { api } from './api.ts';
 import { errorBox, formatTime, HashView, text } from './base.ts';
 import { writeHash } from './hash.ts';
+import type { Pagination } from './pagination.ts';
 
 /** The list's filters, in the order of the form; each is a query parameter of GET /events/events/. */
 const filters = [
@@ -24,14 +25,6 @@ const timeFilters = [
   { name: 'created__lt', label: 'Created before' },
 ] as const;
 const listKeys = [...filters.map((f) => f.name), ...timeFilters.map((f) => f.name), 'ordering', 'page_size'];
-
-interface Pagination {
-  count: number;
-  current: number;
-  total_pages: number;
-  start_index: number;
-  end_index: number;
-}
 
 interface VolumeBar {
   label: string;

@@ -7,15 +7,8 @@ import { ApiError, api, can } from './api.ts';
 import { confirmStep, errorBox, HashView, lacking, notice, text } from './base.ts';
 import { allFiresSearch, firesSearch, type Rule } from './detection-rule.ts';
 import { hashFor, writeHash } from './hash.ts';
+import type { Pagination } from './pagination.ts';
 import { changeRow } from './row-change.ts';
-
-interface Pagination {
-  count: number;
-  current: number;
-  total_pages: number;
-  start_index: number;
-  end_index: number;
-}
 
 const write = 'eventhandling_write';
 const pageSize = 20;
