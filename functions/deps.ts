@@ -265,5 +265,6 @@ export const ssfStreamDeps: StreamDeps = {
     await resolveDestination(new URL(url).hostname, webhookSettingsFrom(process.env).allowPrivate);
   },
   signer: ssfSigner,
+  minVerificationInterval: /* @__PURE__ */ envInt('SSF_MIN_VERIFICATION_INTERVAL_S', 5),
   now: () => new Date(),
 };

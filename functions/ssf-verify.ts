@@ -9,7 +9,7 @@ export const handler = routeHandler(
   {
     summary: 'Request a verification SET on a stream (its state echoed)',
     body: verificationInput,
-    errors: ['notFound'],
+    errors: ['notFound', 'rate.limited'],
     response: { status: 204, body: z.undefined(), description: 'The verification SET is queued.' },
   },
   async ({ body, admin }) => {

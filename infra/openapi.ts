@@ -10,7 +10,7 @@ import { oneginiErrorShape } from '../lib/dialects/onegini.ts';
 import { plainErrorShape } from '../lib/dialects/plain.ts';
 import { privacyIdeaErrorShape, privacyIdeaShape } from '../lib/dialects/privacyidea.ts';
 import { ssfErrorShape } from '../lib/dialects/ssf.ts';
-import { DomainError, type ErrorCode } from '../lib/errors.ts';
+import { DomainError, type ErrorCode, RateLimited } from '../lib/errors.ts';
 import { serviceVersion } from '../lib/version.ts';
 import { gatewayAnswers } from './local/gateway.ts';
 import { type Dialect, type Route, routePattern, routes, splitRouteKey } from './routes.ts';
@@ -106,6 +106,10 @@ const sampleErrors = {
     why: '`If-Match` no longer matches',
     error: () => new DomainError('precondition.failed', 'The object was changed since it was read.'),
   },
+  'rate.limited': {
+    why: 'too soon after the last request of its kind (`Retry-After` says when)',
+    error: () => new RateLimited('A verification was requested less than 5 s ago; retry in 3 s.', 3),
+  },
   'page.invalid': { why: 'page beyond the last', error: () => new DomainError('page.invalid', 'Invalid page.') },
   'page.tooDeep': {
     why: 'the page needs more reads than one request may make (docs/data-model.md)',
@@ -156,7 +160,11 @@ export function errorResponses(definition: RouteDefinition): Map<number, ErrorSt
   const seen = new Set<string>();
   const add = (name: string, why: string, reply: { status: number; body: unknown }, byGateway = false) => {
     const components = byGateway ? { [gatewayComponent]: plainErrorShape } : errorComponents[route.dialect];
-    const entry = statuses.get(reply.status) ?? { whys: [], examples: {}, components, byGateway };
+    const known = statuses.get(reply.status);
+    // A status both the route and the gateway answer (429) is described by both shapes.
+    const entry = known
+      ? { ...known, components: { ...known.components, ...components }, byGateway: known.byGateway && byGateway }
+      : { whys: [], examples: {}, components, byGateway };
     statuses.set(reply.status, entry);
     if (!entry.whys.includes(why)) entry.whys.push(why);
     const value = stable(reply.body);

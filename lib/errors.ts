@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'notFound'
   | 'input.conflict' // e.g. an Idempotency-Key reused with another body
   | 'precondition.failed' // If-Match no longer matches
+  | 'rate.limited' // too soon after the last request of its kind (RateLimited says when to retry)
   | 'page.invalid'
   | 'page.tooDeep'; // reaching the page would need more reads than one request may make
 
@@ -39,3 +40,13 @@ export const invalid = (field: string, message: string) =>
   invalidInput(field === '' ? message : `${field}: ${message}`, [{ field, message }]);
 
 export const notFound = (what: string) => new DomainError('notFound', `${what} not found`);
+
+/** A request that comes too soon after the last one of its kind; `retryAfterSeconds` says when it may. */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate.limited', message);
+  }
+}

@@ -37,6 +37,8 @@ export const authentik: DialectErrors = {
         return { status: 400, body: fieldErrors(error) };
       case 'precondition.failed':
         return { status: 412, body: { detail: error.message } };
+      case 'rate.limited':
+        return { status: 429, body: { detail: error.message } };
     }
   },
 };

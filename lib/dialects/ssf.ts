@@ -1,7 +1,7 @@
 // Shared Signals errors: `{err, description}` as RFC 8935 §2.3 writes them; a token in the query is
 // refused (RFC 6750 §2.3 is not offered: the interop profile forbids it).
 import * as z from 'zod';
-import { DomainError } from '../errors.ts';
+import { DomainError, RateLimited } from '../errors.ts';
 import type { DialectErrors, Reply } from './reply.ts';
 
 const fail = (status: number, err: string, description: string): Reply => ({ status, body: { err, description } });
@@ -22,6 +22,10 @@ export const ssf: DialectErrors = {
         return fail(409, 'conflict', error.message);
       case 'precondition.failed':
         return fail(412, 'precondition_failed', error.message);
+      case 'rate.limited': {
+        const retryAfter = error instanceof RateLimited ? error.retryAfterSeconds : 1;
+        return { ...fail(429, 'too_many_requests', error.message), headers: { 'retry-after': String(retryAfter) } };
+      }
       default: {
         const issue = error.issues[0];
         return fail(400, 'invalid_request', issue ? `${issue.field || 'body'}: ${issue.message}` : error.message);

@@ -46,6 +46,8 @@ export interface Stream {
   status: StreamStatus;
   reason?: string;
   created: string;
+  /** Seconds a receiver waits between verification requests (SSF 1.0 §8.1.1, transmitter-supplied); absent: no wait. */
+  min_verification_interval?: number;
   /** Set when the stream is disabled: SETs held with a smaller jti are dropped, not released (lib/ssf/release.ts). */
   drop_held_before?: string;
 }
@@ -100,6 +102,7 @@ const echoedFields = {
   aud: z.union([z.string().max(2048), z.array(z.string().max(2048)).max(8)]).optional(),
   events_supported: z.array(z.string().max(256)).max(64).optional(),
   events_delivered: z.array(z.string().max(256)).max(64).optional(),
+  min_verification_interval: z.number().int().min(0).max(86_400).optional(),
 };
 
 export const streamCreateInput = z.strictObject(receiverFields);
@@ -156,6 +159,7 @@ export const streamConfigurationShape = z.object({
   events_requested: z.array(z.string()).optional(),
   events_delivered: z.array(z.string()),
   description: z.string().optional(),
+  min_verification_interval: z.number().int().min(0).max(86_400).optional(),
 });
 export type StreamConfiguration = z.output<typeof streamConfigurationShape>;
 
@@ -172,6 +176,9 @@ export function streamConfiguration(stream: Stream): StreamConfiguration {
     ...(stream.events_requested !== undefined && { events_requested: stream.events_requested }),
     events_delivered: eventsDelivered(stream.events_requested),
     ...(stream.description !== undefined && { description: stream.description }),
+    ...(stream.min_verification_interval !== undefined && {
+      min_verification_interval: stream.min_verification_interval,
+    }),
   };
 }
 

@@ -3,7 +3,7 @@
 // its creator's: to any other admin it does not exist.
 import { randomUUID } from 'node:crypto';
 import { retryConflicts } from '../conflicts.ts';
-import { invalid, notFound } from '../errors.ts';
+import { invalid, notFound, RateLimited } from '../errors.ts';
 import { uuid7 } from '../events/uuid7.ts';
 import { audienceOf, pollUrl } from './configuration.ts';
 import { type DeliverDeps, deliverSet } from './deliver.ts';
@@ -40,6 +40,13 @@ export interface StreamStore {
   update(stream: Stream, previous: StoredStream): Promise<StoredStream>;
   /** Deletes it if it is still at `previous.version` (else VersionConflict). */
   remove(previous: StoredStream): Promise<void>;
+  /**
+   * Records a verification request at `nowMs` unless one was recorded less than `intervalMs`
+   * before (one conditional write, so two at once cannot both pass); false when too soon.
+   */
+  claimVerification(streamId: string, nowMs: number, intervalMs: number): Promise<boolean>;
+  /** When the last verification request was recorded (epoch ms), or null. */
+  lastVerification(streamId: string): Promise<number | null>;
   /** Default subjects are ALL: only removals are kept. */
   removeSubject(streamId: string, subject: SubjectIdentifier): Promise<void>;
   addSubject(streamId: string, subject: SubjectIdentifier): Promise<void>;
@@ -50,6 +57,8 @@ export interface StreamDeps extends DeliverDeps {
   /** The webhook SSRF guard: throws a refusal (its message says why) for a push URL that may not be called. */
   checkPushEndpoint(url: string): Promise<void>;
   signer(): Promise<SetSigner>;
+  /** The seconds a new stream's receiver waits between verification requests (0: none). */
+  minVerificationInterval: number;
   now(): Date;
 }
 
@@ -104,6 +113,7 @@ export async function createStream(
     delivery: await deliveryOf(deps, input.delivery, issuer, streamId),
     ...(input.events_requested !== undefined && { events_requested: input.events_requested }),
     ...(input.description !== undefined && { description: input.description }),
+    ...(deps.minVerificationInterval > 0 && { min_verification_interval: deps.minVerificationInterval }),
     status: 'enabled',
     created: deps.now().toISOString(),
   };
@@ -138,6 +148,12 @@ function checkEchoed(input: StreamUpdateInput, stream: Stream): void {
     !sameSet(input.events_delivered, eventsDelivered(stream.events_requested))
   ) {
     throw invalid('events_delivered', 'events_delivered is read-only and does not match the stream');
+  }
+  if (
+    input.min_verification_interval !== undefined &&
+    input.min_verification_interval !== stream.min_verification_interval
+  ) {
+    throw invalid('min_verification_interval', 'min_verification_interval is read-only');
   }
 }
 
@@ -223,10 +239,24 @@ export async function removeSubject(deps: Pick<StreamDeps, 'streams'>, admin: st
   await deps.streams.removeSubject(input.stream_id, input.subject);
 }
 
+/** A verification request sooner than the stream's min_verification_interval is refused (§8.1.4.2: 429). */
+async function claimVerification(deps: StreamDeps, stream: StoredStream, now: Date): Promise<void> {
+  const intervalMs = (stream.min_verification_interval ?? 0) * 1000;
+  if (intervalMs === 0) return;
+  if (await deps.streams.claimVerification(stream.stream_id, now.getTime(), intervalMs)) return;
+  const last = (await deps.streams.lastVerification(stream.stream_id)) ?? now.getTime();
+  const retryAfter = Math.max(1, Math.ceil((last + intervalMs - now.getTime()) / 1000));
+  throw new RateLimited(
+    `A verification was requested less than ${stream.min_verification_interval} s ago (min_verification_interval); retry in ${retryAfter} s.`,
+    retryAfter,
+  );
+}
+
 /** Sends the stream a verification SET (SSF 1.0 §8.1.4.2): queued for poll, pushed for push. */
 export async function requestVerification(deps: StreamDeps, admin: string, input: VerificationInput): Promise<void> {
   const stream = await owned(deps, admin, input.stream_id);
   const now = deps.now();
+  await claimVerification(deps, stream, now);
   const jti = uuid7(now.getTime());
   const signer = await deps.signer();
   const set = await signer.sign({ ...setClaims(stream, verificationContent(stream, input.state), jti, now) });

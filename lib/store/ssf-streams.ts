@@ -1,6 +1,7 @@
 // Shared Signals streams, their removed subjects and their queued SETs. Key shapes:
 //   stream           pk SSFSTREAM#<id>  sk STREAM                rpk SSFSTREAMS  rsk <owner>#<id>  stream  version
-//                    holds (SETs ever held), holding (held SETs may be left): outside `stream`, kept by its updates
+//                    holds (SETs ever held), holding (held SETs may be left), verified (the last verification
+//                    request, epoch ms): outside `stream`, kept by its updates
 //   removed subject  pk SSFSTREAM#<id>  sk SUBJ#<sha256 of the subject as canonical JSON>  subject
 //   queued SET       pk SSFSTREAM#<id>  sk SET#<jti, a UUIDv7>   set  ttl
 //   pushed SET       pk SSFSTREAM#<id>  sk PUSH#<uuid the ledger's delivery names>  set  ttl (kept for retries)
@@ -101,6 +102,33 @@ export const ssfStreamStore: StreamStore & StreamListing = {
   },
 
   // An UpdateItem of `stream` and `version` only: the held queue's `holds` and `holding` stay.
+  async claimVerification(streamId, nowMs, intervalMs) {
+    return writtenUnlessRefused(
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: streamKey(streamId),
+          UpdateExpression: 'SET verified = :now',
+          // Never on a deleted stream: an UpdateItem would make a bare item of its key.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(verified) OR verified <= :since)',
+          ExpressionAttributeValues: { ':now': nowMs, ':since': nowMs - intervalMs },
+        }),
+      ),
+    );
+  },
+
+  async lastVerification(streamId) {
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: streamKey(streamId),
+        ProjectionExpression: 'verified',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.verified === 'number' ? Item.verified : null;
+  },
+
   async update(input, previous) {
     const stream = configurationOf(input);
     const version = previous.version + 1;

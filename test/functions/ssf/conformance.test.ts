@@ -10,6 +10,8 @@ const verificationType = 'https://schemas.openid.net/secevent/ssf/event-type/ver
 let service: Service;
 let readOnly: string;
 beforeAll(async () => {
+  // Verifications follow each other on one stream here (the interval: verification-interval.test.ts).
+  process.env.SSF_MIN_VERIFICATION_INTERVAL_S = '0';
   service = await startService();
   readOnly = await service.admin('read-only-receiver', ['eventhandling_read']);
 });

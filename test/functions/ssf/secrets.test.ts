@@ -45,6 +45,8 @@ beforeAll(async () => {
   // A rotated key signs at once, so SETs of both keys pass through the flow.
   process.env.SSF_KEY_CACHE_MS = '0';
   process.env.SSF_KEY_ACTIVATION_MS = '0';
+  // Two verifications in a row on one stream (the interval: verification-interval.test.ts).
+  process.env.SSF_MIN_VERIFICATION_INTERVAL_S = '0';
   service = await startService({ dispatch: true });
 });
 afterAll(async () => {

@@ -51,6 +51,8 @@ describe('creating a stream', () => {
       delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: `${service.url}/ssf/poll/${one.stream_id}` },
       events_supported: supported,
       events_delivered: supported.filter((type) => !type.endsWith('session-established')),
+      // The transmitter's: SSF_MIN_VERIFICATION_INTERVAL_S, 5 s by default.
+      min_verification_interval: 5,
     });
     expect(two.delivery.endpoint_url).not.toBe(one.delivery.endpoint_url);
     expect(two.description).toBe('second');
