@@ -4,10 +4,11 @@
 // are dropped; a pause longer than the ledger's schedule loses nothing; a verification requested
 // while paused is held too (SSF 1.0 §8.1.2.1 makes no exception). A receiver written here
 // verifies every SET with jose against the JWKS.
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Service, startService } from '../../helpers/service.ts';
 import { type Received, type Sink, startSink } from '../../lib/handlers/http-sink.ts';
+import { type PushStream, pushDelivery, receivedSet } from './push-receiver.ts';
 
 process.env.DELIVERY_MAX_ATTEMPTS = '3';
 process.env.DELIVERY_BACKOFF_BASE_MS = '100';
@@ -37,11 +38,7 @@ afterAll(async () => {
   await sink?.close();
 });
 
-interface Stream {
-  stream_id: string;
-  iss: string;
-  aud: string;
-}
+type Stream = PushStream;
 
 async function pausedStream(path: string): Promise<Stream> {
   const answer = await service.call('POST', '/ssf/stream', {
@@ -75,22 +72,10 @@ async function ingest(action: 'logout' | 'password_set'): Promise<string> {
 const at = (path: string) => sink.received.filter((request) => request.path === path);
 
 async function txnOf(stream: Stream, request: Received): Promise<string> {
-  expect(request.headers['content-type']).toBe('application/secevent+jwt');
-  const { payload } = await jwtVerify(request.body, jwks, {
-    issuer: stream.iss,
-    audience: stream.aud,
-    typ: 'secevent+jwt',
-    algorithms: ['RS256'],
-  });
-  return payload.txn as string;
+  return (await receivedSet(jwks, stream, request)).txn as string;
 }
 
-async function delivery(event: string, stream: Stream) {
-  const answer = await service.call('GET', `/event/deliveries?event=${event}`);
-  expect(answer.status, answer.text).toBe(200);
-  const id = `${event}.0.push_${stream.stream_id}`;
-  return (answer.body.result.value as { id: string }[]).find((found) => found.id === id) as Record<string, any>;
-}
+const delivery = (event: string, stream: Stream) => pushDelivery(service, event, stream.stream_id);
 
 /** Waits until every event's delivery is `status`, and answers them. */
 function allOf(events: string[], stream: Stream, wanted: string) {
@@ -194,7 +179,7 @@ describe('a paused push stream', () => {
     expect(at('/verify')).toHaveLength(0);
     await status(stream.stream_id, 'enabled');
     const [request] = await eventually(async () => at('/verify').length > 0 && at('/verify'));
-    const { payload } = await jwtVerify((request as Received).body, jwks, { issuer: stream.iss, audience: stream.aud });
+    const payload = await receivedSet(jwks, stream, request as Received);
     expect(payload.sub_id).toEqual({ format: 'opaque', id: stream.stream_id });
     expect(payload.events).toEqual({
       'https://schemas.openid.net/secevent/ssf/event-type/verification': { state: 'held' },

@@ -2,10 +2,11 @@
 // here (issue 23 item 6): 202 delivers, 400 with {err, description} is a dead letter at once, a
 // 5xx waits for the ledger's next attempt, a dead push is replayed like a webhook delivery, and
 // verification is pushed. Every SET received is verified with jose against the JWKS.
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Service, startService } from '../../helpers/service.ts';
 import { type Received, type Sink, startSink } from '../../lib/handlers/http-sink.ts';
+import { type PushStream, pushDelivery, receivedSet } from './push-receiver.ts';
 
 process.env.DELIVERY_MAX_ATTEMPTS = '3';
 process.env.DELIVERY_BACKOFF_BASE_MS = '100';
@@ -44,11 +45,7 @@ afterAll(async () => {
   await sink?.close();
 });
 
-interface Stream {
-  stream_id: string;
-  iss: string;
-  aud: string;
-}
+type Stream = PushStream;
 
 async function pushStream(path: string, authorization?: string): Promise<Stream> {
   const answer = await service.call('POST', '/ssf/stream', {
@@ -74,24 +71,13 @@ async function ingest(pk: number, email: string) {
 
 const at = (path: string) => sink.received.filter((request) => request.path === path);
 
-async function verified(stream: Stream, request: Received) {
-  expect(request.method).toBe('POST');
-  expect(request.headers['content-type']).toBe('application/secevent+jwt');
-  const { payload } = await jwtVerify(request.body, jwks, {
-    issuer: stream.iss,
-    audience: stream.aud,
-    typ: 'secevent+jwt',
-    algorithms: ['RS256'],
-  });
-  return payload as Record<string, any>;
-}
+const verified = (stream: Stream, request: Received) => receivedSet(jwks, stream, request);
 
-async function delivery(id: string) {
-  const event = id.split('.')[0];
-  const answer = await service.call('GET', `/event/deliveries?event=${event}`);
-  expect(answer.status, answer.text).toBe(200);
-  return (answer.body.result.value as { id: string }[]).find((found) => found.id === id) as Record<string, any>;
-}
+/** The ledger's entry `<event>.0.push_<stream>`. */
+const delivery = (id: string) => {
+  const [event, , action] = id.split('.');
+  return pushDelivery(service, event as string, (action as string).slice('push_'.length));
+};
 
 describe('push', () => {
   it('POSTs each SET with the stream’s authorization header; 202 is delivered, in the ledger', async () => {
