@@ -9,7 +9,10 @@ const issue = (ctx: z.RefinementCtx, message: string) => {
   return z.NEVER;
 };
 
-/** `status`, `binding`, `event`, `limit`: all optional, each checked with the parameter named. */
+/**
+ * `status`, `binding`, `event`, `limit`: all optional, each checked with the parameter named;
+ * `binding=0` names the deliveries no binding made (Shared Signals pushes).
+ */
 export const deliveryQuery = z
   .object({
     status: z.string().optional(),
@@ -22,7 +25,7 @@ export const deliveryQuery = z
     if (status !== undefined && !(deliveryStatuses as readonly string[]).includes(status)) {
       return issue(ctx, `status: '${status}' is not one of ${deliveryStatuses.join(', ')}`);
     }
-    if (binding !== undefined && !/^[1-9]\d{0,9}$/.test(binding)) {
+    if (binding !== undefined && !/^(0|[1-9]\d{0,9})$/.test(binding)) {
       return issue(ctx, `binding: '${binding}' is not a binding id`);
     }
     if (event !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(event)) {

@@ -69,11 +69,14 @@ describe('GET /event/deliveries', () => {
     expect(one.map((d) => d.id)).toEqual([`${events[1]}.${failingBinding}.set`]);
     expect((await list(`?event=${events[1]}&status=dead`)).body.result.value).toEqual([]);
     expect((await list('?limit=2')).body.result.value).toHaveLength(2);
+    // binding=0 names the deliveries no binding made (Shared Signals pushes): none here.
+    expect((await list('?binding=0')).body.result.value).toEqual([]);
   });
 
   it('refuses bad filters with 400/905 naming the parameter', async () => {
     expectError(await list('?status=lost'), 400, 905, /^ERR905: status: 'lost'/);
     expectError(await list('?binding=abc'), 400, 905, /^ERR905: binding: 'abc'/);
+    expectError(await list('?binding=01'), 400, 905, /^ERR905: binding: '01'/);
     expectError(await list('?event=nope'), 400, 905, /^ERR905: event: 'nope'/);
     expectError(await list('?limit=0'), 400, 905, /^ERR905: limit: '0'/);
   });

@@ -95,6 +95,12 @@ describe('push', () => {
       return found?.status === 'succeeded' && found;
     });
     expect(entry).toMatchObject({ handlermodule: 'SharedSignals', binding: 0, attempt: 1, notes: ['HTTP 202'] });
+    // binding=0 lists the pushes (no binding makes them), and only them.
+    const pushes = await service.call('GET', '/event/deliveries?binding=0&limit=1000');
+    expect(pushes.status, pushes.text).toBe(200);
+    const listed = pushes.body.result.value as { id: string; binding: number; handlermodule: string }[];
+    expect(listed.map((found) => found.id)).toContain(id);
+    expect(listed.every((found) => found.binding === 0 && found.handlermodule === 'SharedSignals')).toBe(true);
   });
 
   it('a 400 with {err, description} is a dead letter at once; replayed, it is delivered', async () => {
