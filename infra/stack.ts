@@ -77,6 +77,23 @@ export function throttleFor(scope: Construct, envName: string): Required<Throttl
   return { rateLimit: limit('rateLimit', 'throttleRateLimit'), burstLimit: limit('burstLimit', 'throttleBurstLimit') };
 }
 
+/**
+ * The base URL the service is reached at, when a domain of its own fronts the API: `-c
+ * publicBaseUrl=https://events.example.com` (an https origin, no path). Without it, the routes
+ * answer with the URL each request came in at (the API's own).
+ */
+export function publicBaseUrlOf(scope: Construct): string | undefined {
+  const raw = scope.node.tryGetContext('publicBaseUrl');
+  if (raw === undefined || raw === '') return undefined;
+  const text = String(raw);
+  const httpsOrigin = URL.canParse(text) && new URL(text).protocol === 'https:' && new URL(text).origin === text;
+  if (!httpsOrigin)
+    throw new Error(
+      `publicBaseUrl must be an https origin with no path, e.g. https://events.example.com (got ${text})`,
+    );
+  return text;
+}
+
 /** One JSON object per request. Who called is the admin's name; no header, token or query is logged. */
 export const accessLogFields = {
   requestId: '$context.requestId',
@@ -169,12 +186,15 @@ export class EventHubStack extends Stack {
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
+    const publicBaseUrl = publicBaseUrlOf(this);
     for (const route of deployedRoutes()) {
       const routeFunction = new RouteFunction(
         this,
         constructIdFor(route.fn),
         routeFunctionProps(functionNamed(route.fn), this.table),
       );
+      // The issuer of SSF streams and the URLs routes hand out (functions/http/base-url.ts).
+      if (publicBaseUrl) routeFunction.function.addEnvironment('PUBLIC_BASE_URL', publicBaseUrl);
       this.routeFunctions.set(route.key, routeFunction);
       const { method, path } = splitRouteKey(gatewayRouteKey(route.key));
       const added = this.api.addRoutes({

@@ -251,6 +251,24 @@ describe('EventHubStack', () => {
     expect(() => throttleOf({ env: 'prod', throttle: { prod: { rateLimit: 'fast' } } })).toThrow(/throttleRateLimit/);
   });
 
+  it('gives every route function the publicBaseUrl context as PUBLIC_BASE_URL, and refuses one that is not an https origin', () => {
+    const environments = (context: Record<string, unknown>) => {
+      const { stack } = buildApp({ appProps: { outdir, context: { ...noBundling, ...context } } });
+      return [...stack.routeFunctions.values()].map(
+        (routeFunction) =>
+          Template.fromStack(stack).toJSON().Resources[
+            stack.getLogicalId(routeFunction.function.node.defaultChild as CfnFunction)
+          ].Properties.Environment?.Variables ?? {},
+      );
+    };
+    const named = environments({ publicBaseUrl: 'https://events.example.com' });
+    expect(named.length).toBe(built.stack.routeFunctions.size);
+    for (const variables of named) expect(variables.PUBLIC_BASE_URL).toBe('https://events.example.com');
+    for (const variables of environments({})) expect(variables.PUBLIC_BASE_URL).toBeUndefined();
+    for (const bad of ['http://events.example.com', 'https://events.example.com/api', 'events.example.com'])
+      expect(() => environments({ publicBaseUrl: bad }), bad).toThrow(/publicBaseUrl/);
+  });
+
   it('names the stack after the env context, dev by default', () => {
     expect(built.stack.stackName).toBe('IdpEventHub-dev');
     const prod = buildApp({ appProps: { outdir, context: { ...noBundling, env: 'prod' } } });

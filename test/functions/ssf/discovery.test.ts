@@ -30,6 +30,23 @@ describe('GET /.well-known/ssf-configuration', () => {
       default_subjects: 'ALL',
     });
   });
+
+  it('names a configured domain (PUBLIC_BASE_URL, the stack’s publicBaseUrl) as issuer, whatever the Host', async () => {
+    process.env.PUBLIC_BASE_URL = 'https://events.example.com';
+    try {
+      const answer = await service.call('GET', '/.well-known/ssf-configuration', {
+        token: null,
+        headers: { 'x-forwarded-host': 'attacker.example' },
+      });
+      expect(answer.body.issuer).toBe('https://events.example.com');
+      expect(answer.body.jwks_uri).toBe('https://events.example.com/ssf/jwks.json');
+      const stream = await service.call('POST', '/ssf/stream', { json: {} });
+      expect(stream.body.iss).toBe('https://events.example.com');
+      expect(stream.body.delivery.endpoint_url).toBe(`https://events.example.com/ssf/poll/${stream.body.stream_id}`);
+    } finally {
+      delete process.env.PUBLIC_BASE_URL;
+    }
+  });
 });
 
 describe('GET /ssf/jwks.json', () => {
