@@ -3,10 +3,11 @@
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, Duration, type ILocalBundling, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { signingKeyPartition } from '../lib/store/table.ts';
 import { bundleFunction } from './bundling.ts';
 import { type LambdaFunction as FunctionEntry, functionMemoryMb, routeTimeoutSeconds } from './functions.ts';
 import type { TableAccess } from './routes.ts';
@@ -93,7 +94,17 @@ export class RouteFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.',
     });
-    if (props.access === 'read') props.table.grantReadData(this.function);
+    if (props.access === 'read' || props.access === 'read+keys') props.table.grantReadData(this.function);
     else if (props.access === 'write') props.table.grantReadWriteData(this.function);
+    // A public route's write, narrowed by IAM to the signing keys' partition: no other item.
+    if (props.access === 'read+keys') {
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [signingKeyPartition] } },
+        }),
+      );
+    }
   }
 }

@@ -6,7 +6,8 @@ import type { PolicyAction } from '../lib/admins/policy-actions.ts';
 
 export type Dialect = 'authentik' | 'onegini' | 'privacyidea' | 'plain' | 'ssf';
 
-export type TableAccess = 'none' | 'read' | 'write';
+/** `read+keys`: reads the table, writes the SSF signing-key items only (the JWKS making the first key). */
+export type TableAccess = 'none' | 'read' | 'read+keys' | 'write';
 
 export interface Route {
   /** API Gateway's routeKey: `METHOD /path/{param}`. */
@@ -18,7 +19,7 @@ export interface Route {
   /** A public route the function opens itself, with a connector's secret (an admin token does not). */
   readonly credentials?: 'connector';
   readonly dialect: Dialect;
-  /** The function's table grant: none (it never reads the table), read-only, or read-write. */
+  /** The function's table grant: none (it never reads the table), read-only, read and the signing keys' writes, or read-write. */
   readonly access: TableAccess;
   /** Its function's timeout, where the default (10 s) is too short: a long poll. */
   readonly timeoutSeconds?: number;
@@ -336,13 +337,13 @@ export const routes = [
     dialect: 'ssf',
     access: 'none',
   },
-  // Public like the configuration; the first read ever makes the signing key.
+  // Public like the configuration; the first read ever makes the signing key: its one write.
   {
     key: 'GET /ssf/jwks.json',
     fn: 'ssf-jwks',
     action: null,
     dialect: 'ssf',
-    access: 'write',
+    access: 'read+keys',
     signingKey: 'publish',
   },
   { key: 'POST /ssf/stream', fn: 'ssf-streams-create', action: 'eventhandling_write', dialect: 'ssf', access: 'write' },

@@ -7,8 +7,8 @@ import type { SigningKeyRecord } from '../ssf/keys.ts';
 import type { SigningKeyStore } from '../ssf/signing-keys.ts';
 import { documents, queryAll, tableName } from './client.ts';
 import { writtenUnlessRefused } from './conflicts.ts';
+import { signingKeyPartition as partition } from './table.ts';
 
-const partition = 'SSFKEY';
 const generationKey = (generation: number) => `KEY#${String(generation).padStart(6, '0')}`;
 
 function recordOf(item: Record<string, unknown>): SigningKeyRecord {

@@ -3,6 +3,9 @@
 // near 1 KB so that an ingest costs one write unit on the table plus one per index.
 import { checkedKeys, type KeyedKind, termIndexes } from './event-keys.ts';
 
+/** The partition of the SSF signing keys (lib/store/ssf-keys.ts): the one a public route may write. */
+export const signingKeyPartition = 'SSFKEY';
+
 export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
