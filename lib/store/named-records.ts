@@ -29,8 +29,21 @@ export interface NamedRecordKind {
   readonly initial?: Record<string, unknown>;
 }
 
+/** The new item of a record: version 1, listed by name. */
+function newItem(kind: NamedRecordKind, record: Named): Record<string, unknown> {
+  return {
+    ...kind.key(record.pk),
+    rpk: kind.listKey,
+    rsk: `${record.name}#${record.pk}`,
+    [kind.attribute]: record,
+    version: 1,
+    ...kind.initial,
+  };
+}
+
 /** The name claims and the three writes of one kind of named record. */
-export function namedRecords({ key, claimKind, listKey, attribute, noun, nameTaken, initial }: NamedRecordKind) {
+export function namedRecords(kind: NamedRecordKind) {
+  const { key, claimKind, attribute, noun, nameTaken } = kind;
   const claims = nameClaims(claimKind);
   const changed = () => new VersionConflict(`the ${noun} changed since it was read`);
   return {
@@ -41,18 +54,7 @@ export function namedRecords({ key, claimKind, listKey, attribute, noun, nameTak
       await transactWrite(
         [
           {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...key(record.pk),
-                rpk: listKey,
-                rsk: `${record.name}#${record.pk}`,
-                [attribute]: record,
-                version: 1,
-                ...initial,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+            Put: { TableName: tableName, Item: newItem(kind, record), ConditionExpression: 'attribute_not_exists(pk)' },
           },
           claims.put(record.name, record.pk),
           eventPut(audit),
