@@ -175,8 +175,15 @@ describe('the admin console in headless Chromium', () => {
         await page.getByText('Policy "failed logins" created.').waitFor();
         await page.getByRole('button', { name: 'Edit failed logins' }).click();
         await page.getByLabel('Client IP').fill('192.0.2.0/24');
+        // A query that does not parse is refused in the form; one that does is saved with the policy.
+        await page.getByLabel('Query', { exact: true }).fill('client_ip in');
+        await page.getByRole('button', { name: 'Save changes' }).click();
+        await page.getByRole('alert').filter({ hasText: /query/ }).waitFor();
+        await page.getByLabel('Query', { exact: true }).fill('client_ip in cidr("192.0.2.0/24")');
         await page.getByRole('button', { name: 'Save changes' }).click();
         await page.getByText('Policy "failed logins" saved.').waitFor();
+        const saved = (await service.call('GET', '/policies/event_matcher/?name=failed logins')).body.results[0];
+        expect(saved.query).toBe('client_ip in cidr("192.0.2.0/24")');
         await expect
           .poll(() => page.getByRole('row', { name: /failed logins/ }).textContent())
           .toContain('192.0.2.0/24');

@@ -3,6 +3,7 @@
 import { html, nothing } from 'lit';
 import { ApiError, api, can } from './api.ts';
 import { confirmStep, errorBox, LoadedView, lacking, notice, text } from './base.ts';
+import { queryHelp } from './query-help.ts';
 
 interface Policy {
   pk: string;
@@ -13,6 +14,8 @@ interface Policy {
   client_ip: string | null;
   app: string | null;
   model: string | null;
+  /** The query (AKQL); a policy stored before authentik 2026.8 has none. */
+  query?: string | null;
 }
 
 interface UsedBy {
@@ -100,6 +103,7 @@ export class PoliciesView extends LoadedView {
       client_ip: value('client_ip'),
       app: value('app'),
       model: value('model'),
+      query: value('query'),
       execution_logging: data.get('execution_logging') === 'on',
     };
     this.formError = null;
@@ -200,6 +204,12 @@ export class PoliciesView extends LoadedView {
           <div class="field">
             <label for="policy-model">Model (app.model_name)</label>
             <input id="policy-model" name="model" type="text" .value=${policy?.model ?? ''} />
+          </div>
+          <div class="field wide">
+            <label for="policy-query">Query</label>
+            <textarea id="policy-query" name="query" rows="2" spellcheck="false" .value=${policy?.query ?? ''}
+              placeholder='client_ip in cidr("10.0.0.0/8")' aria-describedby="policy-query-help"></textarea>
+            ${queryHelp('policy-query-help')}
           </div>
           <div class="field check">
             <input id="policy-execution_logging" name="execution_logging" type="checkbox"
