@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -12,6 +13,7 @@ export default defineConfig({
     // DynamoDB Local reads are consistent: a fresh seal is read at once (the rule for AWS's
     // eventually consistent reads is tested in test/lib/store/rollups.test.ts).
     env: { ROLLUP_READ_LAG_MS: '0' },
+    sequence: { sequencer: LongestFirst },
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
