@@ -164,6 +164,38 @@ describe('a paused push stream', () => {
     expect(await txnOf(stream, at('/long')[0] as Received)).toBe(event);
   });
 
+  it('drops a SET held past its 7 days as expired on enable, and pushes one made after it', async () => {
+    const stream = await pausedStream('/expired');
+    const events = [await ingest('logout'), await ingest('password_set')];
+    await allOf(events, stream, 'held');
+    // Seven days pass: the held entries and the SETs kept for them reach their ttl.
+    const { documents, queryAll } = await import('../../../lib/store/client.ts');
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const kept = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SSFSTREAM#${stream.stream_id}` },
+    });
+    const aged = kept.filter((item) => /^(HELD|PUSH)#/.test(item.sk as string));
+    expect(aged).toHaveLength(4);
+    for (const item of aged) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: service.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #ttl = :past',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 60 },
+        }),
+      );
+    }
+    await status(stream.stream_id, 'enabled');
+    const dropped = await allOf(events, stream, 'dead');
+    for (const entry of dropped) expect(entry.last_error).toMatch(/expired/);
+    const after = await ingest('logout');
+    await allOf([after], stream, 'succeeded');
+    expect(await Promise.all(at('/expired').map((request) => txnOf(stream, request)))).toEqual([after]);
+  });
+
   it('holds a verification requested while paused and pushes it on enable', async () => {
     const stream = await pausedStream('/verify');
     const answer = await service.call('POST', '/ssf/verify', { json: { stream_id: stream.stream_id, state: 'held' } });
