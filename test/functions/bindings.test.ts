@@ -221,14 +221,14 @@ describe('POST /event', () => {
     ['action', { ...webhook, action: '' }, 'action'],
   ];
   it.each(missing)('refuses a missing %s with ERR905', async (_name, params, parameter) => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     expectError(
       await service.call('POST', '/event', { json: params }),
       400,
       905,
       `ERR905: Missing parameter: ${parameter}`,
     );
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   const invalid: [string, Record<string, unknown>, string | RegExp][] = [
@@ -337,18 +337,18 @@ describe('POST /event', () => {
   it.each(invalid)(
     'refuses %s with 400/905, naming the parameter, and writes nothing',
     async (_name, params, message) => {
-      const before = await service.digest();
+      const before = service.completedWrites();
       const answer = await service.call('POST', '/event', { json: params });
       expect(answer.status).toBe(400);
       expect(answer.body.result.error.code).toBe(905);
       if (typeof message === 'string') expect(answer.body.result.error.message).toBe(message);
       else expect(answer.body.result.error.message).toMatch(message);
-      expect(await service.digest()).toBe(before);
+      expect(service.completedWrites()).toBe(before);
     },
   );
 
   it('refuses malformed JSON and a non-object body with 400/905', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const malformed = await service.call('POST', '/event', { raw: '{"name": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.result.error.message).toMatch(/^ERR905: JSON parse error/);
@@ -359,15 +359,15 @@ describe('POST /event', () => {
     expect(twice.body.result.error.message).toBe('ERR905: JSON parse error - duplicate key "name"');
     expect((await service.call('POST', '/event', { json: [webhook] })).body.result.error.code).toBe(905);
     expect((await service.call('POST', '/event', { raw: 'x'.repeat(70_000) })).status).toBe(413);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('refuses an update that would break a binding and keeps the stored one', async () => {
     const id = await create(webhook);
-    const before = await service.digest();
+    const before = service.completedWrites();
     const answer = await service.call('POST', '/event', { json: { id, ...webhook, action: 'sendmail' } });
     expect(answer.status).toBe(400);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
     expect((await read(id)).action).toBe('post_webhook');
   });
 });
@@ -459,11 +459,11 @@ describe('PATCH /event/{eventid}', () => {
     const first = await service.call('PATCH', `/event/${id}`, { json: { ordering: 2 }, headers: { 'if-match': etag } });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).not.toBe(etag);
-    const before = await service.digest();
+    const before = service.completedWrites();
     const stale = await service.call('PATCH', `/event/${id}`, { json: { ordering: 9 }, headers: { 'if-match': etag } });
     expect(stale.status).toBe(412);
     expect(stale.body.result.error.code).toBe(412);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
     expect((await read(id)).ordering).toBe(2);
   });
 
@@ -523,7 +523,7 @@ describe('PATCH /event/{eventid}', () => {
 
   it('validates the merged result and refuses bad bodies with 400/905, writing nothing', async () => {
     const id = await create(webhook);
-    const before = await service.digest();
+    const before = service.completedWrites();
     for (const json of [
       { action: 'sendmail' },
       { ordering: -1 },
@@ -539,7 +539,7 @@ describe('PATCH /event/{eventid}', () => {
       expect(answer.body.result.error.code).toBe(905);
     }
     expect((await service.call('PATCH', `/event/${id}`, { raw: '{' })).status).toBe(400);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
     expectError(
       await service.call('PATCH', '/event/987654', { json: { ordering: 1 } }),
       404,
@@ -591,7 +591,7 @@ describe('policy actions', () => {
   it('answers 403/303 naming the missing action', async () => {
     const reader = await service.admin('reader', ['eventhandling_read']);
     const writer = await service.admin('writer', ['eventhandling_write']);
-    const before = await service.digest();
+    const before = service.completedWrites();
     expectError(
       await service.call('POST', '/event', { json: webhook, token: reader }),
       403,
@@ -604,7 +604,7 @@ describe('policy actions', () => {
       303,
       'Admin actions are defined, but the action eventhandling_read is not allowed!',
     );
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
     expect((await service.call('GET', '/event/', { token: reader })).status).toBe(200);
     expect((await service.call('POST', '/event', { json: webhook, token: writer })).status).toBe(200);
   });

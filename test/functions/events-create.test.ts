@@ -50,13 +50,13 @@ describe('POST /events/events/', () => {
   });
 
   it('refuses custom_ actions longer than 128 characters, storing nothing', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const answer = await service.call('POST', '/events/events/', {
       json: { ...valid, action: `custom_${'e'.repeat(122)}` },
     });
     expect(answer.status).toBe(400);
     expect(answer.body).toHaveProperty('action');
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
     const longest = await service.call('POST', '/events/events/', {
       json: { ...valid, action: `custom_${'e'.repeat(121)}` },
     });
@@ -102,11 +102,11 @@ describe('POST /events/events/', () => {
   it('uses the given expiry and refuses one in the past', async () => {
     const expires = new Date(Date.now() + 3_600_000).toISOString();
     expect((await service.call('POST', '/events/events/', { json: { ...valid, expires } })).body.expires).toBe(expires);
-    const before = await service.digest();
+    const before = service.completedWrites();
     const past = await service.call('POST', '/events/events/', { json: { ...valid, expires: '2020-01-01T00:00:00Z' } });
     expect(past.status).toBe(400);
     expect(past.body).toEqual({ expires: ['Expiry must be in the future.'] });
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   const rejected: [string, unknown, Record<string, unknown>][] = [
@@ -148,15 +148,15 @@ describe('POST /events/events/', () => {
   ];
 
   it.each(rejected)('refuses %s with DRF field errors and stores nothing', async (_name, json, errors) => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const answer = await service.call('POST', '/events/events/', { json });
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual(errors);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('refuses malformed JSON, an empty body and a wrong media type', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const malformed = await service.call('POST', '/events/events/', { raw: '{"action": "login",' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.detail).toMatch(/^JSON parse error - /);
@@ -171,17 +171,17 @@ describe('POST /events/events/', () => {
     const xml = await service.call('POST', '/events/events/', { raw: '<a/>', headers: { 'content-type': 'text/xml' } });
     expect(xml.status).toBe(400);
     expect(xml.body.detail).toContain('Unsupported media type');
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('refuses a body over 64 KiB with 413 and stores nothing', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const answer = await service.call('POST', '/events/events/', {
       json: { ...valid, context: { blob: 'x'.repeat(70_000) } },
     });
     expect(answer.status).toBe(413);
     expect(answer.body.detail).toContain('65536');
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('answers a repeated Idempotency-Key with the first response and stores once', async () => {

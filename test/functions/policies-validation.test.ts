@@ -74,19 +74,19 @@ describe('bad input answers DRF field errors and changes nothing', () => {
     ['null', null, { non_field_errors: ['Invalid data. Expected a dictionary, but got NoneType.'] }],
     ['taken name', { name: 'existing', app: 'x' }, { name: ['Policy with this name already exists.'] }],
   ])('POST: %s', async (_name, json, errors) => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const answer = await service.call('POST', base, { json });
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual(errors);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('malformed JSON: 400 {"detail": "JSON parse error - …"}', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     const answer = await service.call('POST', base, { raw: '{"name": ' });
     expect(answer.status).toBe(400);
     expect(answer.body.detail).toMatch(/^JSON parse error - /);
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('an empty body asks for the name', async () => {
@@ -96,7 +96,7 @@ describe('bad input answers DRF field errors and changes nothing', () => {
   });
 
   it('PUT validates like POST', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     for (const [json, errors] of [
       [{ app: 'x' }, { name: [required] }],
       [{ name: 'existing 2' }, { non_field_errors: ['At least one criteria must be set.'] }],
@@ -106,11 +106,11 @@ describe('bad input answers DRF field errors and changes nothing', () => {
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual(errors);
     }
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
   });
 
   it('PATCH validates the fields given and the result as a whole', async () => {
-    const before = await service.digest();
+    const before = service.completedWrites();
     for (const [json, errors] of [
       [{ name: null }, { name: [mayNotBeNull] }],
       [{ action: 'nope' }, { action: ['"nope" is not a valid choice.'] }],
@@ -122,7 +122,7 @@ describe('bad input answers DRF field errors and changes nothing', () => {
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual(errors);
     }
-    expect(await service.digest()).toBe(before);
+    expect(service.completedWrites()).toBe(before);
     expect((await service.call('GET', `${base}${existing.pk}/`)).body.action).toBe('login');
   });
 });
