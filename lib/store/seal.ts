@@ -18,12 +18,13 @@ import { addUsers } from './user-sketches.ts';
 const sealKey = { pk: 'SEAL', sk: 'SEAL' };
 const leaseMs = 5 * minuteMs;
 
+/** How long rollups written by a run may not yet show in eventually consistent reads. */
+const rollupReadLagMs = envInt('ROLLUP_READ_LAG_MS', 5_000);
+
 /** The last sealed minute (epoch minutes) readers may rely on, or null before the first seal. */
-export async function sealedThrough(): Promise<number | null> {
+export async function sealedThrough(lagMs = rollupReadLagMs): Promise<number | null> {
   const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: sealKey }));
   if (!Item || typeof Item.through !== 'number') return null;
-  // Rollups written in the last seconds may not yet show in eventually consistent reads.
-  const lagMs = envInt('ROLLUP_READ_LAG_MS', 5_000);
   return Date.now() - (Item.at as number) >= lagMs ? Item.through : (Item.stable as number);
 }
 

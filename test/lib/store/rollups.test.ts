@@ -68,15 +68,8 @@ describe('the seal', () => {
         ExpressionAttributeValues: { ':at': Date.now() - 2_000, ':stable': through - 7 },
       }),
     );
-    const lag = process.env.ROLLUP_READ_LAG_MS;
-    try {
-      process.env.ROLLUP_READ_LAG_MS = '5000';
-      expect(await seal.sealedThrough()).toBe(through - 7);
-      process.env.ROLLUP_READ_LAG_MS = '1000';
-      expect(await seal.sealedThrough()).toBe(through);
-    } finally {
-      process.env.ROLLUP_READ_LAG_MS = lag;
-    }
+    expect(await seal.sealedThrough(5_000)).toBe(through - 7);
+    expect(await seal.sealedThrough(1_000)).toBe(through);
   });
 
   it('a sealer finds the lease of another and seals nothing, though minutes wait', async () => {
