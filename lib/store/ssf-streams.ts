@@ -101,7 +101,6 @@ export const ssfStreamStore: StreamStore & StreamListing = {
     return { ...stream, version: 1, holding: false, holds: 0 };
   },
 
-  // An UpdateItem of `stream` and `version` only: the held queue's `holds` and `holding` stay.
   async claimVerification(streamId, nowMs, intervalMs) {
     return writtenUnlessRefused(
       documents.send(
@@ -129,6 +128,7 @@ export const ssfStreamStore: StreamStore & StreamListing = {
     return typeof Item?.verified === 'number' ? Item.verified : null;
   },
 
+  // An UpdateItem of `stream` and `version` only: the held queue's `holds` and `holding` stay.
   async update(input, previous) {
     const stream = configurationOf(input);
     const version = previous.version + 1;
